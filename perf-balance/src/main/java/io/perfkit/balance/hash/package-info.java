@@ -1,0 +1,4 @@
+/**
+ * Consistent hashing: ring, Maglev, jump, rendezvous and bounded-load variants.
+ */
+package io.perfkit.balance.hash;

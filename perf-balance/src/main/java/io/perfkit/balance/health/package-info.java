@@ -1,0 +1,4 @@
+/**
+ * Passive outlier ejection and active health checking.
+ */
+package io.perfkit.balance.health;

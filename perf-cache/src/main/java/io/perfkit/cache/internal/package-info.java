@@ -1,0 +1,4 @@
+/**
+ * perf-cache internals: not exported.
+ */
+package io.perfkit.cache.internal;

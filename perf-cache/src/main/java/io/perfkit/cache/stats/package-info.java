@@ -1,0 +1,4 @@
+/**
+ * Immutable statistics snapshots of tiered caches.
+ */
+package io.perfkit.cache.stats;

@@ -1,0 +1,4 @@
+/**
+ * Batchers: size, time and adaptive flush triggers, keyed batching and request coalescing.
+ */
+package io.perfkit.pool.batch;

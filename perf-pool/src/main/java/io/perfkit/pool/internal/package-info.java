@@ -1,0 +1,4 @@
+/**
+ * perf-pool internals: not exported.
+ */
+package io.perfkit.pool.internal;

@@ -1,0 +1,4 @@
+/**
+ * Worker pools over perf-core queues that implement {@code ExecutorService}.
+ */
+package io.perfkit.pool.worker;
