@@ -19,7 +19,7 @@ module io.perfkit.core {
 
   // exports io.perfkit.core.counter;
 
-  // exports io.perfkit.core.metrics;
+  exports io.perfkit.core.metrics;
 
   // exports io.perfkit.core.pool;
 
