@@ -68,18 +68,19 @@ public final class LatencyRecorder {
   static final int DEFAULT_SIGNIFICANT_DIGITS = 3;
 
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-  private static final VarHandle STRIPES = MethodHandles.arrayElementVarHandle(Stripe[].class);
+  private static final VarHandle STRIPES = MethodHandles.arrayElementVarHandle(Recorder[].class);
 
   private final long highestTrackableValue;
   private final int significantDigits;
   private final long expectedIntervalNanos;
-  private final Stripe[] stripes;
+  private final Recorder[] stripes;
   private final int mask;
   private final LongAdder clamped = new LongAdder();
 
   // Reader state, guarded by `this`.
   private final Histogram pending;
   private final Histogram total;
+  private final Histogram[] recycled;
   private long clampedDrained;
   private long clampedPending;
   private long clampedTotal;
@@ -91,7 +92,8 @@ public final class LatencyRecorder {
         ? builder.significantDigits : DEFAULT_SIGNIFICANT_DIGITS;
     this.expectedIntervalNanos = Math.max(0, builder.expectedIntervalNanos);
     int stripeCount = builder.stripes > 0 ? builder.stripes : defaultStripes();
-    this.stripes = new Stripe[stripeCount];
+    this.stripes = new Recorder[stripeCount];
+    this.recycled = new Histogram[stripeCount];
     this.mask = stripeCount - 1;
     this.pending = newHistogram(significantDigits);
     this.total = newHistogram(significantDigits);
@@ -135,7 +137,7 @@ public final class LatencyRecorder {
     if (nanos > highestTrackableValue) {
       nanos = clamp();
     }
-    Recorder recorder = stripe().recorder;
+    Recorder recorder = stripe();
     if (expectedIntervalNanos == 0) {
       recorder.recordValue(nanos);
     } else {
@@ -164,7 +166,7 @@ public final class LatencyRecorder {
     if (nanos > highestTrackableValue) {
       nanos = clamp();
     }
-    stripe().recorder.recordValueWithExpectedInterval(nanos, expectedIntervalNanos);
+    stripe().recordValueWithExpectedInterval(nanos, expectedIntervalNanos);
   }
 
   private long clamp() {
@@ -172,19 +174,19 @@ public final class LatencyRecorder {
     return highestTrackableValue;
   }
 
-  private Stripe stripe() {
+  private Recorder stripe() {
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; same value.
     long id = Thread.currentThread().getId();
     int index = (int) ((id * GOLDEN_GAMMA) >>> 32) & mask;
     // Acquire pairs with the CAS that published the stripe: its Recorder is fully constructed.
-    Stripe stripe = (Stripe) STRIPES.getAcquire(stripes, index);
+    Recorder stripe = (Recorder) STRIPES.getAcquire(stripes, index);
     return stripe != null ? stripe : createStripe(index);
   }
 
-  private Stripe createStripe(int index) {
-    Stripe created = new Stripe(significantDigits);
+  private Recorder createStripe(int index) {
+    Recorder created = new Recorder(significantDigits);
     // Volatile CAS publishes the constructed stripe; a loser adopts the winner's stripe.
-    Stripe witness = (Stripe) STRIPES.compareAndExchange(stripes, index, null, created);
+    Recorder witness = (Recorder) STRIPES.compareAndExchange(stripes, index, null, created);
     return witness == null ? created : witness;
   }
 
@@ -224,10 +226,10 @@ public final class LatencyRecorder {
   private void drain() {
     for (int i = 0; i < stripes.length; i++) {
       // Acquire: see stripe(); a stripe created after this read is drained by the next reader call.
-      Stripe stripe = (Stripe) STRIPES.getAcquire(stripes, i);
+      Recorder stripe = (Recorder) STRIPES.getAcquire(stripes, i);
       if (stripe != null) {
-        Histogram interval = stripe.recorder.getIntervalHistogram(stripe.recycled);
-        stripe.recycled = interval;
+        Histogram interval = stripe.getIntervalHistogram(recycled[i]);
+        recycled[i] = interval;
         pending.add(interval);
         total.add(interval);
       }
@@ -258,16 +260,6 @@ public final class LatencyRecorder {
   public String toString() {
     return "LatencyRecorder[highestTrackableValue=" + highestTrackableValue
         + ", significantDigits=" + significantDigits + ", stripes=" + stripes.length + "]";
-  }
-
-  /** One writer stripe: a Recorder plus the reader's recycled interval histogram. */
-  private static final class Stripe {
-    final Recorder recorder;
-    Histogram recycled; // guarded by the LatencyRecorder's monitor
-
-    Stripe(int digits) {
-      this.recorder = new Recorder(digits);
-    }
   }
 
   /**
