@@ -1,12 +1,12 @@
 package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.queue.internal.MpscArrayQueue;
+import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscChunkedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
-import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
-import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
@@ -43,7 +43,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> spsc(int capacity) {
-    return new SpscVarHandleArrayQueue<>(checkCapacity(capacity, 1));
+    return new SpscArrayQueue<>(checkCapacity(capacity, 1));
   }
 
   /**
@@ -54,7 +54,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> mpsc(int capacity) {
-    return new MpscVarHandleArrayQueue<>(checkCapacity(capacity, 2));
+    return new MpscArrayQueue<>(checkCapacity(capacity, 2));
   }
 
   /**
