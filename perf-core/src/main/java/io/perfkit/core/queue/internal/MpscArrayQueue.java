@@ -299,7 +299,8 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
     do {
       index = (long) PRODUCER_INDEX.getOpaque(this); // opaque: validated by the CAS
       long available = producerLimit - index;
-      if (available <= 0) {
+      if (available < limit) {
+        // the cached limit may be stale: refresh it so a fill takes every free slot
         // acquire: pairs with the consumer's setRelease (see offer())
         producerLimit = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
         available = producerLimit - index;
