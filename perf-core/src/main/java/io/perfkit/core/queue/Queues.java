@@ -1,12 +1,13 @@
 package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.queue.internal.MpscArrayQueue;
+import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscChunkedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
-import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
-import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
@@ -43,7 +44,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> spsc(int capacity) {
-    return new SpscVarHandleArrayQueue<>(checkCapacity(capacity, 1));
+    return new SpscArrayQueue<>(checkCapacity(capacity, 1));
   }
 
   /**
@@ -54,7 +55,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> mpsc(int capacity) {
-    return new MpscVarHandleArrayQueue<>(checkCapacity(capacity, 2));
+    return new MpscArrayQueue<>(checkCapacity(capacity, 2));
   }
 
   /**
@@ -94,6 +95,92 @@ public final class Queues {
   public static <E> MessagePassingQueue<E> mpscUnbounded(int chunkSize) {
     Checks.checkInRange(chunkSize, 2, MAX_CAPACITY, "chunkSize");
     return new MpscUnboundedVarHandleArrayQueue<>(roundToPowerOfTwo(chunkSize));
+  }
+
+  /**
+   * A {@link java.util.concurrent.BlockingQueue} over {@code queue} with the default wait: up to
+   * 64 spin hints and 16 yields ({@link #DEFAULT_IDLE_ROUNDS} rounds of {@link
+   * IdleStrategy#backoff(long, long, long, long) backoff(64, 16, 1 µs, 1 µs)}), then park until
+   * signalled. The adapter owns {@code queue}: use it only through the adapter afterwards.
+   *
+   * @param queue the queue to wrap
+   * @return the blocking adapter
+   * @throws NullPointerException if {@code queue} is null
+   */
+  public static <E> BlockingQueueAdapter<E> blocking(MessagePassingQueue<E> queue) {
+    return new BlockingQueueAdapter<>(queue, Queues::defaultIdleStrategy, DEFAULT_IDLE_ROUNDS);
+  }
+
+  /**
+   * A {@link java.util.concurrent.BlockingQueue} over {@code queue}: a blocking call that cannot
+   * proceed at once calls {@code idleStrategies.get()} once and then idles with it for up to
+   * {@code idleRounds} rounds, retrying after each, before it parks until signalled. {@code
+   * idleRounds == 0} parks at once (like {@code ArrayBlockingQueue}); a large count with {@link
+   * IdleStrategy#busySpin()} trades a core for latency. The adapter owns {@code queue}.
+   *
+   * @param queue the queue to wrap
+   * @param idleStrategies makes one idle strategy per waiting call (a shared stateless strategy
+   *     such as {@code IdleStrategy::yielding} is fine)
+   * @param idleRounds idle rounds before parking, {@code >= 0}
+   * @return the blocking adapter
+   * @throws NullPointerException if {@code queue} or {@code idleStrategies} is null
+   * @throws IllegalArgumentException if {@code idleRounds < 0}
+   */
+  public static <E> BlockingQueueAdapter<E> blocking(
+      MessagePassingQueue<E> queue,
+      java.util.function.Supplier<? extends IdleStrategy> idleStrategies,
+      int idleRounds) {
+    return new BlockingQueueAdapter<>(queue, idleStrategies, idleRounds);
+  }
+
+  /** Idle rounds of the default blocking wait: 64 spins + 16 yields. */
+  public static final int DEFAULT_IDLE_ROUNDS = 80;
+
+  private static IdleStrategy defaultIdleStrategy() {
+    return IdleStrategy.backoff(64, 16, 1_000, 1_000);
+  }
+
+  /** Sampling interval of {@link #instrumented(MessagePassingQueue)}: one offer in 1024. */
+  public static final int DEFAULT_SAMPLE_INTERVAL = 1024;
+
+  /**
+   * {@link #instrumented(MessagePassingQueue, int, LatencyRecorder)} sampling one offer in {@link
+   * #DEFAULT_SAMPLE_INTERVAL} into a new {@link LatencyRecorder#create() LatencyRecorder}.
+   *
+   * @param queue the queue to wrap
+   * @return the instrumented queue
+   * @throws NullPointerException if {@code queue} is null
+   */
+  public static <E> InstrumentedQueue<E> instrumented(MessagePassingQueue<E> queue) {
+    return instrumented(queue, DEFAULT_SAMPLE_INTERVAL, LatencyRecorder.create());
+  }
+
+  /**
+   * Wraps {@code queue} to count depth, rejected offers and empty polls, and to record the time
+   * every {@code sampleInterval}-th offered element spends queued into {@code timeInQueue}
+   * (nanoseconds). The wrapper owns {@code queue}: use it only through the wrapper afterwards.
+   *
+   * @param queue the queue to wrap
+   * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
+   * @param timeInQueue where the sampled times go
+   * @return the instrumented queue
+   * @throws NullPointerException if {@code queue} or {@code timeInQueue} is null
+   * @throws IllegalArgumentException if {@code sampleInterval} is not such a power of two
+   */
+  public static <E> InstrumentedQueue<E> instrumented(
+      MessagePassingQueue<E> queue, int sampleInterval, LatencyRecorder timeInQueue) {
+    Checks.requireNonNull(queue, "queue");
+    Checks.requireNonNull(timeInQueue, "timeInQueue");
+    Checks.requireArgument(
+        sampleInterval >= 1 && sampleInterval <= MAX_CAPACITY && Integer.bitCount(sampleInterval) == 1,
+        "sampleInterval: %d (expected: a power of two in [1, 2^30])",
+        sampleInterval);
+    return new InstrumentedQueue<>(rawView(queue), sampleInterval, timeInQueue);
+  }
+
+  @SuppressWarnings("unchecked") // the wrapper owns the queue and stores E or its private holder
+  private static MessagePassingQueue<Object> rawView(MessagePassingQueue<?> queue) {
+    return (MessagePassingQueue<Object>) queue;
   }
 
   private static int checkCapacity(int capacity, int minimumSlots) {

@@ -1,0 +1,31 @@
+package io.perfkit.core.queue;
+
+import io.perfkit.core.internal.Checks;
+import io.perfkit.core.metrics.LatencySnapshot;
+
+/**
+ * An immutable snapshot of an {@link InstrumentedQueue}'s counters.
+ *
+ * @param depth elements in the queue when the snapshot was taken (weakly consistent)
+ * @param capacity the queue's bound, or {@link org.jctools.queues.MessagePassingQueue#UNBOUNDED_CAPACITY}
+ * @param offersRejected offers (and empty fills) that failed because the queue was full, since creation
+ * @param pollsEmpty polls (and empty drains) that found the queue empty, since creation
+ * @param timeInQueue nanoseconds between {@code offer} and {@code poll} of the sampled elements,
+ *     since creation
+ */
+public record QueueStats(
+    int depth, int capacity, long offersRejected, long pollsEmpty, LatencySnapshot timeInQueue) {
+
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   * @throws NullPointerException if {@code timeInQueue} is null
+   */
+  public QueueStats {
+    Checks.checkNonNegative(depth, "depth");
+    Checks.checkNonNegative(offersRejected, "offersRejected");
+    Checks.checkNonNegative(pollsEmpty, "pollsEmpty");
+    Checks.requireNonNull(timeInQueue, "timeInQueue");
+  }
+}

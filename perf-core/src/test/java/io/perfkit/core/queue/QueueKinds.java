@@ -1,0 +1,47 @@
+package io.perfkit.core.queue;
+
+import java.util.List;
+import java.util.function.IntFunction;
+import org.jctools.queues.MessagePassingQueue;
+
+/** Every queue the factory hands out, by name, for parameterised tests. */
+final class QueueKinds {
+  private QueueKinds() {}
+
+  /**
+   * A named queue maker with the threading the queue allows. {@code exactFill}: {@code fill}
+   * inserts min(limit, free slots); JCTools' linked-chunk queues may stop a fill at a chunk end.
+   */
+  record Kind(String name, IntFunction<MessagePassingQueue<Integer>> maker, boolean bounded,
+      int maxProducers, int maxConsumers, boolean exactFill) {
+    MessagePassingQueue<Integer> create(int capacity) {
+      return maker.apply(capacity);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final Kind SPSC = new Kind("spsc", Queues::spsc, true, 1, 1, true);
+  static final Kind MPSC = new Kind("mpsc", Queues::mpsc, true, 4, 1, true);
+  static final Kind MPMC = new Kind("mpmc", Queues::mpmc, true, 4, 4, true);
+  static final Kind MPSC_CHUNKED =
+      new Kind("mpscChunked", c -> Queues.mpscChunked(2, Math.max(4, c)), true, 4, 1, false);
+  static final Kind MPSC_UNBOUNDED =
+      new Kind("mpscUnbounded", c -> Queues.mpscUnbounded(4), false, 4, 1, false);
+  static final Kind INSTRUMENTED_SPSC =
+      new Kind("instrumented(spsc)", c -> Queues.instrumented(Queues.<Integer>spsc(c)), true, 1, 1, true);
+  static final Kind INSTRUMENTED_MPMC =
+      new Kind("instrumented(mpmc)", c -> Queues.instrumented(Queues.<Integer>mpmc(c)), true, 4, 4, true);
+
+  static List<Kind> all() {
+    return List.of(
+        SPSC, MPSC, MPMC, MPSC_CHUNKED, MPSC_UNBOUNDED, INSTRUMENTED_SPSC, INSTRUMENTED_MPMC);
+  }
+
+  static List<Kind> bounded() {
+    return all().stream().filter(Kind::bounded).toList();
+  }
+}
