@@ -21,7 +21,7 @@ module io.perfkit.core {
 
   exports io.perfkit.core.metrics;
 
-  // exports io.perfkit.core.pool;
+  exports io.perfkit.core.pool;
 
   // exports io.perfkit.core.memory;
 

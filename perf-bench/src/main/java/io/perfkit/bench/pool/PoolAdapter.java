@@ -1,0 +1,238 @@
+package io.perfkit.bench.pool;
+
+import io.perfkit.core.pool.ObjectPool;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import stormpot.Expiration;
+import stormpot.Pool;
+import stormpot.PoolTap;
+import stormpot.Pooled;
+import stormpot.Timeout;
+
+/**
+ * One object pool under test, behind a common shape: {@code acquire} returns a handle (the object
+ * itself, or the peer's wrapper), {@code payload} unwraps it, {@code release} gives it back.
+ * Each JMH fork loads one implementation, so the interface call is monomorphic.
+ */
+interface PoolAdapter {
+  /** Bounded pools (ours in bounded mode, Stormpot, commons-pool2) hold this many objects. */
+  int SIZE = 64;
+
+  Object acquire() throws Exception;
+
+  Payload payload(Object handle);
+
+  void release(Object handle) throws Exception;
+
+  default void close() throws Exception {}
+
+  static PoolAdapter create(String impl) {
+    return switch (impl) {
+      case "perfkit" -> new Perfkit(ObjectPool.newBuilder(Payload::new).build());
+      case "perfkit-bounded" ->
+          new Perfkit(
+              ObjectPool.newBuilder(Payload::new)
+                  .maxTotal(SIZE)
+                  .maxWait(Duration.ofSeconds(1))
+                  .build());
+      case "stormpot" -> new Stormpot();
+      case "commons-pool2" -> new CommonsPool2();
+      case "clq" -> new Clq();
+      case "synchronized" -> new Synchronized();
+      case "new" -> new New();
+      default -> throw new IllegalArgumentException("impl: " + impl);
+    };
+  }
+
+  /** perfkit's ObjectPool: recycler mode (thread caches) or bounded mode. */
+  final class Perfkit implements PoolAdapter {
+    private final ObjectPool<Payload> pool;
+
+    Perfkit(ObjectPool<Payload> pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public Object acquire() {
+      return pool.acquire();
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return (Payload) handle;
+    }
+
+    @Override
+    public void release(Object handle) {
+      pool.release((Payload) handle);
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+
+  /** Stormpot 3.2 BlazePool, claimed through its thread-local tap (its fast path). */
+  final class Stormpot implements PoolAdapter {
+    private final Pool<Pooled<Payload>> pool =
+        Pool.from(new stormpot.Allocator<Pooled<Payload>>() {
+              @Override
+              public Pooled<Payload> allocate(stormpot.Slot slot) {
+                return new Pooled<>(slot, new Payload());
+              }
+
+              @Override
+              public void deallocate(Pooled<Payload> poolable) {}
+            })
+            .setSize(SIZE)
+            .setExpiration(Expiration.never())
+            .build();
+    private final PoolTap<Pooled<Payload>> tap = pool.getThreadLocalTap();
+    private final Timeout timeout = new Timeout(1, TimeUnit.SECONDS);
+
+    @Override
+    public Object acquire() throws InterruptedException {
+      return tap.claim(timeout);
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return cast(handle).object;
+    }
+
+    @Override
+    public void release(Object handle) {
+      cast(handle).release();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      pool.shutdown().await(new Timeout(10, TimeUnit.SECONDS));
+    }
+
+    // Only Pooled<Payload> handles are ever passed back to this adapter.
+    @SuppressWarnings("unchecked")
+    private static Pooled<Payload> cast(Object handle) {
+      return (Pooled<Payload>) handle;
+    }
+  }
+
+  /** Apache Commons Pool2 GenericObjectPool (LIFO, JMX off). */
+  final class CommonsPool2 implements PoolAdapter {
+    private final GenericObjectPool<Payload> pool;
+
+    CommonsPool2() {
+      GenericObjectPoolConfig<Payload> config = new GenericObjectPoolConfig<>();
+      config.setMaxTotal(SIZE);
+      config.setMaxIdle(SIZE);
+      config.setJmxEnabled(false);
+      pool =
+          new GenericObjectPool<>(
+              new BasePooledObjectFactory<Payload>() {
+                @Override
+                public Payload create() {
+                  return new Payload();
+                }
+
+                @Override
+                public PooledObject<Payload> wrap(Payload obj) {
+                  return new DefaultPooledObject<>(obj);
+                }
+              },
+              config);
+    }
+
+    @Override
+    public Object acquire() throws Exception {
+      return pool.borrowObject();
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return (Payload) handle;
+    }
+
+    @Override
+    public void release(Object handle) {
+      pool.returnObject((Payload) handle);
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+    }
+  }
+
+  /** What people hand-write: a ConcurrentLinkedQueue of idle objects, new when empty. */
+  final class Clq implements PoolAdapter {
+    private final ConcurrentLinkedQueue<Payload> idle = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public Object acquire() {
+      Payload p = idle.poll();
+      return p != null ? p : new Payload();
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return (Payload) handle;
+    }
+
+    @Override
+    public void release(Object handle) {
+      idle.offer((Payload) handle);
+    }
+  }
+
+  /** A synchronized ArrayDeque of at most SIZE idle objects, new when empty. */
+  final class Synchronized implements PoolAdapter {
+    private final ArrayDeque<Payload> idle = new ArrayDeque<>();
+
+    @Override
+    public Object acquire() {
+      Payload p;
+      synchronized (idle) {
+        p = idle.pollLast();
+      }
+      return p != null ? p : new Payload();
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return (Payload) handle;
+    }
+
+    @Override
+    public void release(Object handle) {
+      synchronized (idle) {
+        if (idle.size() < SIZE) {
+          idle.addLast((Payload) handle);
+        }
+      }
+    }
+  }
+
+  /** No pool: allocate on acquire, drop on release (the GC frees it). */
+  final class New implements PoolAdapter {
+    @Override
+    public Object acquire() {
+      return new Payload();
+    }
+
+    @Override
+    public Payload payload(Object handle) {
+      return (Payload) handle;
+    }
+
+    @Override
+    public void release(Object handle) {}
+  }
+}

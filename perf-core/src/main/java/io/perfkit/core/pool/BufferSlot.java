@@ -1,0 +1,90 @@
+package io.perfkit.core.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+
+/**
+ * A {@link BufferPool}'s record of one buffer it allocated: a weak reference (so a leaked buffer
+ * can still be collected) compared by the buffer's identity, plus the buffer's state. While the
+ * buffer is idle in the pool, {@link #idle} holds it strongly.
+ */
+final class BufferSlot extends WeakReference<ByteBuffer> {
+  static final int OUTSTANDING = 0;
+  static final int IDLE = 1;
+  static final int DISCARDED = 2;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(BufferSlot.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The size class index, or -1 for an unpooled (oversized) buffer. */
+  final int sizeClass;
+
+  /** The buffer while it is idle in the pool; null while it is handed out. */
+  ByteBuffer idle;
+
+  private final int hash;
+  private volatile int state;
+
+  /** A registered slot for a buffer just handed out. */
+  BufferSlot(ByteBuffer buffer, int sizeClass, ReferenceQueue<ByteBuffer> collected) {
+    super(buffer, collected);
+    this.hash = System.identityHashCode(buffer);
+    this.sizeClass = sizeClass;
+    this.state = OUTSTANDING;
+  }
+
+  /** A lookup key only. */
+  BufferSlot(ByteBuffer buffer) {
+    super(buffer);
+    this.hash = System.identityHashCode(buffer);
+    this.sizeClass = -1;
+  }
+
+  /** CAS: exactly one of two racing releases of the same buffer wins. */
+  boolean casState(int expected, int next) {
+    return STATE.compareAndSet(this, expected, next);
+  }
+
+  /**
+   * Marks the buffer handed out again. The slot reached this thread through the pool's queue
+   * (release/acquire pairing), so a plain-ordered volatile write is enough.
+   */
+  void setOutstanding() {
+    state = OUTSTANDING;
+  }
+
+  void setDiscarded() {
+    state = DISCARDED;
+  }
+
+  int state() {
+    return state;
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof BufferSlot)) {
+      return false;
+    }
+    ByteBuffer b = get();
+    return b != null && b == ((BufferSlot) o).get();
+  }
+}

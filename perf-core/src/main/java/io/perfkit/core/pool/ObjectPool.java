@@ -1,0 +1,786 @@
+package io.perfkit.core.pool;
+
+import io.perfkit.core.internal.Checks;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A pool of reusable objects with a per-thread cache in front of a striped, lock-free shared store.
+ *
+ * <pre>{@code
+ * ObjectPool<StringBuilder> pool = ObjectPool.<StringBuilder>newBuilder(() -> new StringBuilder(1024))
+ *     .reset(sb -> sb.setLength(0))
+ *     .build();
+ * try (Lease<StringBuilder> lease = pool.lease()) {
+ *   lease.get().append("...");
+ * }
+ * }</pre>
+ *
+ * <p><b>Modes.</b> By default the pool is a <em>recycler</em>: when it holds no idle object,
+ * {@link #acquire()} calls the factory, and a release that finds the pool full discards the object.
+ * With {@link Builder#maxTotal(int)} it is <em>bounded</em>: at most {@code maxTotal} objects are
+ * alive, and an acquisition that finds none idle waits up to {@link Builder#maxWait(Duration)} and
+ * then throws {@link PoolExhaustedException}.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe. An object may be released by a thread other
+ * than the one that acquired it. On a platform thread (recycler mode), releases go to that thread's
+ * cache of {@link Builder#threadCacheSize(int)} objects and acquisitions come from it first, so a
+ * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
+ * no thread cache: millions of them would each pin objects; they use the shared store directly.
+ * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
+ * thread needs.
+ *
+ * <p><b>Ordering.</b> Actions of a thread before it releases an object happen-before the actions
+ * of the thread that next acquires the same object, after that acquisition returns.
+ *
+ * <p><b>Progress.</b> Acquire and release are lock-free, except that they call the user's factory,
+ * reset hook, validator and disposer, and that a bounded pool's acquisition blocks when exhausted
+ * (and its releases take a lock briefly to wake a waiting thread).
+ *
+ * <p><b>Allocation.</b> None on acquire/release once warm, except {@link #lease()} (one small lease
+ * object, often scalar-replaced) and a sampled leak-detection record.
+ *
+ * <p><b>Misuse detection.</b> On the fast path (always on, a few identity compares):
+ * {@code release(null)}; releasing an object that is still in the releasing thread's cache (the
+ * common "released twice in a row" bug); any use of a closed lease. Not detected: a second release
+ * of an object that has already left the releasing thread's cache (it went to the shared store or
+ * to another holder), and releasing an object this pool never handed out; both corrupt the pool's
+ * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
+ * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
+ * discards the object (holders may outlive the pool).
+ *
+ * @param <T> the type of the pooled objects
+ */
+public final class ObjectPool<T> implements AutoCloseable {
+  /*
+   * Design. Recycler mode: acquire pops the thread's cache (plain array, owner-only), then polls
+   * the shared store from the thread's home stripe, then calls the factory. Release pushes to the
+   * thread's cache, then offers to the store, then discards. Each stripe is a JCTools MPMC queue,
+   * so the store is lock-free; threads with different home stripes share no cache line on it.
+   *
+   * Bounded mode: 'live' counts objects alive (created - discarded). An acquisition that finds the
+   * store empty reserves a unit of 'live' by CAS and calls the factory; if live == maxTotal it
+   * waits on a condition. Wake-up protocol (Dekker): a waiter increments 'waiters' then re-polls
+   * the store; a releaser offers then reads 'waiters'. A full fence on both sides keeps the
+   * queue's release-store of the element from passing the volatile read (and vice versa), so at
+   * least one side sees the other and no wake-up is lost.
+   *
+   * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
+   * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
+   */
+
+  private final Supplier<? extends T> factory;
+  private final Consumer<? super T> reset;
+  private final Predicate<? super T> validator;
+  private final Consumer<? super T> disposer;
+  private final int maxTotal;
+  private final long maxWaitNanos;
+  private final int threadCacheSize;
+  private final StripedStore<T> store;
+  private final ThreadLocal<ThreadCache> caches;
+  private final Set<ThreadCache> liveCaches = ConcurrentHashMap.newKeySet();
+  private final ReferenceQueue<Thread> deadThreads = new ReferenceQueue<>();
+  private final LeakTracker leakTracker;
+
+  private final LongAdder created = new LongAdder();
+  private final LongAdder discarded = new LongAdder();
+  /** Reuses counted outside thread caches: virtual threads, bounded mode, dead threads' totals. */
+  private final LongAdder sharedReused = new LongAdder();
+
+  private final AtomicInteger live = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition available = lock.newCondition();
+  /** Threads waiting in a bounded acquisition; written under lock, read without. */
+  private volatile int waiters;
+
+  private volatile boolean closed;
+
+  private ObjectPool(Builder<T> b) {
+    this.factory = b.factory;
+    this.reset = b.reset;
+    this.validator = b.validator;
+    this.disposer = b.disposer;
+    this.maxTotal = b.maxTotal == Builder.UNSET ? 0 : b.maxTotal;
+    this.maxWaitNanos = b.maxWaitNanos == Builder.UNSET ? 0 : b.maxWaitNanos;
+    int retained;
+    if (b.maxRetained != Builder.UNSET) {
+      retained = b.maxRetained;
+    } else {
+      retained = maxTotal > 0 ? maxTotal : Builder.DEFAULT_MAX_RETAINED;
+    }
+    int cacheSize;
+    if (b.threadCacheSize != Builder.UNSET) {
+      cacheSize = b.threadCacheSize;
+    } else {
+      cacheSize = maxTotal > 0 ? 0 : Builder.DEFAULT_THREAD_CACHE_SIZE;
+    }
+    this.threadCacheSize = cacheSize;
+    this.store = new StripedStore<>(retained, Runtime.getRuntime().availableProcessors());
+    this.caches = cacheSize > 0 ? new ThreadLocal<>() : null;
+    this.leakTracker =
+        b.leakListener == null
+            ? null
+            : new LeakTracker(b.leakSamplingRate, b.leakListener, this::onLeak);
+  }
+
+  /**
+   * Starts a builder for a pool whose objects come from {@code factory}.
+   *
+   * @param factory creates a new object when the pool has none idle; must not return null; its
+   *     exceptions reach the caller of {@link #acquire()}
+   * @param <T> the type of the pooled objects
+   * @return a new builder
+   * @throws NullPointerException if {@code factory} is null
+   */
+  public static <T> Builder<T> newBuilder(Supplier<? extends T> factory) {
+    return new Builder<>(Checks.requireNonNull(factory, "factory"));
+  }
+
+  /**
+   * Takes an idle object, or creates one.
+   *
+   * @return an object for the caller's exclusive use until it is released
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if the factory returned null
+   * @throws PoolExhaustedException if the pool is bounded, has {@code maxTotal} objects alive and
+   *     none became idle within {@code maxWait}, or the waiting thread was interrupted
+   * @throws RuntimeException whatever the factory throws (no capacity is consumed by the failure)
+   */
+  public T acquire() {
+    if (closed) {
+      throw closedException();
+    }
+    Thread thread = Thread.currentThread();
+    ThreadCache cache = cacheOf(thread);
+    T obj;
+    if (cache != null) {
+      Object cached = cache.pop();
+      if (cached != null) {
+        cache.countReuse();
+        obj = cast(cached);
+      } else {
+        obj = store.poll(cache.home);
+        if (obj != null) {
+          cache.countReuse();
+        } else {
+          obj = create();
+        }
+      }
+    } else {
+      obj = store.poll(StripedStore.homeOf(thread.getId()));
+      if (obj != null) {
+        sharedReused.increment();
+      } else {
+        obj = maxTotal == 0 ? create() : createOrWait(thread);
+      }
+    }
+    if (leakTracker != null) {
+      leakTracker.onAcquire(obj);
+    }
+    return obj;
+  }
+
+  /**
+   * Takes an idle object, or creates one, wrapped in a lease that releases it on close.
+   *
+   * @return a lease holding an object for the caller's exclusive use
+   * @throws IllegalStateException if the pool is closed
+   * @throws NullPointerException if the factory returned null
+   * @throws PoolExhaustedException as for {@link #acquire()}
+   * @throws RuntimeException whatever the factory throws
+   */
+  public Lease<T> lease() {
+    return new Lease<>(this, acquire());
+  }
+
+  /**
+   * Returns an object to the pool: runs the reset hook, then the validator, then keeps the object
+   * for reuse, or discards it (to the disposer) if the validator rejects it, the pool is full, or
+   * the pool is closed (a closed pool neither resets nor validates).
+   *
+   * @param obj an object this pool handed out and the caller has not released yet
+   * @throws NullPointerException if {@code obj} is null
+   * @throws IllegalStateException if {@code obj} is still in this thread's cache (released twice);
+   *     see the class documentation for what is and is not detected
+   * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
+   *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
+   */
+  public void release(T obj) {
+    Checks.requireNonNull(obj, "obj");
+    Thread thread = Thread.currentThread();
+    ThreadCache cache = cacheOf(thread);
+    if (cache != null && cache.contains(obj)) {
+      throw new IllegalStateException(
+          "object released twice (still in this thread's pool cache): " + describe(obj));
+    }
+    if (leakTracker != null) {
+      leakTracker.onRelease(obj);
+    }
+    if (closed) {
+      discard(obj);
+      return;
+    }
+    try {
+      reset.accept(obj);
+      if (validator != null && !validator.test(obj)) {
+        discard(obj);
+        return;
+      }
+    } catch (RuntimeException | Error e) {
+      discardAfterFailure(obj, e);
+      throw e;
+    }
+    if (cache != null) {
+      if (cache.push(obj)) {
+        if (closed) { // raced with close(): do not leave objects in a closed pool
+          drainOwnCache(cache);
+        }
+        return;
+      }
+      if (store.offer(obj, cache.home)) {
+        if (closed) {
+          drainStore();
+        }
+        return;
+      }
+    } else if (store.offer(obj, StripedStore.homeOf(thread.getId()))) {
+      if (maxTotal > 0) {
+        signalWaiter();
+      }
+      if (closed) {
+        drainStore();
+      }
+      return;
+    }
+    discard(obj);
+  }
+
+  /**
+   * A snapshot of the pool's counters. Also moves the cached objects of threads that have died
+   * (and been collected) to the shared store.
+   *
+   * <p>Reads each counter once without stopping other threads: exact when the pool is quiescent,
+   * otherwise off by the operations in flight.
+   *
+   * @return the counts; {@code outstanding + retained + discarded == created} always holds
+   */
+  public PoolStats stats() {
+    expungeDeadThreads();
+    long reused = sharedReused.sum();
+    long retained = store.size();
+    for (ThreadCache c : liveCaches) {
+      reused += c.reusedOpaque();
+      retained += c.sizeOpaque();
+    }
+    long discardedCount = discarded.sum();
+    long createdCount = created.sum();
+    long leaked = leakTracker == null ? 0 : leakTracker.leaks();
+    return new PoolStats(
+        createdCount,
+        reused,
+        discardedCount,
+        createdCount - discardedCount - retained,
+        retained,
+        leaked);
+  }
+
+  /**
+   * Closes the pool: further acquisitions throw {@link IllegalStateException}; idle objects in the
+   * shared store, in the calling thread's cache and in dead threads' caches are discarded to the
+   * disposer. Objects in another live thread's cache are discarded when that thread next calls the
+   * pool (they count as retained until then). Objects released after close are discarded. Threads
+   * waiting in a bounded acquisition wake and throw {@link IllegalStateException}. Idempotent.
+   *
+   * @throws RuntimeException the first exception the disposer threw (every object is still
+   *     offered to the disposer; later exceptions are suppressed into the first)
+   */
+  @Override
+  public void close() {
+    closed = true;
+    RuntimeException failure = null;
+    try {
+      expungeDeadThreads();
+      Thread thread = Thread.currentThread();
+      ThreadCache own = cacheOf(thread);
+      if (own != null) {
+        drainOwnCache(own);
+      }
+      drainStore();
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      if (maxTotal > 0) {
+        lock.lock();
+        try {
+          available.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return true once the pool is closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectPool" + stats();
+  }
+
+  /* ---------------- Internals ---------------- */
+
+  /** Number of platform threads holding a cache of this pool (for tests). */
+  int threadCacheCount() {
+    expungeDeadThreads();
+    return liveCaches.size();
+  }
+
+  /** Capacity of the shared store (maxRetained rounded up per stripe). */
+  int storeCapacity() {
+    return store.capacity();
+  }
+
+  /** Objects the leak detector tracks now (for tests). */
+  int leakTrackedCount() {
+    return leakTracker == null ? 0 : leakTracker.trackedCount();
+  }
+
+  private ThreadCache cacheOf(Thread thread) {
+    if (caches == null || VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    ThreadCache cache = caches.get();
+    if (cache == null) {
+      cache = new ThreadCache(thread, threadCacheSize, deadThreads);
+      caches.set(cache);
+      liveCaches.add(cache);
+    }
+    return cache;
+  }
+
+  // Only objects of type T are ever put in a ThreadCache or the store.
+  @SuppressWarnings("unchecked")
+  private T cast(Object o) {
+    return (T) o;
+  }
+
+  private T create() {
+    expungeDeadThreads();
+    T obj = factory.get();
+    if (obj == null) {
+      throw new NullPointerException("factory returned null");
+    }
+    created.increment();
+    return obj;
+  }
+
+  private T createOrWait(Thread thread) {
+    if (tryReserve()) {
+      return createReserved();
+    }
+    int home = StripedStore.homeOf(thread.getId());
+    long start = System.nanoTime();
+    long remaining = maxWaitNanos;
+    boolean reserved = false;
+    lock.lock();
+    try {
+      waiters++;
+      // Full fence: the waiters increment must be visible before we re-poll the store (Dekker
+      // pairing with the fence in signalWaiter()).
+      VarHandle.fullFence();
+      try {
+        while (true) {
+          if (closed) {
+            throw closedException();
+          }
+          T obj = store.poll(home);
+          if (obj != null) {
+            sharedReused.increment();
+            return obj;
+          }
+          if (tryReserve()) {
+            reserved = true;
+            break;
+          }
+          if (remaining <= 0) {
+            throw exhausted("no object became idle within " + maxWaitNanos + " ns", start);
+          }
+          try {
+            remaining = available.awaitNanos(remaining);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw exhausted("interrupted while waiting for an idle object", start);
+          }
+        }
+      } finally {
+        waiters--;
+      }
+    } finally {
+      lock.unlock();
+    }
+    // reserved is true here: create outside the lock, the factory may be slow.
+    assert reserved;
+    return createReserved();
+  }
+
+  private PoolExhaustedException exhausted(String why, long start) {
+    long waited = System.nanoTime() - start;
+    long outstanding = stats().outstanding();
+    return new PoolExhaustedException(
+        String.format(
+            java.util.Locale.US,
+            "pool exhausted: %s (maxTotal: %d, outstanding: %d, waited: %d ms)",
+            why,
+            maxTotal,
+            outstanding,
+            TimeUnit.NANOSECONDS.toMillis(waited)),
+        maxTotal,
+        outstanding,
+        waited);
+  }
+
+  private boolean tryReserve() {
+    int n;
+    do {
+      n = live.get();
+      if (n >= maxTotal) {
+        return false;
+      }
+    } while (!live.compareAndSet(n, n + 1)); // CAS: reservations must never exceed maxTotal
+    return true;
+  }
+
+  private T createReserved() {
+    try {
+      return create();
+    } catch (RuntimeException | Error e) {
+      live.decrementAndGet(); // the failed creation gives its reservation back
+      signalWaiter();
+      throw e;
+    }
+  }
+
+  private void signalWaiter() {
+    // Full fence: our store offer / live decrement must not pass the read of waiters (Dekker
+    // pairing with the fence in createOrWait()).
+    VarHandle.fullFence();
+    if (waiters > 0) {
+      lock.lock();
+      try {
+        available.signal();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void discard(T obj) {
+    discarded.increment();
+    if (maxTotal > 0) {
+      live.decrementAndGet();
+      signalWaiter();
+    }
+    if (disposer != null) {
+      disposer.accept(obj);
+    }
+  }
+
+  private void discardAfterFailure(T obj, Throwable failure) {
+    try {
+      discard(obj);
+    } catch (RuntimeException | Error e) {
+      if (e != failure) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  private void onLeak() {
+    discarded.increment();
+    if (maxTotal > 0) {
+      live.decrementAndGet();
+      signalWaiter();
+    }
+  }
+
+  private void drainOwnCache(ThreadCache cache) {
+    Discarder d = new Discarder();
+    cache.drainTo(d);
+    d.rethrow();
+  }
+
+  private void drainStore() {
+    Discarder d = new Discarder();
+    store.drain(d);
+    d.rethrow();
+  }
+
+  private void expungeDeadThreads() {
+    Reference<? extends Thread> ref;
+    while ((ref = deadThreads.poll()) != null) {
+      ThreadCache dead = (ThreadCache) ref;
+      if (liveCaches.remove(dead)) {
+        sharedReused.add(dead.reusedOpaque());
+        Discarder d = new Discarder();
+        dead.drainTo(
+            o -> {
+              if (closed || !store.offer(cast(o), dead.home)) {
+                d.accept(o);
+              }
+            });
+        d.rethrow();
+      }
+    }
+  }
+
+  private static String describe(Object obj) {
+    return obj.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(obj));
+  }
+
+  private static IllegalStateException closedException() {
+    return new IllegalStateException("pool is closed");
+  }
+
+  /** Discards every object it is given, keeping the first disposer failure. */
+  private final class Discarder implements Consumer<Object> {
+    private RuntimeException failure;
+
+    @Override
+    public void accept(Object o) {
+      try {
+        discard(cast(o));
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+
+    void rethrow() {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  /**
+   * Configures and builds an {@link ObjectPool}. Each setter may be called at most once. Not
+   * thread-safe.
+   *
+   * @param <T> the type of the pooled objects
+   */
+  public static final class Builder<T> {
+    static final int UNSET = -1;
+    static final int DEFAULT_MAX_RETAINED = 256;
+    static final int DEFAULT_THREAD_CACHE_SIZE = 8;
+    static final int MAX_THREAD_CACHE_SIZE = 1024;
+
+    private final Supplier<? extends T> factory;
+    private Consumer<? super T> reset = o -> {};
+    private boolean resetSet;
+    private Predicate<? super T> validator;
+    private Consumer<? super T> disposer;
+    private int maxRetained = UNSET;
+    private int maxTotal = UNSET;
+    private long maxWaitNanos = UNSET;
+    private int threadCacheSize = UNSET;
+    private double leakSamplingRate;
+    private Consumer<? super PoolLeak> leakListener;
+
+    private Builder(Supplier<? extends T> factory) {
+      this.factory = factory;
+    }
+
+    /**
+     * Sets the hook run on every release, before the object is validated and kept for reuse
+     * (clear buffers, reset fields). Default: none. If it throws, the object is discarded and the
+     * exception reaches the releasing caller.
+     *
+     * @param reset the hook
+     * @return this builder
+     * @throws NullPointerException if {@code reset} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> reset(Consumer<? super T> reset) {
+      Checks.requireNonNull(reset, "reset");
+      Checks.requireState(!resetSet, "reset was already set");
+      this.reset = reset;
+      this.resetSet = true;
+      return this;
+    }
+
+    /**
+     * Sets a check run on every release after the reset hook; an object it rejects is discarded
+     * and counted in {@link PoolStats#discarded()}. Default: every object is kept.
+     *
+     * @param validator returns true to keep the object
+     * @return this builder
+     * @throws NullPointerException if {@code validator} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> validator(Predicate<? super T> validator) {
+      Checks.requireNonNull(validator, "validator");
+      Checks.requireState(this.validator == null, "validator was already set");
+      this.validator = validator;
+      return this;
+    }
+
+    /**
+     * Sets a hook that receives every object the pool discards (rejected, overflowing, released
+     * to a closed pool, drained on close), for example to close a resource. Default: none.
+     *
+     * @param disposer the hook
+     * @return this builder
+     * @throws NullPointerException if {@code disposer} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> disposer(Consumer<? super T> disposer) {
+      Checks.requireNonNull(disposer, "disposer");
+      Checks.requireState(this.disposer == null, "disposer was already set");
+      this.disposer = disposer;
+      return this;
+    }
+
+    /**
+     * Sets how many idle objects the shared store keeps; a release that finds it full discards.
+     * The store is striped, so the real capacity is rounded up to the stripe count times a power
+     * of two (at least 2 per stripe). Each platform thread's cache holds up to
+     * {@link #threadCacheSize(int)} more. Default: 256, or {@code maxTotal} for a bounded pool.
+     *
+     * @param maxRetained at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxRetained <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> maxRetained(int maxRetained) {
+      Checks.checkPositive(maxRetained, "maxRetained");
+      Checks.requireState(this.maxRetained == UNSET, "maxRetained was already set to %s",
+          this.maxRetained);
+      this.maxRetained = maxRetained;
+      return this;
+    }
+
+    /**
+     * Makes the pool bounded: at most {@code maxTotal} objects are alive (handed out or idle). An
+     * acquisition that finds none idle waits up to {@link #maxWait(Duration)} (default: zero, fail
+     * at once) and then throws {@link PoolExhaustedException}. A bounded pool has no thread caches.
+     *
+     * @param maxTotal at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxTotal <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> maxTotal(int maxTotal) {
+      Checks.checkPositive(maxTotal, "maxTotal");
+      Checks.requireState(this.maxTotal == UNSET, "maxTotal was already set to %s", this.maxTotal);
+      this.maxTotal = maxTotal;
+      return this;
+    }
+
+    /**
+     * Sets how long a bounded pool's acquisition waits for an idle object. Requires
+     * {@link #maxTotal(int)}.
+     *
+     * @param maxWait zero or positive
+     * @return this builder
+     * @throws NullPointerException if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> maxWait(Duration maxWait) {
+      Checks.requireNonNull(maxWait, "maxWait");
+      Checks.requireArgument(!maxWait.isNegative(), "maxWait: %s (expected: >= 0)", maxWait);
+      Checks.requireState(maxWaitNanos == UNSET, "maxWait was already set");
+      long nanos;
+      try {
+        nanos = maxWait.toNanos();
+      } catch (ArithmeticException e) {
+        nanos = Long.MAX_VALUE; // longer than ~292 years waits "forever"
+      }
+      this.maxWaitNanos = nanos;
+      return this;
+    }
+
+    /**
+     * Sets how many objects each platform thread caches privately (0 disables the caches).
+     * Default: 8 for a recycler pool; a bounded pool allows only 0.
+     *
+     * @param threadCacheSize in {@code [0, 1024]}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> threadCacheSize(int threadCacheSize) {
+      Checks.checkInRange(threadCacheSize, 0, MAX_THREAD_CACHE_SIZE, "threadCacheSize");
+      Checks.requireState(this.threadCacheSize == UNSET, "threadCacheSize was already set to %s",
+          this.threadCacheSize);
+      this.threadCacheSize = threadCacheSize;
+      return this;
+    }
+
+    /**
+     * Turns on leak detection (off by default): a {@code samplingRate} fraction of acquisitions
+     * records the acquiring stack, and an object from such an acquisition that is
+     * garbage-collected before it is released is reported to {@code listener}, on a daemon thread
+     * named {@code perfkit-pool-leak-detector} shared by all pools. A reported object counts as
+     * discarded (and frees its place in a bounded pool).
+     *
+     * @param samplingRate in {@code (0, 1]}; 1 tracks every acquisition
+     * @param listener receives each leak; must not block for long
+     * @return this builder
+     * @throws IllegalArgumentException if {@code samplingRate} is NaN or not in {@code (0, 1]}
+     * @throws NullPointerException if {@code listener} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<T> leakDetection(double samplingRate, Consumer<? super PoolLeak> listener) {
+      Checks.checkPositiveFinite(samplingRate, "samplingRate");
+      Checks.requireArgument(samplingRate <= 1.0, "samplingRate: %s (expected: in (0, 1])",
+          samplingRate);
+      Checks.requireNonNull(listener, "listener");
+      Checks.requireState(leakListener == null, "leakDetection was already set");
+      this.leakSamplingRate = samplingRate;
+      this.leakListener = listener;
+      return this;
+    }
+
+    /**
+     * Builds the pool.
+     *
+     * @return a new, open pool
+     * @throws IllegalStateException if {@code maxWait} was set without {@code maxTotal}, or a
+     *     non-zero {@code threadCacheSize} was combined with {@code maxTotal}
+     */
+    public ObjectPool<T> build() {
+      Checks.requireState(maxWaitNanos == UNSET || maxTotal != UNSET,
+          "maxWait requires maxTotal");
+      Checks.requireState(maxTotal == UNSET || threadCacheSize <= 0,
+          "threadCacheSize: %s cannot be combined with maxTotal (a thread's cache would strand "
+              + "objects that waiting threads need)", threadCacheSize);
+      return new ObjectPool<>(this);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.perfkit.core.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+
+/**
+ * One platform thread's private stack of pooled objects, in front of the shared store.
+ *
+ * <p>Only the owning thread pushes and pops, with plain array accesses: a thread that releases and
+ * re-acquires touches no cache line another thread writes. {@link #size} and {@link #reused} are
+ * written with opaque stores so that {@link ObjectPool#stats()} may read them from any thread
+ * (a racy read of a counter, documented as such); nothing else about the cache is shared.
+ *
+ * <p>The cache is a weak reference to its thread, enqueued when the thread dies and is collected;
+ * the pool then moves the dead thread's objects to the shared store (see {@code expungeDead}).
+ */
+final class ThreadCache extends WeakReference<Thread> {
+  private static final VarHandle SIZE;
+  private static final VarHandle REUSED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      SIZE = lookup.findVarHandle(ThreadCache.class, "size", int.class);
+      REUSED = lookup.findVarHandle(ThreadCache.class, "reused", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The owner's home stripe in the shared store. */
+  final int home;
+
+  private final Object[] items;
+  private int size;
+  private long reused;
+
+  ThreadCache(Thread owner, int capacity, ReferenceQueue<Thread> deaths) {
+    super(owner, deaths);
+    this.items = new Object[capacity];
+    this.home = StripedStore.homeOf(owner.getId());
+  }
+
+  /** Owner only: pops the most recently pushed object, or null if empty. */
+  Object pop() {
+    int s = size;
+    if (s == 0) {
+      return null;
+    }
+    Object[] a = items;
+    Object e = a[--s];
+    a[s] = null;
+    // Opaque: stats() reads size from other threads; no ordering is needed for a counter.
+    SIZE.setOpaque(this, s);
+    return e;
+  }
+
+  /** Owner only: pushes {@code e} if there is room. */
+  boolean push(Object e) {
+    int s = size;
+    Object[] a = items;
+    if (s == a.length) {
+      return false;
+    }
+    a[s] = e;
+    // Opaque: see pop().
+    SIZE.setOpaque(this, s + 1);
+    return true;
+  }
+
+  /** Owner only: whether {@code e} (by identity) is in this cache. */
+  boolean contains(Object e) {
+    Object[] a = items;
+    for (int i = size - 1; i >= 0; i--) {
+      if (a[i] == e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Owner only: counts one acquisition served without the factory. */
+  void countReuse() {
+    // Opaque: only the owner writes; stats() reads it racily from other threads.
+    REUSED.setOpaque(this, reused + 1);
+  }
+
+  /** Any thread: the number of cached objects (racy). */
+  int sizeOpaque() {
+    return (int) SIZE.getOpaque(this);
+  }
+
+  /** Any thread: acquisitions this cache's owner served without the factory (racy). */
+  long reusedOpaque() {
+    return (long) REUSED.getOpaque(this);
+  }
+
+  /**
+   * Removes every cached object into {@code sink}. Called by the owner, or by any thread once the
+   * owner is dead (its last writes happened before its termination, which the reference queue
+   * hand-off follows).
+   */
+  int drainTo(java.util.function.Consumer<Object> sink) {
+    Object[] a = items;
+    int s = (int) SIZE.getAcquire(this);
+    for (int i = s - 1; i >= 0; i--) {
+      Object e = a[i];
+      a[i] = null;
+      SIZE.setOpaque(this, i);
+      sink.accept(e);
+    }
+    return s;
+  }
+}

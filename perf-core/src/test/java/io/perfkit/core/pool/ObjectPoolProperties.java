@@ -1,0 +1,116 @@
+package io.perfkit.core.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Model-based state-machine properties of {@link ObjectPool} on one thread: a random sequence of
+ * acquire / lease / release / lease-close operations is run against the pool and a model that
+ * knows exactly how many objects are idle, held and discarded.
+ */
+final class ObjectPoolProperties {
+
+  @Provide
+  Arbitrary<List<Integer>> ops() {
+    return Arbitraries.integers().between(0, 1_000).list().ofMaxSize(200);
+  }
+
+  @Property(tries = 300)
+  void modelMatches(
+      @ForAll @IntRange(min = 0, max = 3) int threadCacheSize,
+      @ForAll @IntRange(min = 1, max = 5) int maxRetained,
+      @ForAll boolean rejectSome,
+      @ForAll boolean bounded,
+      @ForAll("ops") List<Integer> ops) {
+    ObjectPool.Builder<Item> builder =
+        ObjectPool.newBuilder(Item::new).maxRetained(maxRetained);
+    builder.reset(i -> i.resets.incrementAndGet());
+    if (rejectSome) {
+      builder.validator(i -> i.resets.get() % 3 != 0);
+    }
+    int maxTotal = maxRetained + 2;
+    if (bounded) {
+      builder.maxTotal(maxTotal);
+    } else {
+      builder.threadCacheSize(threadCacheSize);
+    }
+    ObjectPool<Item> pool = builder.build();
+    int capacity = pool.storeCapacity() + (bounded ? 0 : threadCacheSize);
+
+    List<Object> held = new ArrayList<>(); // Item or Lease<Item>
+    Map<Item, Integer> releases = new IdentityHashMap<>();
+    long idle = 0;
+    long created = 0;
+    long reused = 0;
+    long discarded = 0;
+
+    for (int op : ops) {
+      boolean acquire = op % 4 < 2 || held.isEmpty();
+      if (acquire) {
+        boolean viaLease = op % 8 == 1;
+        if (bounded && idle == 0 && created - discarded == maxTotal) {
+          assertThrows(PoolExhaustedException.class, viaLease ? pool::lease : pool::acquire);
+        } else {
+          Object handle = viaLease ? pool.lease() : pool.acquire();
+          Item item = itemOf(handle);
+          assertTrue(item.holder.compareAndSet(null, handle), "handed to two holders: " + item);
+          assertEquals(releases.getOrDefault(item, 0), item.resets.get(), "reset count");
+          held.add(handle);
+          if (idle > 0) {
+            idle--;
+            reused++;
+          } else {
+            created++;
+          }
+        }
+      } else {
+        Object handle = held.remove((op / 4) % held.size());
+        Item item = itemOf(handle);
+        assertTrue(item.holder.compareAndSet(handle, null));
+        if (handle instanceof Lease) {
+          ((Lease<?>) handle).close();
+        } else {
+          pool.release(item);
+        }
+        releases.merge(item, 1, Integer::sum);
+        assertEquals(releases.get(item), item.resets.get(), "reset must run once per release");
+        boolean rejected = rejectSome && item.resets.get() % 3 == 0;
+        if (rejected || idle == capacity) {
+          discarded++;
+        } else {
+          idle++;
+        }
+      }
+      PoolStats s = pool.stats();
+      assertEquals(created, s.created(), "created");
+      assertEquals(reused, s.reused(), "reused");
+      assertEquals(discarded, s.discarded(), "discarded");
+      assertEquals(idle, s.retained(), "retained");
+      assertEquals(held.size(), s.outstanding(), "outstanding");
+      assertEquals(s.created(), s.outstanding() + s.retained() + s.discarded(), "invariant");
+    }
+    pool.close();
+    PoolStats s = pool.stats();
+    assertEquals(0, s.retained());
+    assertEquals(held.size(), s.outstanding());
+  }
+
+  private static Item itemOf(Object handle) {
+    if (handle instanceof Lease) {
+      return (Item) ((Lease<?>) handle).get();
+    }
+    return (Item) handle;
+  }
+}
