@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** A sequence of writes and reads on a MemoryBuffer behaves like the same operations on a byte[]. */
-final class MemoryBufferModelProperties {
+final class MemoryBufferModelTest {
   private static final int CAPACITY = 96;
 
   /** One operation: kind selects the accessor, index/value its arguments. */
