@@ -23,7 +23,7 @@ module io.perfkit.core {
 
   exports io.perfkit.core.pool;
 
-  // exports io.perfkit.core.memory;
+  exports io.perfkit.core.memory;
 
   // exports io.perfkit.core.ipc;
 
