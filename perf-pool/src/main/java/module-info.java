@@ -4,7 +4,7 @@
 module io.perfkit.pool {
   requires transitive io.perfkit.core;
 
-  // exports io.perfkit.pool.batch;
+  exports io.perfkit.pool.batch;
 
   // exports io.perfkit.pool.worker;
 
