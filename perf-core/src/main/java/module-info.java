@@ -17,9 +17,9 @@ module io.perfkit.core {
   // (an export of an empty package does not compile). Keep one blank line between them.
   exports io.perfkit.core.queue;
 
-  // exports io.perfkit.core.counter;
+  exports io.perfkit.core.counter;
 
-  // exports io.perfkit.core.metrics;
+  exports io.perfkit.core.metrics;
 
   // exports io.perfkit.core.pool;
 
