@@ -6,7 +6,7 @@ module io.perfkit.pool {
 
   exports io.perfkit.pool.batch;
 
-  // exports io.perfkit.pool.worker;
+  exports io.perfkit.pool.worker;
 
   // exports io.perfkit.pool.resource;
 
