@@ -4,9 +4,9 @@
 module io.perfkit.pool {
   requires transitive io.perfkit.core;
 
-  // exports io.perfkit.pool.batch;
+  exports io.perfkit.pool.batch;
 
-  // exports io.perfkit.pool.worker;
+  exports io.perfkit.pool.worker;
 
   // exports io.perfkit.pool.resource;
 
