@@ -5,7 +5,7 @@
 module io.perfkit.balance {
   requires transitive io.perfkit.core;
 
-  // exports io.perfkit.balance;
+  exports io.perfkit.balance;
 
   // exports io.perfkit.balance.hash;
 
