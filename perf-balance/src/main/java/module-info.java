@@ -7,7 +7,7 @@ module io.perfkit.balance {
 
   exports io.perfkit.balance;
 
-  // exports io.perfkit.balance.hash;
+  exports io.perfkit.balance.hash;
 
   // exports io.perfkit.balance.health;
 

@@ -57,8 +57,7 @@ public abstract class AbstractBalancer<V> implements Membership {
         Checks.requireArgument(ids.add(e.id()), "duplicate endpoint id: %s", e.id());
         list.add(new Member(e, true, false, false, now, new Load(now)));
       }
-      members = list.toArray(new Member[0]);
-      publish();
+      publish(list.toArray(new Member[0]));
     }
   }
 
@@ -90,7 +89,12 @@ public abstract class AbstractBalancer<V> implements Membership {
     }
   }
 
-  private void publish() {
+  /*
+   * Builds the view from `next` first and commits `members` only when that succeeded, so a change
+   * the view rejects (a Maglev table smaller than the endpoint count) leaves the balancer as it was.
+   */
+  private void publish(Member[] next) {
+    Member[] members = next;
     int available = 0;
     for (Member m : members) {
       if (m.available()) {
@@ -112,10 +116,11 @@ public abstract class AbstractBalancer<V> implements Membership {
         }
       }
     }
-    V next = buildView(candidates);
+    V nextView = buildView(candidates);
+    this.members = next;
     panic = inPanic;
     // Volatile write publishes the fully built view (see the class comment).
-    view = next;
+    view = nextView;
   }
 
   private int indexOf(String id) {
@@ -136,8 +141,7 @@ public abstract class AbstractBalancer<V> implements Membership {
       Member[] next = Arrays.copyOf(members, members.length + 1);
       next[members.length] =
           new Member(endpoint, true, false, config.slowStart().enabled(), now, new Load(now));
-      members = next;
-      publish();
+      publish(next);
     }
   }
 
@@ -152,8 +156,7 @@ public abstract class AbstractBalancer<V> implements Membership {
       Member[] next = new Member[members.length - 1];
       System.arraycopy(members, 0, next, 0, i);
       System.arraycopy(members, i + 1, next, i, members.length - i - 1);
-      members = next;
-      publish();
+      publish(next);
       return true;
     }
   }
@@ -211,8 +214,7 @@ public abstract class AbstractBalancer<V> implements Membership {
   private void replace(int i, Member m) {
     Member[] next = members.clone();
     next[i] = m;
-    members = next;
-    publish();
+    publish(next);
   }
 
   @Override
