@@ -5,9 +5,9 @@
 module io.perfkit.balance {
   requires transitive io.perfkit.core;
 
-  // exports io.perfkit.balance;
+  exports io.perfkit.balance;
 
-  // exports io.perfkit.balance.hash;
+  exports io.perfkit.balance.hash;
 
   // exports io.perfkit.balance.health;
 

@@ -1,0 +1,115 @@
+package io.perfkit.balance;
+
+import io.perfkit.balance.internal.AbstractBalancer;
+import io.perfkit.balance.internal.BalancerConfig;
+import io.perfkit.balance.internal.Load;
+import io.perfkit.balance.internal.Member;
+import io.perfkit.balance.internal.RandomSource;
+import io.perfkit.balance.internal.TrackedLease;
+import java.util.Collection;
+
+/** Envoy's least request: weight / (active + 1)^bias, full scan or N random choices. */
+final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.View>
+    implements TrackingBalancer, TrackedLease.Observer {
+  /*
+   * Envoy LeastRequestLoadBalancer: with N random choices (choice_count, default 2, drawn with
+   * replacement as Envoy does) the host with the best score wins; the score is the effective weight
+   * divided by (active_requests + 1)^active_request_bias. With equal weights this is "fewest active
+   * requests". Sets of at most fullScanThreshold hosts are scanned completely instead, starting at
+   * a random offset so that ties are broken at random rather than always toward the first host.
+   * The first candidate wins ties among the random choices, as in Envoy.
+   */
+  record View(Member[] members, long rampEndNanos) {}
+
+  private final RandomSource random;
+  private final double bias;
+  private final int choiceCount;
+  private final int fullScanThreshold;
+
+  LeastRequestBalancer(
+      BalancerConfig config,
+      RandomSource random,
+      double bias,
+      int choiceCount,
+      int fullScanThreshold,
+      Collection<Endpoint> endpoints) {
+    super(config);
+    this.random = random;
+    this.bias = bias;
+    this.choiceCount = choiceCount;
+    this.fullScanThreshold = fullScanThreshold;
+    init(endpoints);
+  }
+
+  @Override
+  protected View buildView(Member[] candidates) {
+    return new View(candidates, config.slowStart().rampEnd(candidates));
+  }
+
+  private double score(Member m, long now, boolean ramping) {
+    double weight = ramping ? config.slowStart().weight(m, now) : m.weight();
+    int active = m.load().pending();
+    if (bias == 1.0) {
+      return weight / (active + 1);
+    }
+    if (bias == 0.0) {
+      return weight;
+    }
+    return weight / Math.pow(active + 1, bias);
+  }
+
+  @Override
+  public Lease pick() {
+    View view = view();
+    Member[] members = view.members;
+    int n = members.length;
+    if (n == 0) {
+      throw noEndpoint();
+    }
+    long now = 0;
+    boolean ramping = false;
+    if (view.rampEndNanos != Long.MIN_VALUE) {
+      now = config.ticker().read();
+      ramping = view.rampEndNanos - now > 0;
+    }
+    Member chosen;
+    if (n == 1) {
+      chosen = members[0];
+    } else if (n <= fullScanThreshold) {
+      int start = random.nextInt(n);
+      chosen = members[start];
+      double best = score(chosen, now, ramping);
+      for (int k = 1; k < n; k++) {
+        int i = start + k;
+        Member m = members[i >= n ? i - n : i];
+        double s = score(m, now, ramping);
+        if (s > best) {
+          best = s;
+          chosen = m;
+        }
+      }
+    } else {
+      chosen = members[random.nextInt(n)];
+      double best = score(chosen, now, ramping);
+      for (int k = 1; k < choiceCount; k++) {
+        Member m = members[random.nextInt(n)];
+        double s = score(m, now, ramping);
+        if (s > best) {
+          best = s;
+          chosen = m;
+        }
+      }
+    }
+    chosen.load().incrementPending();
+    return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), ticks(), this);
+  }
+
+  private long ticks() {
+    return config.ticker().read();
+  }
+
+  @Override
+  public void onDone(Load load, long latencyNanos, boolean success) {
+    // least request needs only the in-flight count
+  }
+}

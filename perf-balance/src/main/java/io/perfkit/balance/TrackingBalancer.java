@@ -1,0 +1,28 @@
+package io.perfkit.balance;
+
+/**
+ * A key-less balancer that tracks requests in flight: least request (full scan or power of two
+ * choices) and P2C peak EWMA. Create one with {@link Balancers}.
+ *
+ * <p><b>Threading:</b> thread-safe. <b>Progress:</b> {@link #pick()} is lock-free. <b>Allocation:</b>
+ * one {@link Lease} per pick (peak EWMA also allocates when it updates a latency estimate).
+ */
+public interface TrackingBalancer extends Membership {
+  /**
+   * Chooses an endpoint and counts one request in flight on it until the lease is completed.
+   *
+   * @return the lease for the chosen endpoint
+   * @throws NoAvailableEndpointException if there is no available endpoint and panic mode does not
+   *     apply
+   */
+  Lease pick();
+
+  /**
+   * Returns the number of requests in flight on the endpoint (leases picked and not yet done).
+   *
+   * @param id the endpoint id
+   * @return the in-flight count, or 0 if the id is unknown
+   * @throws NullPointerException if {@code id} is null
+   */
+  int inFlight(String id);
+}

@@ -1,0 +1,114 @@
+package io.perfkit.balance.internal;
+
+import io.perfkit.balance.Endpoint;
+import io.perfkit.balance.Lease;
+import io.perfkit.balance.Ticker;
+import io.perfkit.core.internal.Checks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The lease of a tracking balancer: holds the endpoint's {@link Load}, decrements it exactly once,
+ * and hands the latency to an {@link Observer}.
+ */
+public final class TrackedLease implements Lease {
+  /** Receives completed requests (for latency estimates and bounded-load totals). */
+  public interface Observer {
+    /**
+     * Called once when the lease completes or is cancelled, before the in-flight decrement.
+     *
+     * @param load the endpoint's load
+     * @param latencyNanos the latency, or -1 when cancelled
+     * @param success whether the request succeeded
+     */
+    void onDone(Load load, long latencyNanos, boolean success);
+  }
+
+  private static final VarHandle DONE;
+
+  static {
+    try {
+      DONE = MethodHandles.lookup().findVarHandle(TrackedLease.class, "done", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Endpoint endpoint;
+  private final Load load;
+  private final Ticker ticker;
+  private final long startNanos;
+  private final Observer observer;
+  @SuppressWarnings("unused") // accessed through DONE
+  private volatile int done;
+
+  /**
+   * Creates a lease; the caller has already incremented {@code load}'s in-flight count.
+   *
+   * @param endpoint the endpoint
+   * @param load its load
+   * @param ticker the balancer's ticker
+   * @param startNanos the pick time
+   * @param observer the completion observer
+   */
+  public TrackedLease(Endpoint endpoint, Load load, Ticker ticker, long startNanos, Observer observer) {
+    this.endpoint = endpoint;
+    this.load = load;
+    this.ticker = ticker;
+    this.startNanos = startNanos;
+    this.observer = observer;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  private boolean tryFinish() {
+    // CAS 0 -> 1: exactly one completion wins, so the in-flight count is decremented once.
+    return DONE.compareAndSet(this, 0, 1);
+  }
+
+  private void finish(long latencyNanos, boolean success) {
+    if (!tryFinish()) {
+      throw new IllegalStateException("lease already completed: endpoint " + endpoint.id());
+    }
+    // Finagle's order: the latency sample lands before the in-flight count drops.
+    observer.onDone(load, latencyNanos, success);
+    load.decrementPending();
+  }
+
+  @Override
+  public void complete(long latencyNanos, boolean success) {
+    Checks.checkNonNegative(latencyNanos, "latencyNanos");
+    finish(latencyNanos, success);
+  }
+
+  @Override
+  public void complete(boolean success) {
+    finish(Math.max(0L, ticker.read() - startNanos), success);
+  }
+
+  @Override
+  public void cancel() {
+    finish(-1, true);
+  }
+
+  @Override
+  public boolean isDone() {
+    return done != 0;
+  }
+
+  @Override
+  public void close() {
+    if (tryFinish()) {
+      observer.onDone(load, -1, true);
+      load.decrementPending();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Lease[" + endpoint + (isDone() ? ", done]" : ", open]");
+  }
+}
