@@ -11,6 +11,6 @@ module io.perfkit.balance {
 
   // exports io.perfkit.balance.health;
 
-  // exports io.perfkit.balance.autoscale;
+  exports io.perfkit.balance.autoscale;
 
 }
