@@ -99,7 +99,9 @@ public final class HitRatio {
       designs.put("s3fifo", c -> tiered(c, Lower.S3FIFO, Integer.MAX_VALUE, true));
       designs.put("tlfu-clock", c -> tiered(c, Lower.TINYLFU_CLOCK, Integer.MAX_VALUE, true));
       designs.put("tlfu-slru", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, true));
+      designs.put("tlfu-slru-m", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, false));
     }
+    designs.put("perfkit", c -> SimPolicies.perfkit(c / (K + 1), c - c / (K + 1)));
     return designs;
   }
 

@@ -2,7 +2,10 @@ package io.perfkit.bench.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.perfkit.cache.Serializer;
+import io.perfkit.cache.TieredCache;
 import io.perfkit.cache.internal.FrequencySketch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -55,6 +58,30 @@ final class SimPolicies {
       }
       cache.put(key, Boolean.TRUE);
       cache.cleanUp();
+      return false;
+    };
+  }
+
+  /**
+   * The shipped {@code TieredCache} itself: Caffeine L1 of {@code l1} entries, off-heap L2 of {@code l2}
+   * entries, no expiry, maintenance on the caller thread.
+   */
+  static Policy perfkit(int l1, int l2) {
+    TieredCache<Long, Long> cache = TieredCache.newBuilder()
+        .maximumSize(l1)
+        .offHeapMaximumSize(l2)
+        .offHeapMaximumEntryBytes(16)
+        .expireAfterWrite(Duration.ofDays(365))
+        .offHeapExpireAfterWrite(Duration.ofDays(365))
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.longs())
+        .executor(Runnable::run)
+        .build();
+    return key -> {
+      if (cache.get(key) != null) {
+        return true;
+      }
+      cache.put(key, key);
       return false;
     };
   }
