@@ -7,7 +7,7 @@ module io.perfkit.cache {
   requires transitive io.perfkit.pool;
   requires com.github.benmanes.caffeine;
 
-  // exports io.perfkit.cache;
+  exports io.perfkit.cache;
 
-  // exports io.perfkit.cache.stats;
+  exports io.perfkit.cache.stats;
 }

@@ -1,0 +1,404 @@
+package io.perfkit.bench.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.perfkit.cache.Serializer;
+import io.perfkit.cache.TieredCache;
+import io.perfkit.cache.internal.FrequencySketch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Policy models for the hit-ratio study. Each answers "was this request a hit?" and, on a miss, loads
+ * the key. The models use ordinary collections: they decide the design; the shipped primitive-index
+ * implementation is measured separately by {@link HitRatio} through the real {@code TieredCache}.
+ */
+final class SimPolicies {
+  private SimPolicies() {}
+
+  /** One simulated cache. */
+  interface Policy {
+    /** Returns whether {@code key} was present; on a miss the key is loaded and inserted. */
+    boolean access(long key);
+  }
+
+  /** Plain LRU of {@code capacity} entries. */
+  static Policy lru(int capacity) {
+    LinkedHashMap<Long, Boolean> map = new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+        return size() > capacity;
+      }
+    };
+    return key -> {
+      if (map.get(key) != null) {
+        return true;
+      }
+      map.put(key, Boolean.TRUE);
+      return false;
+    };
+  }
+
+  /** Real Caffeine, maintenance on the caller thread, so that the run is deterministic. */
+  static Policy caffeine(int capacity) {
+    Cache<Long, Boolean> cache = Caffeine.newBuilder()
+        .maximumSize(capacity)
+        .executor(Runnable::run)
+        .build();
+    return key -> {
+      if (cache.getIfPresent(key) != null) {
+        return true;
+      }
+      cache.put(key, Boolean.TRUE);
+      cache.cleanUp();
+      return false;
+    };
+  }
+
+  /**
+   * The shipped {@code TieredCache} itself: Caffeine L1 of {@code l1} entries, off-heap L2 of {@code l2}
+   * entries, no expiry, maintenance on the caller thread.
+   */
+  static Policy perfkit(int l1, int l2) {
+    TieredCache<Long, Long> cache = TieredCache.newBuilder()
+        .maximumSize(l1)
+        .offHeapMaximumSize(l2)
+        .offHeapMaximumEntryBytes(16)
+        .expireAfterWrite(Duration.ofDays(365))
+        .offHeapExpireAfterWrite(Duration.ofDays(365))
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.longs())
+        .executor(Runnable::run)
+        .build();
+    return key -> {
+      if (cache.get(key) != null) {
+        return true;
+      }
+      cache.put(key, key);
+      return false;
+    };
+  }
+
+  /** How the lower tier admits and evicts. */
+  enum Lower {
+    /** Every L1 victim enters; LRU eviction (the naive design). */
+    LRU,
+    /** TinyLFU admission (L1 victim vs the lower tier's LRU victim, shared sketch); LRU eviction. */
+    TINYLFU_LRU,
+    /** TinyLFU admission; segmented LRU (20 % probation, 80 % protected) eviction. */
+    TINYLFU_SLRU,
+    /** TinyLFU admission; CLOCK with 2-bit reference counts for eviction. */
+    TINYLFU_CLOCK,
+    /** S3-FIFO: a small FIFO, a main CLOCK FIFO and a ghost queue of keys; no sketch. */
+    S3FIFO
+  }
+
+  /**
+   * Caffeine L1 of {@code l1} entries whose size-evicted victims spill into a lower tier of {@code l2}
+   * entries. A lower-tier hit moves the entry up once it has been hit {@code promoteAfter} times there.
+   *
+   * @param sketchL1Hits whether requests that hit L1 are counted in the sketch (else only L1 misses)
+   */
+  static Policy tiered(int l1, int l2, Lower lower, int promoteAfter, boolean sketchL1Hits) {
+    return new Tiered(l1, l2, lower, promoteAfter, sketchL1Hits);
+  }
+
+  private static final class Tiered implements Policy {
+    final Cache<Long, Boolean> l1;
+    final List<Long> victims = new ArrayList<>();
+    final LowerTier l2;
+    final FrequencySketch sketch;
+    final int promoteAfter;
+    final boolean sketchL1Hits;
+
+    Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits) {
+      this.l1 = Caffeine.newBuilder()
+          .maximumSize(l1Size)
+          .executor(Runnable::run)
+          .<Long, Boolean>evictionListener((k, v, cause) -> {
+            if (cause.wasEvicted()) {
+              victims.add(k);
+            }
+          })
+          .build();
+      this.sketch = new FrequencySketch(l1Size + (long) l2Size);
+      this.l2 = switch (lower) {
+        case LRU -> new LruTier(l2Size, null);
+        case TINYLFU_LRU -> new LruTier(l2Size, sketch);
+        case TINYLFU_SLRU -> new SlruTier(l2Size, sketch);
+        case TINYLFU_CLOCK -> new ClockTier(l2Size, sketch);
+        case S3FIFO -> new S3FifoTier(l2Size);
+      };
+      this.promoteAfter = promoteAfter;
+      this.sketchL1Hits = sketchL1Hits;
+    }
+
+    @Override
+    public boolean access(long key) {
+      int hash = Long.hashCode(key);
+      if (sketchL1Hits) {
+        sketch.increment(hash);
+      }
+      if (l1.getIfPresent(key) != null) {
+        return true;
+      }
+      if (!sketchL1Hits) {
+        sketch.increment(hash);
+      }
+      int hits = l2.hit(key);
+      if (hits > 0) {
+        if (hits >= promoteAfter) {
+          l2.remove(key);
+          insertL1(key);
+        }
+        return true;
+      }
+      insertL1(key);
+      return false;
+    }
+
+    private void insertL1(long key) {
+      l1.put(key, Boolean.TRUE);
+      l1.cleanUp();
+      for (Long victim : victims) {
+        l2.offer(victim);
+      }
+      victims.clear();
+    }
+  }
+
+  /** A lower tier: hit() returns the entry's hit count including this one, or 0 when absent. */
+  private interface LowerTier {
+    int hit(long key);
+
+    void remove(long key);
+
+    void offer(long key);
+  }
+
+  private static boolean admit(FrequencySketch sketch, long candidate, long victim) {
+    return sketch == null
+        || sketch.frequency(Long.hashCode(candidate)) > sketch.frequency(Long.hashCode(victim));
+  }
+
+  private static final class LruTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> map = new LinkedHashMap<>(16, 0.75f, true);
+    final int capacity;
+    final FrequencySketch sketch;
+
+    LruTier(int capacity, FrequencySketch sketch) {
+      this.capacity = capacity;
+      this.sketch = sketch;
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] hits = map.get(key);
+      return hits == null ? 0 : ++hits[0];
+    }
+
+    @Override
+    public void remove(long key) {
+      map.remove(key);
+    }
+
+    @Override
+    public void offer(long key) {
+      if (map.size() >= capacity) {
+        Iterator<Long> it = map.keySet().iterator();
+        long victim = it.next();
+        if (!admit(sketch, key, victim)) {
+          return;
+        }
+        it.remove();
+      }
+      map.put(key, new int[1]);
+    }
+  }
+
+  private static final class SlruTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
+    final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
+    final int capacity;
+    final int protectedCapacity;
+    final FrequencySketch sketch;
+
+    SlruTier(int capacity, FrequencySketch sketch) {
+      this.capacity = capacity;
+      this.protectedCapacity = (int) (capacity * 0.8);
+      this.sketch = sketch;
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] hits = protectedSegment.get(key);
+      if (hits != null) {
+        return ++hits[0];
+      }
+      hits = probation.remove(key);
+      if (hits == null) {
+        return 0;
+      }
+      protectedSegment.put(key, hits);
+      if (protectedSegment.size() > protectedCapacity) {
+        Iterator<Map.Entry<Long, int[]>> it = protectedSegment.entrySet().iterator();
+        Map.Entry<Long, int[]> demoted = it.next();
+        it.remove();
+        probation.put(demoted.getKey(), demoted.getValue());
+      }
+      return ++hits[0];
+    }
+
+    @Override
+    public void remove(long key) {
+      if (probation.remove(key) == null) {
+        protectedSegment.remove(key);
+      }
+    }
+
+    @Override
+    public void offer(long key) {
+      if (probation.size() + protectedSegment.size() >= capacity) {
+        Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
+        Iterator<Long> it = from.keySet().iterator();
+        long victim = it.next();
+        if (!admit(sketch, key, victim)) {
+          return;
+        }
+        it.remove();
+      }
+      probation.put(key, new int[1]);
+    }
+  }
+
+  private static final class ClockTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> fifo = new LinkedHashMap<>();
+    final int capacity;
+    final FrequencySketch sketch;
+
+    ClockTier(int capacity, FrequencySketch sketch) {
+      this.capacity = capacity;
+      this.sketch = sketch;
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] entry = fifo.get(key);
+      if (entry == null) {
+        return 0;
+      }
+      entry[1] = Math.min(3, entry[1] + 1);
+      return ++entry[0];
+    }
+
+    @Override
+    public void remove(long key) {
+      fifo.remove(key);
+    }
+
+    @Override
+    public void offer(long key) {
+      if (fifo.size() >= capacity) {
+        while (true) {
+          Iterator<Map.Entry<Long, int[]>> it = fifo.entrySet().iterator();
+          Map.Entry<Long, int[]> head = it.next();
+          if (head.getValue()[1] > 0) {
+            head.getValue()[1]--;
+            it.remove();
+            fifo.put(head.getKey(), head.getValue());
+            continue;
+          }
+          if (!admit(sketch, key, head.getKey())) {
+            return;
+          }
+          it.remove();
+          break;
+        }
+      }
+      fifo.put(key, new int[2]);
+    }
+  }
+
+  private static final class S3FifoTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> small = new LinkedHashMap<>();
+    final LinkedHashMap<Long, int[]> main = new LinkedHashMap<>();
+    final LinkedHashSet<Long> ghost = new LinkedHashSet<>();
+    final int capacity;
+    final int smallCapacity;
+
+    S3FifoTier(int capacity) {
+      this.capacity = capacity;
+      this.smallCapacity = Math.max(1, capacity / 10);
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] entry = small.get(key);
+      if (entry == null) {
+        entry = main.get(key);
+      }
+      if (entry == null) {
+        return 0;
+      }
+      entry[1] = Math.min(3, entry[1] + 1);
+      return ++entry[0];
+    }
+
+    @Override
+    public void remove(long key) {
+      if (small.remove(key) == null) {
+        main.remove(key);
+      }
+    }
+
+    @Override
+    public void offer(long key) {
+      while (small.size() + main.size() >= capacity) {
+        evict();
+      }
+      if (ghost.remove(key)) {
+        main.put(key, new int[2]);
+      } else {
+        small.put(key, new int[2]);
+      }
+    }
+
+    private void evict() {
+      if (small.size() >= smallCapacity || main.isEmpty()) {
+        Iterator<Map.Entry<Long, int[]>> it = small.entrySet().iterator();
+        Map.Entry<Long, int[]> head = it.next();
+        it.remove();
+        if (head.getValue()[1] > 0) {
+          head.getValue()[1] = 0;
+          main.put(head.getKey(), head.getValue());
+        } else {
+          ghost.add(head.getKey());
+          if (ghost.size() > capacity) {
+            Iterator<Long> g = ghost.iterator();
+            g.next();
+            g.remove();
+          }
+        }
+        return;
+      }
+      while (true) {
+        Iterator<Map.Entry<Long, int[]>> it = main.entrySet().iterator();
+        Map.Entry<Long, int[]> head = it.next();
+        it.remove();
+        if (head.getValue()[1] > 0) {
+          head.getValue()[1]--;
+          main.put(head.getKey(), head.getValue());
+        } else {
+          return;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,687 @@
+package io.perfkit.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.perfkit.cache.internal.FrequencySketch;
+import io.perfkit.cache.internal.OffHeapTier;
+import io.perfkit.cache.internal.StatsCounter;
+import io.perfkit.cache.stats.TieredCacheStats;
+import io.perfkit.core.internal.Checks;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
+
+/**
+ * A cache of an on-heap Caffeine tier (L1) over an optional off-heap tier (L2) that together behave like
+ * one larger cache: L1's victims spill into L2, whose frequency filter keeps only entries more popular
+ * than the ones they would displace. Built with {@link #newBuilder()}.
+ *
+ * <p><b>Tiers.</b> L1 holds objects; L2 holds serialised keys and values in direct memory, indexed by
+ * primitive arrays. Tiers are exclusive: a key is normally in at most one of them; if both hold it, L1's
+ * value is newer and wins. A hit in L2 is served from L2 (one copy out of direct memory) unless the
+ * builder's {@link Builder#promoteAfterHits(int)} moves it up. Each tier has its own expiry.
+ *
+ * <p><b>Threading:</b> thread-safe. <b>Ordering:</b> a {@code put(k, v)} happens-before any {@code get}
+ * that returns {@code v}; a completed {@code invalidate(k)} is seen by every later {@code get(k)}, except
+ * that a load of {@code k} already running may store its result afterwards (as in Caffeine's
+ * {@code Cache.get} without a compute). <b>Progress:</b> L1 hits are lock-free; L2 operations take the
+ * tier's lock; concurrent loads of one key wait for the first (single-flight).
+ *
+ * <p><b>Allocation:</b> an L1 hit allocates nothing; an L2 hit allocates the key's bytes and the value
+ * the serializer builds.
+ *
+ * @param <K> the key type; keys are compared by {@code equals}, and equal keys must serialise to equal
+ *     bytes
+ * @param <V> the value type
+ */
+public final class TieredCache<K, V> implements AutoCloseable {
+  /*
+   * Design, from the hit-ratio study (docs/caching.md): the two tiers form one W-TinyLFU cache.
+   * L1 (Caffeine, W-TinyLFU itself) acts as the admission window; L2 is the main region with TinyLFU
+   * admission (one FrequencySketch, sized for both tiers, counting every request that misses L1) and
+   * segmented-LRU eviction. L1 entries carry their first write time so that L2's expire-after-write
+   * counts from the original write, not from the spill.
+   *
+   * Lock order: L2's lock is never held while calling into L1. Spills run inside Caffeine's eviction
+   * (its evictionListener), so they take L2's lock while Caffeine holds its own; nothing takes them
+   * in the opposite order.
+   */
+
+  /** An L1 value with the time it was first written. */
+  private record Held<V>(V value, long writeNanos) {}
+
+  private final Cache<K, Held<V>> l1;
+  private final OffHeapTier l2;
+  private final Serializer<K> keySerializer;
+  private final Serializer<V> valueSerializer;
+  private final Ticker ticker;
+  private final boolean recordStats;
+  private final StatsCounter stats = new StatsCounter();
+  private final ConcurrentHashMap<K, CompletableFuture<V>> loads = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private TieredCache(Builder<K, V> builder) {
+    this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
+    this.recordStats = builder.recordStats;
+    this.keySerializer = builder.keySerializer;
+    this.valueSerializer = builder.valueSerializer;
+    if (builder.offHeapMaximumSize > 0) {
+      long total = builder.maximumSize + builder.offHeapMaximumSize;
+      this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
+          new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
+          builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits);
+    } else {
+      this.l2 = null;
+    }
+    Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
+        .maximumSize(builder.maximumSize)
+        .ticker(ticker::read)
+        .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor);
+    if (builder.expireAfterWriteNanos != Long.MAX_VALUE) {
+      caffeine.expireAfterWrite(Duration.ofNanos(builder.expireAfterWriteNanos));
+    }
+    if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
+      caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
+    }
+    this.l1 = l2 == null
+        ? caffeine.<K, Held<V>>build()
+        : caffeine.<K, Held<V>>evictionListener(this::spill).build();
+  }
+
+  /**
+   * Returns a builder. Set at least {@link Builder#maximumSize(long)}; for an off-heap tier also
+   * {@link Builder#offHeapMaximumSize(long)} and both serializers.
+   */
+  public static Builder<Object, Object> newBuilder() {
+    return new Builder<>();
+  }
+
+  // --------------- reads ---------------
+
+  /**
+   * Returns the value for {@code key} from the first tier that holds it, or {@code null}.
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed, or a serializer returned {@code null}
+   * @throws RuntimeException whatever a serializer throws while reading the off-heap tier (the entry is
+   *     removed)
+   */
+  public V get(K key) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    Held<V> held = l1.getIfPresent(key);
+    if (held != null) {
+      if (recordStats) {
+        stats.heapHits.increment();
+      }
+      return held.value();
+    }
+    V value = lookupOffHeap(key);
+    if (recordStats) {
+      (value == null ? stats.misses : stats.offHeapHits).increment();
+    }
+    return value;
+  }
+
+  /**
+   * Returns the value for {@code key}, loading it with {@code loader} on a miss in every tier and
+   * storing the result. Concurrent calls for one key run the loader once; the others wait for its result
+   * or exception (single-flight). A loader returning {@code null} stores nothing and this returns
+   * {@code null}.
+   *
+   * @throws NullPointerException if {@code key} or {@code loader} is null
+   * @throws IllegalStateException if the cache is closed
+   * @throws RuntimeException or {@link Error}: whatever the loader threw (nothing is cached)
+   */
+  public V get(K key, Function<? super K, ? extends V> loader) {
+    Checks.requireNonNull(loader, "loader");
+    V value = get(key);
+    if (value != null) {
+      return value;
+    }
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = loads.putIfAbsent(key, mine);
+    if (running != null) {
+      return await(running);
+    }
+    try {
+      // A load may have finished between our miss and putIfAbsent: look again, uncounted.
+      Held<V> held = l1.getIfPresent(key);
+      value = held != null ? held.value() : lookupOffHeap(key);
+      if (value == null) {
+        value = load(key, loader);
+        if (value != null) {
+          put(key, value);
+        }
+      }
+      mine.complete(value);
+      return value;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loads.remove(key, mine);
+    }
+  }
+
+  /**
+   * Returns the values of {@code keys} that are present or loaded, in iteration order of {@code keys}.
+   * The keys missing from every tier are loaded with one call of {@code bulkLoader}; entries it returns
+   * for keys not asked for are stored too. Bulk loads are not single-flight with {@link #get(Object,
+   * Function)}.
+   *
+   * @throws NullPointerException if {@code keys}, a key, or {@code bulkLoader} is null, or the bulk
+   *     loader returns {@code null}
+   * @throws IllegalStateException if the cache is closed
+   * @throws RuntimeException or {@link Error}: whatever the bulk loader threw (nothing is cached)
+   */
+  public Map<K, V> getAll(Iterable<? extends K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    Checks.requireNonNull(keys, "keys");
+    Checks.requireNonNull(bulkLoader, "bulkLoader");
+    Map<K, V> found = new LinkedHashMap<>();
+    Set<K> missing = new LinkedHashSet<>();
+    for (K key : keys) {
+      Checks.requireNonNull(key, "key");
+      if (found.containsKey(key) || missing.contains(key)) {
+        continue;
+      }
+      V value = get(key);
+      if (value != null) {
+        found.put(key, value);
+      } else {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(missing), bulkLoader);
+      loaded.forEach((key, value) -> {
+        if (key != null && value != null) {
+          put(key, value);
+          if (missing.contains(key)) {
+            found.put(key, value);
+          }
+        }
+      });
+    }
+    Map<K, V> ordered = new LinkedHashMap<>();
+    for (K key : keys) {
+      V value = found.get(key);
+      if (value != null) {
+        ordered.put(key, value);
+      }
+    }
+    return Collections.unmodifiableMap(ordered);
+  }
+
+  // --------------- writes ---------------
+
+  /**
+   * Stores {@code value} for {@code key} in L1, replacing any value in any tier.
+   *
+   * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void put(K key, V value) {
+    Checks.requireNonNull(key, "key");
+    Checks.requireNonNull(value, "value");
+    checkOpen();
+    l1.put(key, new Held<>(value, ticker.read()));
+    if (l2 != null) {
+      // After the L1 write: a reader that still misses L1 can at worst see the older L2 value, which
+      // is ordered before this put.
+      byte[] keyBytes = serializeKey(key);
+      if (keyBytes != null) {
+        l2.remove(key.hashCode(), keyBytes);
+      }
+    }
+  }
+
+  /**
+   * Stores every mapping of {@code map}, as {@link #put} one by one.
+   *
+   * @throws NullPointerException if {@code map}, a key or a value is null (mappings before it are
+   *     stored)
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void putAll(Map<? extends K, ? extends V> map) {
+    Checks.requireNonNull(map, "map");
+    map.forEach(this::put);
+  }
+
+  /**
+   * Removes {@code key} from every tier.
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void invalidate(K key) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    l1.invalidate(key);
+    if (l2 != null) {
+      byte[] keyBytes = serializeKey(key);
+      if (keyBytes != null) {
+        l2.remove(key.hashCode(), keyBytes);
+      }
+    }
+  }
+
+  /**
+   * Removes every entry from every tier (explicit removals do not spill).
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void invalidateAll() {
+    checkOpen();
+    l1.invalidateAll();
+    if (l2 != null) {
+      l2.clear();
+    }
+  }
+
+  // --------------- inspection and lifecycle ---------------
+
+  /** Returns the number of entries held by L1 and L2 (expired entries not yet removed included). */
+  public long estimatedSize() {
+    return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
+  }
+
+  /** Returns a snapshot of the counters; all zero unless built with {@code recordStats()}. */
+  public TieredCacheStats stats() {
+    long[] tier = l2 == null ? new long[2] : l2.counters();
+    return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
+        stats.loadSuccesses.sum(), stats.loadFailures.sum(), stats.loadNanos.sum(),
+        stats.spills.sum(), tier[1], tier[0], stats.oversizeSkips.sum(),
+        stats.serializationFailures.sum(), stats.promotions.sum());
+  }
+
+  /**
+   * Empties the cache and releases its off-heap memory. Idempotent. Later reads and writes throw
+   * {@link IllegalStateException}; a load running concurrently may fail with it.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    l1.invalidateAll();
+    l1.cleanUp();
+    if (l2 != null) {
+      l2.close();
+    }
+  }
+
+  // --------------- internals ---------------
+
+  private V lookupOffHeap(K key) {
+    if (l2 == null) {
+      return null;
+    }
+    byte[] keyBytes = serializeKey(key);
+    if (keyBytes == null) {
+      return null;
+    }
+    OffHeapTier.Hit<V> hit;
+    try {
+      hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
+    } catch (RuntimeException e) {
+      stats.serializationFailures.increment();
+      throw e;
+    }
+    if (hit == null) {
+      return null;
+    }
+    if (hit.promote()) {
+      l1.asMap().putIfAbsent(key, new Held<>(hit.value(), hit.writeNanos()));
+      stats.promotions.increment();
+    }
+    return hit.value();
+  }
+
+  /** L1's eviction listener: offers size- and expiry-evicted entries to L2. */
+  private void spill(K key, Held<V> held, RemovalCause cause) {
+    if (key == null || held == null || !cause.wasEvicted() || closed) {
+      return;
+    }
+    stats.spills.increment();
+    byte[] keyBytes = serializeKey(key);
+    byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, held.value());
+    if (valueBytes == null) {
+      return;
+    }
+    try {
+      OffHeapTier.PutResult result =
+          l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
+      if (result == OffHeapTier.PutResult.OVERSIZE) {
+        stats.oversizeSkips.increment();
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      // close() raced with this eviction: the entry is being discarded with the cache.
+    }
+  }
+
+  /** Returns the key's bytes, or null (counted) if the serializer failed; never throws. */
+  private byte[] serializeKey(K key) {
+    return serialize(keySerializer, key);
+  }
+
+  private <T> byte[] serialize(Serializer<T> serializer, T value) {
+    try {
+      byte[] bytes = serializer.serialize(value);
+      if (bytes == null) {
+        stats.serializationFailures.increment();
+      }
+      return bytes;
+    } catch (RuntimeException e) {
+      stats.serializationFailures.increment();
+      return null;
+    }
+  }
+
+  private V load(K key, Function<? super K, ? extends V> loader) {
+    long start = ticker.read();
+    V value;
+    try {
+      value = loader.apply(key);
+    } catch (RuntimeException | Error e) {
+      recordLoad(false, start);
+      throw e;
+    }
+    recordLoad(value != null, start);
+    return value;
+  }
+
+  private Map<? extends K, ? extends V> load(Set<K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    long start = ticker.read();
+    Map<? extends K, ? extends V> loaded;
+    try {
+      loaded = bulkLoader.apply(keys);
+    } catch (RuntimeException | Error e) {
+      recordLoad(false, start);
+      throw e;
+    }
+    recordLoad(loaded != null, start);
+    return Checks.requireNonNull(loaded, "bulkLoader result");
+  }
+
+  private void recordLoad(boolean success, long startNanos) {
+    if (recordStats) {
+      (success ? stats.loadSuccesses : stats.loadFailures).increment();
+      stats.loadNanos.add(ticker.read() - startNanos);
+    }
+  }
+
+  private static <V> V await(CompletableFuture<V> load) {
+    try {
+      return load.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache is closed");
+    }
+  }
+
+  /**
+   * Configures and builds a {@link TieredCache}. Every setter may be called at most once.
+   *
+   * <p>Defaults: L1 expires entries 5 minutes after write, L2 30 minutes after their first write; no
+   * expire-after-access; L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
+   * maintenance on {@link ForkJoinPool#commonPool()}; no statistics.
+   *
+   * <p><b>Threading:</b> not thread-safe; configure from one thread.
+   *
+   * @param <K> the key type
+   * @param <V> the value type
+   */
+  public static final class Builder<K, V> {
+    private static final long UNSET = -1;
+
+    private long maximumSize = UNSET;
+    private long offHeapMaximumSize = UNSET;
+    private int offHeapSlotBytes = (int) UNSET;
+    private long expireAfterWriteNanos = UNSET;
+    private long expireAfterAccessNanos = UNSET;
+    private long offHeapExpireAfterWriteNanos = UNSET;
+    private long offHeapExpireAfterAccessNanos = UNSET;
+    private int promoteAfterHits = (int) UNSET;
+    private Ticker ticker;
+    private Executor executor;
+    private Serializer<K> keySerializer;
+    private Serializer<V> valueSerializer;
+    private boolean recordStats;
+
+    private Builder() {}
+
+    /**
+     * Sets the number of entries L1 (on-heap) holds.
+     *
+     * @throws IllegalArgumentException if {@code entries <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> maximumSize(long entries) {
+      Checks.requireState(maximumSize == UNSET, "maximum size was already set to %s", maximumSize);
+      maximumSize = Checks.checkPositive(entries, "maximumSize");
+      return this;
+    }
+
+    /**
+     * Adds an off-heap tier (L2) of {@code entries} entries. Requires both serializers.
+     *
+     * @throws IllegalArgumentException if {@code entries <= 0} or {@code entries > 2^30}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> offHeapMaximumSize(long entries) {
+      Checks.requireState(offHeapMaximumSize == UNSET,
+          "off-heap maximum size was already set to %s", offHeapMaximumSize);
+      offHeapMaximumSize = Checks.checkInRange(entries, 1, 1 << 30, "offHeapMaximumSize");
+      return this;
+    }
+
+    /**
+     * Sets the largest serialised key + value, in bytes, that L2 holds (each L2 entry reserves this
+     * plus 8 bytes of header off-heap). Larger entries skip L2 (counted as oversize).
+     *
+     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> offHeapMaximumEntryBytes(int bytes) {
+      Checks.requireState(offHeapSlotBytes == UNSET,
+          "off-heap maximum entry bytes was already set to %s", offHeapSlotBytes - 8);
+      Checks.checkInRange(bytes, 1, 1 << 30, "offHeapMaximumEntryBytes");
+      offHeapSlotBytes = bytes + 8;
+      return this;
+    }
+
+    /**
+     * Sets how long L1 keeps an entry after it was written (default 5 minutes).
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> expireAfterWrite(Duration duration) {
+      Checks.requireState(expireAfterWriteNanos == UNSET, "expireAfterWrite was already set");
+      expireAfterWriteNanos = nanos(duration, "expireAfterWrite");
+      return this;
+    }
+
+    /**
+     * Sets how long L1 keeps an entry after its last read or write (default: no limit).
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> expireAfterAccess(Duration duration) {
+      Checks.requireState(expireAfterAccessNanos == UNSET, "expireAfterAccess was already set");
+      expireAfterAccessNanos = nanos(duration, "expireAfterAccess");
+      return this;
+    }
+
+    /**
+     * Sets how long L2 keeps an entry after it was first written to the cache (default 30 minutes).
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> offHeapExpireAfterWrite(Duration duration) {
+      Checks.requireState(offHeapExpireAfterWriteNanos == UNSET,
+          "offHeapExpireAfterWrite was already set");
+      offHeapExpireAfterWriteNanos = nanos(duration, "offHeapExpireAfterWrite");
+      return this;
+    }
+
+    /**
+     * Sets how long L2 keeps an entry after it entered L2 or was last read there (default: no limit).
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> offHeapExpireAfterAccess(Duration duration) {
+      Checks.requireState(offHeapExpireAfterAccessNanos == UNSET,
+          "offHeapExpireAfterAccess was already set");
+      offHeapExpireAfterAccessNanos = nanos(duration, "offHeapExpireAfterAccess");
+      return this;
+    }
+
+    /**
+     * Moves an L2 entry up to L1 on its {@code hits}-th hit in L2; 0 (the default) never moves entries
+     * up. The hit-ratio study found promotion lowers the hit ratio; it trades that for cheaper hits.
+     *
+     * @throws IllegalArgumentException if {@code hits} is not in {@code [0, 127]}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> promoteAfterHits(int hits) {
+      Checks.requireState(promoteAfterHits == UNSET, "promoteAfterHits was already set to %s",
+          promoteAfterHits);
+      promoteAfterHits = Checks.checkInRange(hits, 0, Byte.MAX_VALUE, "promoteAfterHits");
+      return this;
+    }
+
+    /**
+     * Sets the time source for expiry and load timing.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> ticker(Ticker ticker) {
+      Checks.requireState(this.ticker == null, "ticker was already set");
+      this.ticker = Checks.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets the executor of L1's maintenance (Caffeine's); {@code Runnable::run} makes it run on the
+     * calling thread, deterministically.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> executor(Executor executor) {
+      Checks.requireState(this.executor == null, "executor was already set");
+      this.executor = Checks.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets how keys are stored in byte tiers; equal keys must give equal bytes.
+     *
+     * @throws NullPointerException if {@code serializer} is null
+     * @throws IllegalStateException if already set
+     */
+    public <K1 extends K> Builder<K1, V> keySerializer(Serializer<K1> serializer) {
+      Checks.requireState(keySerializer == null, "key serializer was already set");
+      Checks.requireNonNull(serializer, "serializer");
+      // Safe: no other field depends on K, and the only K-typed field is set here to a K1 serializer.
+      @SuppressWarnings("unchecked")
+      Builder<K1, V> self = (Builder<K1, V>) this;
+      self.keySerializer = serializer;
+      return self;
+    }
+
+    /**
+     * Sets how values are stored in byte tiers.
+     *
+     * @throws NullPointerException if {@code serializer} is null
+     * @throws IllegalStateException if already set
+     */
+    public <V1 extends V> Builder<K, V1> valueSerializer(Serializer<V1> serializer) {
+      Checks.requireState(valueSerializer == null, "value serializer was already set");
+      Checks.requireNonNull(serializer, "serializer");
+      // Safe: no other field depends on V, and the only V-typed field is set here to a V1 serializer.
+      @SuppressWarnings("unchecked")
+      Builder<K, V1> self = (Builder<K, V1>) this;
+      self.valueSerializer = serializer;
+      return self;
+    }
+
+    /** Makes {@link TieredCache#stats()} count hits, misses and loads (a striped add per request). */
+    public Builder<K, V> recordStats() {
+      recordStats = true;
+      return this;
+    }
+
+    /**
+     * Builds the cache.
+     *
+     * @throws IllegalStateException if {@code maximumSize} is unset, or an off-heap tier is configured
+     *     without both serializers
+     */
+    public <K1 extends K, V1 extends V> TieredCache<K1, V1> build() {
+      Checks.requireState(maximumSize != UNSET, "maximumSize must be set");
+      boolean offHeap = offHeapMaximumSize != UNSET;
+      Checks.requireState(!offHeap || (keySerializer != null && valueSerializer != null),
+          "an off-heap tier needs keySerializer and valueSerializer");
+      if (expireAfterWriteNanos == UNSET) {
+        expireAfterWriteNanos = Duration.ofMinutes(5).toNanos();
+      }
+      if (offHeapExpireAfterWriteNanos == UNSET) {
+        offHeapExpireAfterWriteNanos = Duration.ofMinutes(30).toNanos();
+      }
+      expireAfterAccessNanos = expireAfterAccessNanos == UNSET ? Long.MAX_VALUE : expireAfterAccessNanos;
+      offHeapExpireAfterAccessNanos = offHeapExpireAfterAccessNanos == UNSET
+          ? Long.MAX_VALUE : offHeapExpireAfterAccessNanos;
+      offHeapSlotBytes = offHeapSlotBytes == UNSET ? 512 + 8 : offHeapSlotBytes;
+      promoteAfterHits = Math.max(0, promoteAfterHits);
+      offHeapMaximumSize = Math.max(0, offHeapMaximumSize);
+      // Safe in the way Caffeine's build() is: the caller narrows K and V for its own use; the
+      // serializers it set are typed by what it passed.
+      @SuppressWarnings("unchecked")
+      Builder<K1, V1> self = (Builder<K1, V1>) this;
+      return new TieredCache<>(self);
+    }
+
+    private static long nanos(Duration duration, String name) {
+      Checks.requireNonNull(duration, name);
+      Checks.requireArgument(!duration.isNegative(), "%s: %s (expected: >= 0)", name, duration);
+      return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
+          ? Long.MAX_VALUE - 1 : duration.toNanos();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.perfkit.cache.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A {@link SlotStore} over direct {@link ByteBuffer} slabs of up to 8 MiB, allocated lazily as slots are
+ * first used, so an empty tier costs no off-heap memory. The memory is returned when the buffers are
+ * garbage collected after {@link #close()} (direct buffers cannot be freed eagerly without Unsafe).
+ */
+final class ByteBufferSlotStore implements SlotStore {
+  private static final int SLAB_BYTES = 8 << 20;
+
+  private final int slotBytes;
+  private final int slotsPerSlab;
+  private ByteBuffer[] slabs;
+
+  ByteBufferSlotStore(int slots, int slotBytes) {
+    this.slotBytes = slotBytes;
+    this.slotsPerSlab = Math.max(1, SLAB_BYTES / slotBytes);
+    this.slabs = new ByteBuffer[(int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
+  }
+
+  @Override
+  public int slotBytes() {
+    return slotBytes;
+  }
+
+  private ByteBuffer slab(int slot) {
+    int index = slot / slotsPerSlab;
+    ByteBuffer slab = slabs[index];
+    if (slab == null) {
+      int slotsHere = Math.min(slotsPerSlab, Integer.MAX_VALUE / slotBytes);
+      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes);
+      slabs[index] = slab;
+    }
+    return slab;
+  }
+
+  private int offset(int slot) {
+    return (slot % slotsPerSlab) * slotBytes;
+  }
+
+  @Override
+  public void write(int slot, byte[] key, byte[] value) {
+    ByteBuffer slab = slab(slot);
+    int offset = offset(slot);
+    slab.putInt(offset, key.length);
+    slab.putInt(offset + 4, value.length);
+    slab.put(offset + HEADER_BYTES, key);
+    slab.put(offset + HEADER_BYTES + key.length, value);
+  }
+
+  @Override
+  public boolean keyEquals(int slot, byte[] key) {
+    ByteBuffer slab = slab(slot);
+    int offset = offset(slot);
+    if (slab.getInt(offset) != key.length) {
+      return false;
+    }
+    return slab.slice(offset + HEADER_BYTES, key.length).equals(ByteBuffer.wrap(key));
+  }
+
+  @Override
+  public ByteBuffer value(int slot) {
+    ByteBuffer slab = slab(slot);
+    int offset = offset(slot);
+    int keyLength = slab.getInt(offset);
+    int valueLength = slab.getInt(offset + 4);
+    return slab.slice(offset + HEADER_BYTES + keyLength, valueLength).asReadOnlyBuffer();
+  }
+
+  @Override
+  public void close() {
+    slabs = new ByteBuffer[0];
+  }
+}

@@ -1,0 +1,101 @@
+package io.perfkit.cache.internal;
+
+import io.perfkit.core.internal.Checks;
+
+/**
+ * A count-min sketch of 4-bit counters that estimates how often a key hash was seen recently, with
+ * periodic halving so that old popularity fades (the "TinyLFU" frequency histogram).
+ *
+ * <p><b>Threading:</b> not thread-safe; callers serialise access (the off-heap tier calls it under its
+ * lock). <b>Allocation:</b> one {@code long[]} at construction, nothing afterwards.
+ */
+public final class FrequencySketch {
+  /*
+   * Each long holds sixteen 4-bit counters. A key's hash is mixed to 64 bits; four (index, nibble)
+   * pairs are derived from it by double hashing, one per row of the count-min sketch (all rows share
+   * one table, as in [1]). increment() raises the counters that are below 15; frequency() returns the
+   * minimum of the four. After sampleSize successful increments every counter is halved, which keeps
+   * the estimate a recency-weighted frequency (the "reset" operation of [1], section 3.3).
+   *
+   * [1] G. Einziger, R. Friedman, B. Manes. TinyLFU: A Highly Efficient Cache Admission Policy.
+   *     ACM Transactions on Storage, 2017.
+   */
+  private static final long RESET_MASK = 0x7777_7777_7777_7777L;
+
+  private final long[] table;
+  private final int mask;
+  private final int sampleSize;
+  private int additions;
+
+  /**
+   * Creates a sketch sized for a cache of {@code maximumEntries}.
+   *
+   * @param maximumEntries the number of entries the cache holds; the table gets the next power of two
+   *     of longs (sixteen counters per entry), the sample period is ten times this number
+   * @throws IllegalArgumentException if {@code maximumEntries <= 0}
+   */
+  public FrequencySketch(long maximumEntries) {
+    Checks.checkPositive(maximumEntries, "maximumEntries");
+    int length = (int) Math.min(1 << 30, Math.max(16, Long.highestOneBit(maximumEntries - 1) << 1));
+    table = new long[length];
+    mask = length - 1;
+    sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, 10 * Math.max(1, maximumEntries));
+  }
+
+  /** Returns the estimated recent frequency of {@code hash}, in {@code [0, 15]}. */
+  public int frequency(int hash) {
+    long h = mix(hash);
+    int h1 = (int) h;
+    int h2 = (int) (h >>> 32) | 1;
+    int min = 15;
+    for (int i = 0; i < 4; i++) {
+      int g = h1 + i * h2;
+      int index = (g >>> 4) & mask;
+      int shift = (g & 15) << 2;
+      min = Math.min(min, (int) (table[index] >>> shift) & 15);
+    }
+    return min;
+  }
+
+  /** Records one occurrence of {@code hash}; halves every counter once per sample period. */
+  public void increment(int hash) {
+    long h = mix(hash);
+    int h1 = (int) h;
+    int h2 = (int) (h >>> 32) | 1;
+    boolean added = false;
+    for (int i = 0; i < 4; i++) {
+      int g = h1 + i * h2;
+      int index = (g >>> 4) & mask;
+      int shift = (g & 15) << 2;
+      long word = table[index];
+      if (((word >>> shift) & 15) != 15) {
+        table[index] = word + (1L << shift);
+        added = true;
+      }
+    }
+    if (added && ++additions >= sampleSize) {
+      reset();
+    }
+  }
+
+  /** Forgets every count. */
+  public void clear() {
+    java.util.Arrays.fill(table, 0L);
+    additions = 0;
+  }
+
+  private void reset() {
+    for (int i = 0; i < table.length; i++) {
+      table[i] = (table[i] >>> 1) & RESET_MASK;
+    }
+    additions >>>= 1;
+  }
+
+  /** A 64-bit finaliser (Stafford's variant 13 of MurmurHash3's fmix64) of the 32-bit hash. */
+  private static long mix(int hash) {
+    long z = hash * 0x9E37_79B9_7F4A_7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+    return z ^ (z >>> 31);
+  }
+}

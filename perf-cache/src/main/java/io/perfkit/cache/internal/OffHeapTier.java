@@ -1,0 +1,425 @@
+package io.perfkit.cache.internal;
+
+import io.perfkit.cache.Serializer;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The off-heap tier (L2): serialised records in a {@link SlotStore}, a primitive open-addressing index,
+ * TinyLFU admission and segmented-LRU eviction, per-entry expiry. No per-entry Java objects: the
+ * on-heap cost is a few primitive array cells per slot (about 30 bytes).
+ *
+ * <p><b>Threading:</b> thread-safe; every operation runs under one {@link ReentrantLock}, so the
+ * lock's happens-before edges publish the primitive arrays and the slot bytes between threads.
+ * <b>Progress:</b> blocking.
+ */
+public final class OffHeapTier implements AutoCloseable {
+  /*
+   * Design (chosen by the hit-ratio study in docs/caching.md):
+   *
+   * The tier is the *main* region of a W-TinyLFU cache whose *window* is the on-heap Caffeine L1
+   * [1]. L1's victims are offered here; when the tier is full the candidate is admitted only if the
+   * shared frequency sketch estimates it more popular than the tier's own victim (the head of the
+   * probation segment), else the candidate is dropped. Entries are not moved up on an L2 hit unless
+   * promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
+   * L1 and throws away the entry's protected status here.
+   *
+   * Segmented LRU: new entries enter probation (20 %); a hit moves an entry to protected (80 %),
+   * whose overflow is demoted to probation's tail. Both segments are circular doubly linked lists
+   * threaded through int arrays, with sentinels at indices capacity (probation) and capacity + 1
+   * (protected).
+   *
+   * Index: linear probing over int[] table holding slot + 1 (0 = empty), deletion by backward shift
+   * (Knuth 6.4, algorithm R), so no tombstones. The 32-bit hash is kept per slot to skip most key
+   * comparisons; key bytes are compared in the slot store.
+   *
+   * [1] G. Einziger, R. Friedman, B. Manes. TinyLFU: A Highly Efficient Cache Admission Policy.
+   *     ACM Transactions on Storage, 2017.
+   */
+
+  /** What happened to a {@link #put}. */
+  public enum PutResult {
+    /** Stored (new, or replacing the key's previous record). */
+    STORED,
+    /** The frequency filter preferred the tier's current victim; nothing stored. */
+    REJECTED,
+    /** The record does not fit in a slot; nothing stored, any previous record removed. */
+    OVERSIZE
+  }
+
+  /** A value found by {@link #get}; {@code promote} says it was removed here to move up to L1. */
+  public record Hit<V>(V value, long writeNanos, boolean promote) {}
+
+  private static final byte FREE = 0;
+  private static final byte PROBATION = 1;
+  private static final byte PROTECTED = 2;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final int capacity;
+  private final int protectedCapacity;
+  private final SlotStore store;
+  private final FrequencySketch sketch;
+  private final long expireAfterWriteNanos;
+  private final long expireAfterAccessNanos;
+  private final int promoteAfter;
+
+  private final int[] table;
+  private final int tableMask;
+  private final int[] hashes;
+  private final int[] prev;
+  private final int[] next;
+  private final byte[] segment;
+  private final byte[] hits;
+  private final long[] writeNanos;
+  private final long[] expiresAtNanos;
+  private final int[] freeSlots;
+  private int freeCount;
+  private int size;
+  private int protectedSize;
+  private long evictions;
+  private long rejections;
+  private boolean closed;
+
+  /**
+   * Creates an empty tier.
+   *
+   * @param capacity the maximum number of entries
+   * @param slotBytes bytes per slot: the largest record (8-byte header + key + value) it can hold
+   * @param sketch the frequency sketch shared with the cache (accessed under this tier's lock only)
+   * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
+   * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
+   * @param promoteAfter hits after which {@link #get} removes the entry for promotion; 0 = never
+   */
+  public OffHeapTier(int capacity, int slotBytes, FrequencySketch sketch, long expireAfterWriteNanos,
+      long expireAfterAccessNanos, int promoteAfter) {
+    this.capacity = capacity;
+    this.protectedCapacity = (int) (capacity * 0.8);
+    this.store = new ByteBufferSlotStore(capacity, slotBytes);
+    this.sketch = sketch;
+    this.expireAfterWriteNanos = expireAfterWriteNanos;
+    this.expireAfterAccessNanos = expireAfterAccessNanos;
+    this.promoteAfter = promoteAfter;
+    int tableLength = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
+    this.table = new int[tableLength];
+    this.tableMask = tableLength - 1;
+    this.hashes = new int[capacity];
+    this.prev = new int[capacity + 2];
+    this.next = new int[capacity + 2];
+    this.segment = new byte[capacity];
+    this.hits = new byte[capacity];
+    this.writeNanos = new long[capacity];
+    this.expiresAtNanos = new long[capacity];
+    this.freeSlots = new int[capacity];
+    clearLocked();
+  }
+
+  /** Returns the largest key + value byte count a slot can hold. */
+  public int maximumPayloadBytes() {
+    return store.slotBytes() - SlotStore.HEADER_BYTES;
+  }
+
+  /** Records one request for {@code hash} in the shared frequency sketch. */
+  public void recordAccess(int hash) {
+    lock.lock();
+    try {
+      sketch.increment(hash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Looks {@code key} up, counting the request in the sketch; expired entries are removed and missed.
+   *
+   * @return the hit, or {@code null} on a miss
+   * @throws RuntimeException whatever {@code serializer} throws (the entry is removed), or
+   *     {@link IllegalStateException} if it returns {@code null} (the entry is removed)
+   */
+  public <V> Hit<V> get(int hash, byte[] key, Serializer<V> serializer, long nowNanos) {
+    lock.lock();
+    try {
+      checkOpen();
+      sketch.increment(hash);
+      int slot = find(hash, key);
+      if (slot < 0) {
+        return null;
+      }
+      if (nowNanos - expiresAtNanos[slot] >= 0) {
+        evictions++;
+        removeSlot(slot);
+        return null;
+      }
+      V value;
+      try {
+        value = serializer.deserialize(store.value(slot));
+      } catch (RuntimeException e) {
+        removeSlot(slot);
+        throw e;
+      }
+      if (value == null) {
+        removeSlot(slot);
+        throw new IllegalStateException("value serializer " + serializer + " returned null");
+      }
+      long written = writeNanos[slot];
+      if (hits[slot] < Byte.MAX_VALUE) {
+        hits[slot]++;
+      }
+      if (promoteAfter > 0 && hits[slot] >= promoteAfter) {
+        removeSlot(slot);
+        return new Hit<>(value, written, true);
+      }
+      expiresAtNanos[slot] = expiresAt(written, nowNanos);
+      onHit(slot);
+      return new Hit<>(value, written, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stores a record: replaces the key's record if present, else admits it through the frequency
+   * filter when the tier is full.
+   *
+   * @param writeNanos when the value was first written (expire-after-write counts from here)
+   */
+  public PutResult put(int hash, byte[] key, byte[] value, long writeNanos, long nowNanos) {
+    lock.lock();
+    try {
+      checkOpen();
+      int slot = find(hash, key);
+      if (SlotStore.HEADER_BYTES + (long) key.length + value.length > store.slotBytes()) {
+        if (slot >= 0) {
+          removeSlot(slot);
+        }
+        return PutResult.OVERSIZE;
+      }
+      if (slot < 0) {
+        if (freeCount == 0 && !makeRoom(hash, nowNanos)) {
+          rejections++;
+          return PutResult.REJECTED;
+        }
+        slot = freeSlots[--freeCount];
+        hashes[slot] = hash;
+        hits[slot] = 0;
+        insertIndex(hash, slot);
+        linkLast(PROBATION, slot);
+        size++;
+      }
+      store.write(slot, key, value);
+      this.writeNanos[slot] = writeNanos;
+      expiresAtNanos[slot] = expiresAt(writeNanos, nowNanos);
+      return PutResult.STORED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes {@code key}'s record; returns whether there was one. */
+  public boolean remove(int hash, byte[] key) {
+    lock.lock();
+    try {
+      checkOpen();
+      int slot = find(hash, key);
+      if (slot < 0) {
+        return false;
+      }
+      removeSlot(slot);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes every record (the frequency sketch keeps its counts). */
+  public void clear() {
+    lock.lock();
+    try {
+      checkOpen();
+      clearLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the number of records, expired ones not yet removed included. */
+  public int size() {
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns {@code {evictions, rejections}} counted so far. */
+  public long[] counters() {
+    lock.lock();
+    try {
+      return new long[] {evictions, rejections};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Releases the off-heap memory; later calls other than {@code close}, size and counters throw. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        store.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // --------------- eviction ---------------
+
+  /** Frees one slot for a candidate with {@code hash}, or returns false if the candidate lost. */
+  private boolean makeRoom(int hash, long nowNanos) {
+    int sentinel = next[probationSentinel()] != probationSentinel()
+        ? probationSentinel() : protectedSentinel();
+    int victim = next[sentinel];
+    boolean expired = nowNanos - expiresAtNanos[victim] >= 0;
+    if (!expired && sketch.frequency(hash) <= sketch.frequency(hashes[victim])) {
+      return false;
+    }
+    evictions++;
+    removeSlot(victim);
+    return true;
+  }
+
+  private void onHit(int slot) {
+    if (segment[slot] == PROTECTED) {
+      unlink(slot);
+      linkLast(PROTECTED, slot);
+      return;
+    }
+    unlink(slot);
+    linkLast(PROTECTED, slot);
+    if (protectedSize > protectedCapacity) {
+      int demoted = next[protectedSentinel()];
+      unlink(demoted);
+      linkLast(PROBATION, demoted);
+    }
+  }
+
+  private long expiresAt(long written, long nowNanos) {
+    return Math.min(saturatedAdd(written, expireAfterWriteNanos),
+        saturatedAdd(nowNanos, expireAfterAccessNanos));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  // --------------- segmented LRU lists ---------------
+
+  private int probationSentinel() {
+    return capacity;
+  }
+
+  private int protectedSentinel() {
+    return capacity + 1;
+  }
+
+  private void linkLast(byte to, int slot) {
+    int sentinel = to == PROBATION ? probationSentinel() : protectedSentinel();
+    int last = prev[sentinel];
+    prev[slot] = last;
+    next[slot] = sentinel;
+    next[last] = slot;
+    prev[sentinel] = slot;
+    segment[slot] = to;
+    if (to == PROTECTED) {
+      protectedSize++;
+    }
+  }
+
+  private void unlink(int slot) {
+    next[prev[slot]] = next[slot];
+    prev[next[slot]] = prev[slot];
+    if (segment[slot] == PROTECTED) {
+      protectedSize--;
+    }
+    segment[slot] = FREE;
+  }
+
+  private void removeSlot(int slot) {
+    unlink(slot);
+    removeIndex(slot);
+    freeSlots[freeCount++] = slot;
+    size--;
+  }
+
+  private void clearLocked() {
+    Arrays.fill(table, 0);
+    Arrays.fill(segment, FREE);
+    for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
+      prev[sentinel] = sentinel;
+      next[sentinel] = sentinel;
+    }
+    for (int i = 0; i < capacity; i++) {
+      freeSlots[i] = capacity - 1 - i;
+    }
+    freeCount = capacity;
+    size = 0;
+    protectedSize = 0;
+  }
+
+  // --------------- open-addressing index ---------------
+
+  private int home(int hash) {
+    return (hash * 0x9E37_79B9) >>> 7 & tableMask;
+  }
+
+  private int find(int hash, byte[] key) {
+    for (int i = home(hash); ; i = (i + 1) & tableMask) {
+      int entry = table[i];
+      if (entry == 0) {
+        return -1;
+      }
+      int slot = entry - 1;
+      if (hashes[slot] == hash && store.keyEquals(slot, key)) {
+        return slot;
+      }
+    }
+  }
+
+  private void insertIndex(int hash, int slot) {
+    int i = home(hash);
+    while (table[i] != 0) {
+      i = (i + 1) & tableMask;
+    }
+    table[i] = slot + 1;
+  }
+
+  private void removeIndex(int slot) {
+    int i = home(hashes[slot]);
+    while (table[i] != slot + 1) {
+      i = (i + 1) & tableMask;
+    }
+    // Backward-shift deletion: move later members of the probe run into the hole when their home
+    // position does not lie cyclically in (hole, current].
+    int hole = i;
+    for (int j = (hole + 1) & tableMask; table[j] != 0; j = (j + 1) & tableMask) {
+      int h = home(hashes[table[j] - 1]);
+      boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+      if (!stays) {
+        table[hole] = table[j];
+        hole = j;
+      }
+    }
+    table[hole] = 0;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("off-heap tier is closed");
+    }
+  }
+}

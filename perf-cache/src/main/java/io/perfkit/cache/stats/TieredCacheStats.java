@@ -1,0 +1,47 @@
+package io.perfkit.cache.stats;
+
+/**
+ * An immutable snapshot of a tiered cache's counters, taken by {@code TieredCache.stats()}.
+ *
+ * <p>Counters are read one by one without a global pause, so a snapshot taken under load may be
+ * slightly inconsistent between fields (each field is exact on its own). All counts are zero unless
+ * the cache was built with {@code recordStats()}.
+ *
+ * @param heapHitCount lookups answered by the on-heap tier (L1)
+ * @param offHeapHitCount lookups answered by the off-heap tier (L2)
+ * @param missCount lookups no tier could answer
+ * @param loadSuccessCount loader calls that returned a value
+ * @param loadFailureCount loader calls that threw or returned {@code null}
+ * @param totalLoadTimeNanos time spent in loaders
+ * @param spillCount entries evicted from L1 and offered to L2
+ * @param admissionRejectCount spilled entries L2's frequency filter turned away
+ * @param offHeapEvictionCount entries evicted from L2 (size or expiry)
+ * @param oversizeSkipCount entries too large for L2's slots, so not stored there
+ * @param serializationFailureCount serializer calls that threw or returned {@code null}
+ * @param promotionCount L2 entries moved up to L1 after enough hits
+ */
+public record TieredCacheStats(
+    long heapHitCount,
+    long offHeapHitCount,
+    long missCount,
+    long loadSuccessCount,
+    long loadFailureCount,
+    long totalLoadTimeNanos,
+    long spillCount,
+    long admissionRejectCount,
+    long offHeapEvictionCount,
+    long oversizeSkipCount,
+    long serializationFailureCount,
+    long promotionCount) {
+
+  /** Returns the number of lookups: hits in any tier plus misses. */
+  public long requestCount() {
+    return heapHitCount + offHeapHitCount + missCount;
+  }
+
+  /** Returns the fraction of lookups answered by any tier, or 1.0 when there were none. */
+  public double hitRate() {
+    long requests = requestCount();
+    return requests == 0 ? 1.0 : (double) (heapHitCount + offHeapHitCount) / requests;
+  }
+}

@@ -1,0 +1,111 @@
+package io.perfkit.cache.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.perfkit.cache.Serializer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+final class OffHeapTierTest {
+  private static final Serializer<Long> LONGS = Serializer.longs();
+
+  private static OffHeapTier tier(int capacity) {
+    return new OffHeapTier(capacity, 64, new FrequencySketch(capacity), Long.MAX_VALUE,
+        Long.MAX_VALUE, 0);
+  }
+
+  private static byte[] key(long k) {
+    return LONGS.serialize(k);
+  }
+
+  /** Hashes collide in four buckets, so probe runs are long and deletion must shift them. */
+  private static int hash(long k) {
+    return (int) (k & 3);
+  }
+
+  /** Ops: k >= 0 puts k -> k * 7, k < 0 removes ~k; every key is then checked against the model. */
+  @Property(tries = 300)
+  void index_agreesWithMapUnderCollisions(@ForAll("ops") List<Long> ops) {
+    try (OffHeapTier tier = tier(64)) {
+      Map<Long, Long> model = new HashMap<>();
+      for (long op : ops) {
+        if (op >= 0) {
+          assertEquals(OffHeapTier.PutResult.STORED,
+              tier.put(hash(op), key(op), LONGS.serialize(op * 7), 0, 0));
+          model.put(op, op * 7);
+        } else {
+          long k = ~op;
+          assertEquals(model.remove(k) != null, tier.remove(hash(k), key(k)));
+        }
+        assertEquals(model.size(), tier.size());
+      }
+      for (long k = 0; k < 48; k++) {
+        OffHeapTier.Hit<Long> hit = tier.get(hash(k), key(k), LONGS, 0);
+        assertEquals(model.get(k), hit == null ? null : hit.value(), "key " + k);
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Long>> ops() {
+    return Arbitraries.longs().between(-48, 47).list().ofMaxSize(200);
+  }
+
+  @Test
+  void put_whenFull_admitsOnlyMorePopularCandidates() {
+    try (OffHeapTier tier = tier(4)) {
+      for (long k = 0; k < 4; k++) {
+        tier.recordAccess(Long.hashCode(k));
+        tier.put(Long.hashCode(k), key(k), key(k), 0, 0);
+      }
+      // A candidate seen once ties with the victim: rejected.
+      tier.recordAccess(Long.hashCode(100L));
+      assertEquals(OffHeapTier.PutResult.REJECTED,
+          tier.put(Long.hashCode(100L), key(100), key(100), 0, 0));
+      // Seen three times: admitted, evicting probation's head (key 0).
+      tier.recordAccess(Long.hashCode(100L));
+      tier.recordAccess(Long.hashCode(100L));
+      assertEquals(OffHeapTier.PutResult.STORED,
+          tier.put(Long.hashCode(100L), key(100), key(100), 0, 0));
+      assertNull(tier.get(Long.hashCode(0L), key(0), LONGS, 0));
+      assertEquals(100L, tier.get(Long.hashCode(100L), key(100), LONGS, 0).value());
+      assertEquals(4, tier.size());
+      long[] counters = tier.counters();
+      assertEquals(1, counters[0]);
+      assertEquals(1, counters[1]);
+    }
+  }
+
+  @Test
+  void get_expiredEntryIsRemoved() {
+    try (OffHeapTier tier = new OffHeapTier(4, 64, new FrequencySketch(4), 100, Long.MAX_VALUE, 0)) {
+      tier.put(1, key(1), key(1), 0, 0);
+      assertEquals(1L, tier.get(1, key(1), LONGS, 99).value());
+      assertNull(tier.get(1, key(1), LONGS, 100));
+      assertEquals(0, tier.size());
+    }
+  }
+
+  @Test
+  void frequencySketch_countsAndHalves() {
+    FrequencySketch sketch = new FrequencySketch(16);
+    for (int i = 0; i < 20; i++) {
+      sketch.increment(42);
+    }
+    assertEquals(15, sketch.frequency(42));
+    assertTrue(sketch.frequency(43) <= 1);
+    for (int i = 0; i < 200; i++) {
+      sketch.increment(1000 + i);
+    }
+    assertTrue(sketch.frequency(42) < 15, "halved after the sample period");
+  }
+}
