@@ -35,6 +35,7 @@ public final class PredictiveScaler {
   private final int minReplicas;
   private final int maxReplicas;
   private final List<HoltWinters> models;
+  private final Builder builder;
 
   private PredictiveScaler(Builder b, List<HoltWinters> models) {
     this.capacityPerReplica = b.capacityPerReplica;
@@ -53,8 +54,6 @@ public final class PredictiveScaler {
     this.models = models;
     this.builder = b;
   }
-
-  private final Builder builder;
 
   /** A builder; {@link Builder#capacityPerReplica} and {@link Builder#periods} are required. */
   public static Builder builder() {
@@ -184,6 +183,23 @@ public final class PredictiveScaler {
 
     private Builder() {}
 
+    private Builder copy() {
+      Builder c = new Builder();
+      c.capacityPerReplica = capacityPerReplica;
+      c.targetUtilization = targetUtilization;
+      c.lead = lead;
+      c.periods = periods.clone();
+      c.confidenceThreshold = confidenceThreshold;
+      c.skillWindow = skillWindow;
+      c.historyWindow = historyWindow;
+      c.intervalLevel = intervalLevel;
+      c.provisionForUpperBound = provisionForUpperBound;
+      c.multiplicative = multiplicative;
+      c.minReplicas = minReplicas;
+      c.maxReplicas = maxReplicas;
+      return c;
+    }
+
     /**
      * The load one replica serves at 100 % utilization, in the history's units (required).
      *
@@ -240,7 +256,7 @@ public final class PredictiveScaler {
      * @throws IllegalArgumentException if NaN or above 1
      */
     public Builder confidenceThreshold(double threshold) {
-      Checks.requireArgument(threshold <= 1, "confidenceThreshold: %s (expected: <= 1)", threshold);
+      Checks.requireArgument(threshold <= 1 && !Double.isNaN(threshold), "confidenceThreshold: %s (expected: <= 1)", threshold);
       this.confidenceThreshold = threshold;
       return this;
     }
@@ -320,7 +336,7 @@ public final class PredictiveScaler {
       Checks.requireState(periods != null, "periods: unset");
       Checks.requireArgument(minReplicas <= maxReplicas,
           "minReplicas: %d (expected: <= maxReplicas %d)", minReplicas, maxReplicas);
-      return new PredictiveScaler(this, null);
+      return new PredictiveScaler(copy(), null);
     }
   }
 }
