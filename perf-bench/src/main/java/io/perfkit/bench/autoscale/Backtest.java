@@ -78,6 +78,12 @@ public final class Backtest {
     }
     List<Path> files = new ArrayList<>();
     for (Path p : paths) {
+      if (!Files.exists(p)) {
+        System.err.println("backtest: " + p.toAbsolutePath() + " does not exist (pass a trace "
+            + "CSV or a directory of them; the default is ../shared/data/load-traces/ from the "
+            + "repository root)");
+        System.exit(2);
+      }
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.list(p)) {
           s.filter(f -> f.toString().endsWith(".csv")).sorted().forEach(files::add);

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +25,6 @@ record Trace(String name, LoadHistory history) {
       throw new IllegalArgumentException(file + ": header " + (lines.isEmpty() ? "<empty>"
           : lines.get(0)) + " (expected: timestamp,value)");
     }
-    List<long[]> ts = new ArrayList<>();
     long[] t = new long[lines.size() - 1];
     double[] v = new double[lines.size() - 1];
     int n = 0;
@@ -50,7 +48,6 @@ record Trace(String name, LoadHistory history) {
       }
       n++;
     }
-    ts.clear();
     String name = file.getFileName().toString().replaceFirst("\\.csv$", "");
     return new Trace(name, LoadHistory.of(java.util.Arrays.copyOf(t, n), java.util.Arrays.copyOf(v, n)));
   }
