@@ -265,8 +265,8 @@ public final class Backtest {
     sb.append(String.format(Locale.ROOT, "Provisioning delay: %d intervals. Capacity per replica: "
         + "trace mean / 5 unless --capacity. Target utilization 0.8.%n%n", delay));
     sb.append("| trace | scaler | intervals | under-provisioned | vs reactive | replica-intervals "
-        + "| vs reactive | scaling actions | peak shortfall (replicas) |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| vs reactive | scaling actions | peak shortfall (replicas) | forecast raised |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     BacktestResult reactive = null;
     for (BacktestResult r : results) {
       if (r.scaler().startsWith("reactive")) {
@@ -276,9 +276,11 @@ public final class Backtest {
           reactive.underProvisioned());
       String costVs = reactive == null || r == reactive ? "" : pct(r.replicaIntervals(),
           reactive.replicaIntervals());
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %d | %s | %d | %.1f |%n",
+      String raised = r.scaler().equals("predictive")
+          ? String.format(Locale.ROOT, "%.1f %%", 100 * r.forecastShare()) : "";
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %d | %s | %d | %.1f | %s |%n",
           r.trace(), r.scaler(), r.intervals(), r.underProvisioned(), underVs,
-          r.replicaIntervals(), costVs, r.actions(), r.peakShortfallReplicas()));
+          r.replicaIntervals(), costVs, r.actions(), r.peakShortfallReplicas(), raised));
     }
     return sb.toString();
   }
