@@ -63,6 +63,10 @@ public final class HorizontalScaler {
         new ReplicaCalculator(up, down, b.cpuInitializationPeriod, b.initialReadinessDelay);
   }
 
+  ReplicaCalculator calculator() {
+    return calculator;
+  }
+
   /** A builder with Kubernetes' defaults; {@link Builder#maxReplicas(int)} must be set. */
   public static Builder builder() {
     return new Builder();
