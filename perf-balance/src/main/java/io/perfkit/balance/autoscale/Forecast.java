@@ -20,23 +20,30 @@ package io.perfkit.balance.autoscale;
 public record Forecast(
     String model, double[] mean, double[] lower, double[] upper, double level, double skill) {
 
-  /** Copies the arrays. */
+  /**
+   * Copies the arrays.
+   *
+   * @throws NullPointerException if an array is null
+   */
   public Forecast {
     mean = mean.clone();
     lower = lower.clone();
     upper = upper.clone();
   }
 
+  /** A copy of the point forecast per step. */
   @Override
   public double[] mean() {
     return mean.clone();
   }
 
+  /** A copy of the interval's lower bounds per step. */
   @Override
   public double[] lower() {
     return lower.clone();
   }
 
+  /** A copy of the interval's upper bounds per step. */
   @Override
   public double[] upper() {
     return upper.clone();
