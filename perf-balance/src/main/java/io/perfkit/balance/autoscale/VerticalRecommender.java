@@ -56,7 +56,7 @@ public final class VerticalRecommender {
    * @param containersInPod how many containers share the per-pod minimums, {@code >= 1}
    * @return the recommendation; {@link VerticalRecommendation#available()} is false when there is
    *     neither CPU nor memory history
-   * @throws IllegalArgumentException if samples go back in time (naming the index), the OOM
+   * @throws IllegalArgumentException if samples or OOM times go back in time (naming the index), the OOM
    *     request is negative or not finite, or {@code containersInPod < 1}
    * @throws NullPointerException if a list or element is null
    */
@@ -66,6 +66,12 @@ public final class VerticalRecommender {
     Checks.requireNonNull(oomTimes, "oomTimes");
     Checks.checkNonNegativeFinite(memoryRequestAtOom, "memoryRequestAtOom");
     Checks.checkPositive(containersInPod, "containersInPod");
+    for (int i = 0; i < oomTimes.size(); i++) {
+      Instant t = Checks.requireNonNull(oomTimes.get(i), "oomTimes[" + i + "]");
+      Checks.requireArgument(i == 0 || !t.isBefore(oomTimes.get(i - 1)),
+          "oomTimes[%d]: %s (expected: not before %s, OOMs must be in time order)", i, t,
+          oomTimes.get(i == 0 ? 0 : i - 1));
+    }
     DecayingHistogram cpu = new DecayingHistogram(b.cpuMaxCores, b.cpuFirstBucketCores,
         1 + b.bucketGrowth, EPSILON, b.halfLife);
     DecayingHistogram memory = new DecayingHistogram(b.memoryMaxBytes, b.memoryFirstBucketBytes,

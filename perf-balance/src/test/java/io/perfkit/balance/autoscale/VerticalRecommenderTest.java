@@ -146,5 +146,9 @@ final class VerticalRecommenderTest {
     assertThrows(IllegalArgumentException.class, () -> UsageSample.cpu(T0, Double.NaN, 1));
     assertThrows(IllegalArgumentException.class, () -> UsageSample.cpu(T0, -1, 1));
     assertThrows(IllegalArgumentException.class, () -> v.recommend(List.of(), List.of(), 0, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> v.recommend(List.of(), List.of(T0.plusSeconds(1), T0), 0, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> v.recommend(List.of(), List.of(), Double.NaN, 1));
   }
 }
