@@ -49,8 +49,8 @@ public final class HorizontalScaler {
     this.tolerance = b.tolerance;
     this.downscaleStabilization = b.downscaleStabilization;
     this.behavior = b.behavior == null ? null : b.behavior.withDefaults();
-    double up = tolerance;
-    double down = tolerance;
+    double up = Double.isNaN(b.toleranceUp) ? tolerance : b.toleranceUp;
+    double down = Double.isNaN(b.toleranceDown) ? tolerance : b.toleranceDown;
     if (behavior != null) {
       if (behavior.scaleUp().tolerance() != null) {
         up = behavior.scaleUp().tolerance();
@@ -61,6 +61,10 @@ public final class HorizontalScaler {
     }
     this.calculator =
         new ReplicaCalculator(up, down, b.cpuInitializationPeriod, b.initialReadinessDelay);
+  }
+
+  ReplicaCalculator calculator() {
+    return calculator;
   }
 
   /** A builder with Kubernetes' defaults; {@link Builder#maxReplicas(int)} must be set. */
@@ -402,6 +406,8 @@ public final class HorizontalScaler {
     private int minReplicas = 1;
     private int maxReplicas = -1;
     private double tolerance = 0.1;
+    private double toleranceUp = Double.NaN;
+    private double toleranceDown = Double.NaN;
     private Duration cpuInitializationPeriod = Duration.ofMinutes(5);
     private Duration initialReadinessDelay = Duration.ofSeconds(30);
     private Duration downscaleStabilization = Duration.ofMinutes(5);
@@ -438,6 +444,19 @@ public final class HorizontalScaler {
      */
     public Builder tolerance(double tolerance) {
       this.tolerance = Checks.checkNonNegativeFinite(tolerance, "tolerance");
+      return this;
+    }
+
+    /**
+     * Separate tolerances: ratios in {@code [1 - down, 1 + up]} keep the current count (Kubernetes
+     * 1.33's per-direction tolerance). Overrides {@link #tolerance(double)}; a behavior's
+     * per-direction tolerance overrides this.
+     *
+     * @throws IllegalArgumentException if either is negative, NaN or infinite
+     */
+    public Builder tolerances(double up, double down) {
+      this.toleranceUp = Checks.checkNonNegativeFinite(up, "scaleUpTolerance");
+      this.toleranceDown = Checks.checkNonNegativeFinite(down, "scaleDownTolerance");
       return this;
     }
 

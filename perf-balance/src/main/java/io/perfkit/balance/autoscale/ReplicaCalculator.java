@@ -68,7 +68,8 @@ final class ReplicaCalculator {
 
   /* ---------------- pod grouping ---------------- */
 
-  private static final class Groups {
+  /** Kubernetes' pod groups; package-private for tests. */
+  static final class Groups {
     int readyPodCount;
     final Set<String> unready = new TreeSet<>();
     final Set<String> missing = new TreeSet<>();
@@ -76,7 +77,7 @@ final class ReplicaCalculator {
   }
 
   /** Kubernetes' {@code groupPods}. */
-  private Groups group(List<PodSample> pods, Map<String, PodMetric> metrics, String resource,
+  Groups group(List<PodSample> pods, Map<String, PodMetric> metrics, String resource,
       Instant now) {
     Groups g = new Groups();
     for (PodSample pod : pods) {

@@ -160,6 +160,18 @@ final class ReplicaCalculatorTest {
   }
 
   @Test
+  @DisplayName("separate tolerances on the builder")
+  void builderTolerances() {
+    HorizontalScaler h = HorizontalScaler.builder().maxReplicas(10).tolerances(0.5, 0.0).build();
+    Metric up = new Metric.ResourceUtilization("cpu", 100, usage(1400, 1400, 1400));
+    assertEquals(ReplicaProposal.Reason.WITHIN_TOLERANCE,
+        h.propose(up, input(3, ready(3, 1000))).reason());
+    Metric down = new Metric.ResourceUtilization("cpu", 100, usage(990, 990, 990));
+    assertEquals(ReplicaProposal.Reason.PROPORTIONAL,
+        h.propose(down, input(3, ready(3, 1000))).reason());
+  }
+
+  @Test
   @DisplayName("scale up with missing metrics: rebalanced into tolerance keeps the count")
   void scaleUpWithMissingMetricsNoChange() {
     ReplicaProposal p = cpu(2, ready(2, 1000), 100, 1900);

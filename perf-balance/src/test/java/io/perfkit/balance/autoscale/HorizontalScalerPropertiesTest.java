@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** Properties of the horizontal scaler that hold for every input. */
-final class HorizontalScalerProperties {
+final class HorizontalScalerPropertiesTest {
 
   private static List<Metric> cpu(int pods, long[] usage, int target) {
     long[] u = new long[pods];
