@@ -16,6 +16,7 @@ import io.perfkit.core.memory.MemoryBuffer;
  * buffer: pass zeroed memory or one this class already used.
  */
 public final class ManyToOneRingBuffer extends AbstractRingBuffer {
+  private final boolean littleEndian;
   /*
    * Claim: read the head cache and tail, check space (refreshing the cache from the real head when
    * short), compute padding at wrap-around, then CAS the tail forward by record + padding. The
@@ -39,6 +40,7 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
    */
   public ManyToOneRingBuffer(MemoryBuffer buffer) {
     super(buffer);
+    this.littleEndian = buffer.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
   }
 
   @Override
@@ -88,10 +90,17 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
 
   @Override
   void beginRecord(int recordIndex, int recordLength, int typeId) {
-    buffer.putInt(recordIndex + 4, typeId);
-    // Release: the in-progress marker (and the type before it) become visible before the payload,
-    // so unblock() can tell a claimed record from unclaimed space.
-    buffer.putIntRelease(recordIndex, -recordLength);
+    // One 8-byte store for the in-progress length and the type (records are 8-byte aligned).
+    // Release: the marker becomes visible no later than the payload, so unblock() can tell a
+    // claimed record from unclaimed space; the consumer waits for a positive length.
+    buffer.putLongRelease(recordIndex, header(-recordLength, typeId));
+  }
+
+  private long header(int length, int typeId) {
+    // The length occupies bytes 0-3 and the type bytes 4-7 in either byte order.
+    return littleEndian
+        ? (length & 0xFFFF_FFFFL) | ((long) typeId << 32)
+        : ((long) length << 32) | (typeId & 0xFFFF_FFFFL);
   }
 
   @Override

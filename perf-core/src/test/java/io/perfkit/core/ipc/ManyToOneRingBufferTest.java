@@ -49,6 +49,24 @@ final class ManyToOneRingBufferTest {
   }
 
   @Test
+  void bigEndianBuffer_headerLayoutHolds() {
+    MemoryBuffer memory = MemoryBuffer.allocateDirect(1024 + RingBufferDescriptor.TRAILER_LENGTH)
+        .withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    ManyToOneRingBuffer ring = new ManyToOneRingBuffer(memory);
+    assertTrue(ring.write(9, new byte[] {1, 2, 3}, 0, 3));
+    assertEquals(11, memory.getInt(0), "length at bytes 0-3");
+    assertEquals(9, memory.getInt(4), "type at bytes 4-7");
+    int claimed = ring.tryClaim(5, 8);
+    assertEquals(-16, memory.getInt(claimed - 8));
+    assertTrue(ring.write(6, new byte[1], 0, 1));
+    List<Integer> types = new ArrayList<>();
+    ring.read((t, b, i, l) -> types.add(t));
+    assertTrue(ring.unblock());
+    ring.read((t, b, i, l) -> types.add(t));
+    assertEquals(List.of(9, 6), types);
+  }
+
+  @Test
   void unblock_nothingToDo() {
     ManyToOneRingBuffer ring = ring(1024);
     assertFalse(ring.unblock());
