@@ -122,7 +122,15 @@ public final class MappedLog implements AutoCloseable {
     this.segmentShift = Integer.numberOfTrailingZeros(segmentSize);
     this.checkpoint = MappedFile.newBuilder(directory.resolve(CHECKPOINT)).size(64)
         .chunkSize(MappedFile.MIN_CHUNK_SIZE).create();
-    this.recovery = recover(found);
+    try {
+      this.recovery = recover(found);
+    } catch (IOException | RuntimeException | Error e) {
+      for (LogSegment segment : segments.values()) {
+        segment.close();
+      }
+      checkpoint.close();
+      throw e;
+    }
     this.lastForceNanos = nanoClock.getAsLong();
   }
 

@@ -103,9 +103,10 @@ public interface MemoryBuffer extends AutoCloseable {
   boolean isAligned(int index, int size);
 
   /**
-   * Returns a view of {@code length} bytes starting at {@code index}, sharing memory, order and
-   * lifecycle with this buffer (closing either closes the view; closing the view alone does not
-   * close this buffer).
+   * Returns a view of {@code length} bytes starting at {@code index}, sharing memory and order
+   * with this buffer. Closing the buffer returned by {@link #allocateDirect} (or the
+   * {@link MappedFile} a region came from) closes every view; closing a view closes only that
+   * view.
    *
    * @throws IndexOutOfBoundsException if the range is outside this buffer
    * @throws IllegalStateException if closed

@@ -232,6 +232,15 @@ final class MemoryBufferTest {
       assertThrows(IndexOutOfBoundsException.class, () -> b.putBytes(28, a, 0, 8));
       assertThrows(IndexOutOfBoundsException.class, () -> b.putBytes(0, a, 28, 8));
       assertThrows(NullPointerException.class, () -> b.putBytes(0, (byte[]) null, 0, 1));
+      try (MemoryBuffer big = MemoryBuffer.allocateDirect(10_000)) {
+        big.setMemory(0, 10_000, (byte) 1);
+        big.setMemory(3, 9_000, (byte) 0); // bulk zeroing path, longer than its zero block
+        assertEquals(1, big.getByte(2));
+        assertEquals(0, big.getByte(3));
+        assertEquals(0, big.getByte(9_002));
+        assertEquals(1, big.getByte(9_003));
+        assertEquals(0, big.getLong(4_096));
+      }
       b.setMemory(1, 13, (byte) 0x7F);
       assertEquals(0x7F, b.getByte(13));
       assertEquals(0x7F7F7F7F, b.getInt(1));
