@@ -107,7 +107,15 @@ final class SimPolicies {
    * @param sketchL1Hits whether requests that hit L1 are counted in the sketch (else only L1 misses)
    */
   static Policy tiered(int l1, int l2, Lower lower, int promoteAfter, boolean sketchL1Hits) {
-    return new Tiered(l1, l2, lower, promoteAfter, sketchL1Hits);
+    return new Tiered(l1, l2, lower, promoteAfter, sketchL1Hits, 0);
+  }
+
+  /**
+   * As {@link #tiered}, but a missed key whose sketch frequency is below {@code warmAt} is offered to the
+   * lower tier's admission filter instead of entering L1 (so cold keys do not churn L1).
+   */
+  static Policy tieredColdBypass(int l1, int l2, Lower lower, int warmAt) {
+    return new Tiered(l1, l2, lower, Integer.MAX_VALUE, false, warmAt);
   }
 
   private static final class Tiered implements Policy {
@@ -117,8 +125,10 @@ final class SimPolicies {
     final FrequencySketch sketch;
     final int promoteAfter;
     final boolean sketchL1Hits;
+    final int warmAt;
 
-    Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits) {
+    Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits, int warmAt) {
+      this.warmAt = warmAt;
       this.l1 = Caffeine.newBuilder()
           .maximumSize(l1Size)
           .executor(Runnable::run)
@@ -160,7 +170,11 @@ final class SimPolicies {
         }
         return true;
       }
-      insertL1(key);
+      if (warmAt > 0 && sketch.frequency(hash) < warmAt) {
+        l2.offer(key);
+      } else {
+        insertL1(key);
+      }
       return false;
     }
 
