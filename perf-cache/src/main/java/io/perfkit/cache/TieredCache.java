@@ -449,7 +449,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * Configures and builds a {@link TieredCache}. Every setter may be called at most once.
    *
    * <p>Defaults: L1 expires entries 5 minutes after write, L2 30 minutes after their first write; no
-   * expire-after-access; L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
+   * expire-after-access. A duration of {@code Long.MAX_VALUE} nanoseconds (about 292 years) or more
+   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
    * maintenance on {@link ForkJoinPool#commonPool()}; no statistics.
    *
    * <p><b>Threading:</b> not thread-safe; configure from one thread.
@@ -681,7 +682,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireNonNull(duration, name);
       Checks.requireArgument(!duration.isNegative(), "%s: %s (expected: >= 0)", name, duration);
       return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
-          ? Long.MAX_VALUE - 1 : duration.toNanos();
+          ? Long.MAX_VALUE : duration.toNanos();
     }
   }
 }

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (target: perfkit within 1.1x of Caffeine). Both caches hold 1,024 keys out of a 10,000-entry bound;
  * the tiered cache also has an off-heap tier configured (unused by hits), neither records stats.
  * {@code caffeine-expiring} is Caffeine with the tiered cache's default L1 expiry (5 minutes after
- * write), which makes every read consult the clock: the like-for-like peer.
+ * write), which makes every read consult the clock: the like-for-like peer of {@code perfkit};
+ * {@code perfkit-no-ttl} (L1 without expiry) is the like-for-like peer of plain {@code caffeine}.
  *
  * <p>Run: {@code java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main
  * TieredCacheHeapHitBenchmark}
@@ -40,7 +41,7 @@ public class TieredCacheHeapHitBenchmark {
   private static final int MASK = KEYS - 1;
 
   /** The cache measured. */
-  @Param({"perfkit", "caffeine", "caffeine-expiring"})
+  @Param({"perfkit", "perfkit-no-ttl", "caffeine", "caffeine-expiring"})
   public String impl;
 
   private final Long[] keys = new Long[KEYS];
@@ -62,6 +63,20 @@ public class TieredCacheHeapHitBenchmark {
       case "perfkit" -> {
         TieredCache<Long, byte[]> cache = TieredCache.newBuilder()
             .maximumSize(10_000)
+            .offHeapMaximumSize(30_000)
+            .keySerializer(Serializer.longs())
+            .valueSerializer(Serializer.byteArray())
+            .build();
+        for (Long key : keys) {
+          cache.put(key, new byte[100]);
+        }
+        getter = cache::get;
+        closeable = cache;
+      }
+      case "perfkit-no-ttl" -> {
+        TieredCache<Long, byte[]> cache = TieredCache.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofNanos(Long.MAX_VALUE))
             .offHeapMaximumSize(30_000)
             .keySerializer(Serializer.longs())
             .valueSerializer(Serializer.byteArray())

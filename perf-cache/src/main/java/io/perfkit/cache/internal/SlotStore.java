@@ -29,7 +29,10 @@ interface SlotStore extends AutoCloseable {
   /** Returns whether the record in {@code slot} has exactly the key bytes {@code key}. */
   boolean keyEquals(int slot, byte[] key);
 
-  /** Returns a read-only view of the value bytes of {@code slot}, valid until the slot is rewritten. */
+  /**
+   * Returns a read-only view whose position-to-limit range is the value bytes of {@code slot}. The view
+   * is shared and repositioned by the next call: valid only until then.
+   */
   ByteBuffer value(int slot);
 
   /** Releases the memory; the store must not be used afterwards. */
