@@ -504,16 +504,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     /**
      * Sets the largest serialised key + value, in bytes, that L2 holds (each L2 entry reserves this
-     * plus 8 bytes of header off-heap). Larger entries skip L2 (counted as oversize).
+     * plus a 32-byte header off-heap, whatever its actual size). Larger entries skip L2 (counted as
+     * oversize).
      *
-     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30}
+     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30 - 32}
      * @throws IllegalStateException if already set
      */
     public Builder<K, V> offHeapMaximumEntryBytes(int bytes) {
       Checks.requireState(offHeapSlotBytes == UNSET,
-          "off-heap maximum entry bytes was already set to %s", offHeapSlotBytes - 8);
-      Checks.checkInRange(bytes, 1, 1 << 30, "offHeapMaximumEntryBytes");
-      offHeapSlotBytes = bytes + 8;
+          "off-heap maximum entry bytes was already set to %s",
+          offHeapSlotBytes - OffHeapTier.HEADER_BYTES);
+      Checks.checkInRange(bytes, 1, (1 << 30) - OffHeapTier.HEADER_BYTES, "offHeapMaximumEntryBytes");
+      offHeapSlotBytes = bytes + OffHeapTier.HEADER_BYTES;
       return this;
     }
 
@@ -668,7 +670,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       expireAfterAccessNanos = expireAfterAccessNanos == UNSET ? Long.MAX_VALUE : expireAfterAccessNanos;
       offHeapExpireAfterAccessNanos = offHeapExpireAfterAccessNanos == UNSET
           ? Long.MAX_VALUE : offHeapExpireAfterAccessNanos;
-      offHeapSlotBytes = offHeapSlotBytes == UNSET ? 512 + 8 : offHeapSlotBytes;
+      offHeapSlotBytes = offHeapSlotBytes == UNSET ? 512 + OffHeapTier.HEADER_BYTES : offHeapSlotBytes;
       promoteAfterHits = Math.max(0, promoteAfterHits);
       offHeapMaximumSize = Math.max(0, offHeapMaximumSize);
       // Safe in the way Caffeine's build() is: the caller narrows K and V for its own use; the

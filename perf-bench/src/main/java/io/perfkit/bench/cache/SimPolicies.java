@@ -97,7 +97,9 @@ final class SimPolicies {
     /** TinyLFU admission; CLOCK with 2-bit reference counts for eviction. */
     TINYLFU_CLOCK,
     /** S3-FIFO: a small FIFO, a main CLOCK FIFO and a ghost queue of keys; no sketch. */
-    S3FIFO
+    S3FIFO,
+    /** A hill-climbed LRU window in front of TinyLFU admission into a segmented LRU. */
+    ADAPTIVE
   }
 
   /**
@@ -145,6 +147,7 @@ final class SimPolicies {
         case TINYLFU_SLRU -> new SlruTier(l2Size, sketch);
         case TINYLFU_CLOCK -> new ClockTier(l2Size, sketch);
         case S3FIFO -> new S3FifoTier(l2Size);
+        case ADAPTIVE -> new AdaptiveTier(l2Size, sketch);
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -240,7 +243,7 @@ final class SimPolicies {
   private static final class SlruTier implements LowerTier {
     final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
     final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
-    final int capacity;
+    int capacity;
     final int protectedCapacity;
     final FrequencySketch sketch;
 
@@ -277,8 +280,25 @@ final class SimPolicies {
       }
     }
 
+    int size() {
+      return probation.size() + protectedSegment.size();
+    }
+
+    void evictOne() {
+      Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
+      Iterator<Long> it = from.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+
     @Override
     public void offer(long key) {
+      if (capacity <= 0) {
+        return;
+      }
+      while (probation.size() + protectedSegment.size() > capacity) {
+        evictOne();
+      }
       if (probation.size() + protectedSegment.size() >= capacity) {
         Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
         Iterator<Long> it = from.keySet().iterator();
@@ -289,6 +309,79 @@ final class SimPolicies {
         it.remove();
       }
       probation.put(key, new int[1]);
+    }
+  }
+
+  /**
+   * A window (LRU, entered unconditionally) in front of a TinyLFU-admitted segmented LRU; the window's
+   * share is hill-climbed on the tier's own hit rate, as Caffeine climbs its window.
+   */
+  private static final class AdaptiveTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> window = new LinkedHashMap<>(16, 0.75f, true);
+    final SlruTier main;
+    final int capacity;
+    final int sampleSize;
+    double windowTarget;
+    double step;
+    double previousHitRate;
+    int direction = 1;
+    int requests;
+    int hitCount;
+
+    AdaptiveTier(int capacity, FrequencySketch sketch) {
+      this.capacity = capacity;
+      this.main = new SlruTier(capacity, sketch);
+      this.sampleSize = 10 * capacity;
+      this.step = 0.0625 * capacity;
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] hits = window.get(key);
+      int result = hits != null ? ++hits[0] : main.hit(key);
+      if (result > 0) {
+        hitCount++;
+      }
+      if (++requests >= sampleSize) {
+        climb();
+      }
+      return result;
+    }
+
+    private void climb() {
+      double hitRate = (double) hitCount / requests;
+      double delta = hitRate - previousHitRate;
+      if (delta < 0) {
+        direction = -direction;
+      }
+      step = Math.abs(delta) >= 0.05 ? 0.0625 * capacity : step * 0.98;
+      windowTarget = Math.max(0, Math.min(capacity - 1, windowTarget + direction * step));
+      previousHitRate = hitRate;
+      requests = 0;
+      hitCount = 0;
+    }
+
+    @Override
+    public void remove(long key) {
+      if (window.remove(key) == null) {
+        main.remove(key);
+      }
+    }
+
+    @Override
+    public void offer(long key) {
+      window.put(key, new int[1]);
+      while (window.size() > (int) windowTarget) {
+        Iterator<Map.Entry<Long, int[]>> it = window.entrySet().iterator();
+        Map.Entry<Long, int[]> eldest = it.next();
+        it.remove();
+        main.capacity = capacity - window.size();
+        main.offer(eldest.getKey());
+      }
+      main.capacity = capacity - window.size();
+      while (main.size() > main.capacity) {
+        main.evictOne();
+      }
     }
   }
 

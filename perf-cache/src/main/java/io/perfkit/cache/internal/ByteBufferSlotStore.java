@@ -51,13 +51,37 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   @Override
-  public void write(int slot, byte[] key, byte[] value) {
+  public void write(int slot, int hash, byte[] key, byte[] value, long writeNanos,
+      long expiresAtNanos) {
     ByteBuffer slab = slab(slot);
     int offset = offset(slot);
     slab.putInt(offset, key.length);
     slab.putInt(offset + 4, value.length);
+    slab.putInt(offset + 8, hash);
+    slab.putLong(offset + 16, writeNanos);
+    slab.putLong(offset + 24, expiresAtNanos);
     slab.put(offset + HEADER_BYTES, key);
     slab.put(offset + HEADER_BYTES + key.length, value);
+  }
+
+  @Override
+  public int hash(int slot) {
+    return slab(slot).getInt(offset(slot) + 8);
+  }
+
+  @Override
+  public long writeNanos(int slot) {
+    return slab(slot).getLong(offset(slot) + 16);
+  }
+
+  @Override
+  public long expiresAtNanos(int slot) {
+    return slab(slot).getLong(offset(slot) + 24);
+  }
+
+  @Override
+  public void expiresAtNanos(int slot, long nanos) {
+    slab(slot).putLong(offset(slot) + 24, nanos);
   }
 
   @Override
