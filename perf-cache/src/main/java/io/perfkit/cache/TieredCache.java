@@ -337,7 +337,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     try {
       hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
     } catch (RuntimeException e) {
-      stats.serializationFailures.increment();
+      if (!closed) {
+        stats.serializationFailures.increment();
+      }
       throw e;
     }
     if (hit == null) {

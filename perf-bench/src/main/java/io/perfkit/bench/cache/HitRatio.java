@@ -107,6 +107,8 @@ public final class HitRatio {
       designs.put("tlfu-clock", c -> tiered(c, Lower.TINYLFU_CLOCK, Integer.MAX_VALUE, true));
       designs.put("tlfu-slru", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, true));
       designs.put("tlfu-slru-m", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, false));
+      designs.put("ghost10", c -> tiered(c, Lower.GHOST10, Integer.MAX_VALUE, false));
+      designs.put("ghost50", c -> tiered(c, Lower.GHOST50, Integer.MAX_VALUE, false));
       designs.put("adaptive", c -> tiered(c, Lower.ADAPTIVE, Integer.MAX_VALUE, false));
       designs.put("bypass2", c -> SimPolicies.tieredColdBypass(c / (K + 1), c - c / (K + 1),
           Lower.TINYLFU_SLRU, 2));

@@ -99,7 +99,11 @@ final class SimPolicies {
     /** S3-FIFO: a small FIFO, a main CLOCK FIFO and a ghost queue of keys; no sketch. */
     S3FIFO,
     /** A hill-climbed LRU window in front of TinyLFU admission into a segmented LRU. */
-    ADAPTIVE
+    ADAPTIVE,
+    /** TinyLFU_SLRU plus a ghost of rejected keys (10 % of the tier) that admits them when re-offered. */
+    GHOST10,
+    /** As GHOST10 with a ghost of 50 % of the tier. */
+    GHOST50
   }
 
   /**
@@ -148,6 +152,8 @@ final class SimPolicies {
         case TINYLFU_CLOCK -> new ClockTier(l2Size, sketch);
         case S3FIFO -> new S3FifoTier(l2Size);
         case ADAPTIVE -> new AdaptiveTier(l2Size, sketch);
+        case GHOST10 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 10);
+        case GHOST50 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 2);
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -200,6 +206,11 @@ final class SimPolicies {
     void offer(long key);
   }
 
+  private static SlruTier ghosted(SlruTier tier, int ghostCapacity) {
+    tier.ghostCapacity = ghostCapacity;
+    return tier;
+  }
+
   private static boolean admit(FrequencySketch sketch, long candidate, long victim) {
     return sketch == null
         || sketch.frequency(Long.hashCode(candidate)) > sketch.frequency(Long.hashCode(victim));
@@ -241,6 +252,9 @@ final class SimPolicies {
   }
 
   private static final class SlruTier implements LowerTier {
+    /** Keys recently rejected by admission; a rejected key offered again while here is admitted. */
+    final LinkedHashSet<Long> ghost = new LinkedHashSet<>();
+    int ghostCapacity;
     final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
     final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
     int capacity;
@@ -303,7 +317,15 @@ final class SimPolicies {
         Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
         Iterator<Long> it = from.keySet().iterator();
         long victim = it.next();
-        if (!admit(sketch, key, victim)) {
+        if (!admit(sketch, key, victim) && !(ghostCapacity > 0 && ghost.remove(key))) {
+          if (ghostCapacity > 0) {
+            ghost.add(key);
+            if (ghost.size() > ghostCapacity) {
+              Iterator<Long> g = ghost.iterator();
+              g.next();
+              g.remove();
+            }
+          }
           return;
         }
         it.remove();
