@@ -60,6 +60,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** An L1 value with the time it was first written. */
   private record Held<V>(V value, long writeNanos) {}
 
+  /** A running load: the thread running the loader and the result it will publish. */
+  private record Load<V>(Thread loader, CompletableFuture<V> result) {}
+
   private final Cache<K, Held<V>> l1;
   private final OffHeapTier l2;
   private final Serializer<K> keySerializer;
@@ -67,7 +70,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Ticker ticker;
   private final boolean recordStats;
   private final StatsCounter stats = new StatsCounter();
-  private final ConcurrentHashMap<K, CompletableFuture<V>> loads = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -140,7 +143,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * {@code null}.
    *
    * @throws NullPointerException if {@code key} or {@code loader} is null
-   * @throws IllegalStateException if the cache is closed
+   * @throws IllegalStateException if the cache is closed, or the loader tried to load {@code key}
+   *     again on the loading thread (it would wait for itself)
    * @throws RuntimeException or {@link Error}: whatever the loader threw (nothing is cached)
    */
   public V get(K key, Function<? super K, ? extends V> loader) {
@@ -149,10 +153,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (value != null) {
       return value;
     }
-    CompletableFuture<V> mine = new CompletableFuture<>();
-    CompletableFuture<V> running = loads.putIfAbsent(key, mine);
+    CompletableFuture<V> result = new CompletableFuture<>();
+    Load<V> mine = new Load<>(Thread.currentThread(), result);
+    Load<V> running = loads.putIfAbsent(key, mine);
     if (running != null) {
-      return await(running);
+      Checks.requireState(running.loader() != Thread.currentThread(),
+          "recursive load of key %s: the loader asked this cache for the key it is loading", key);
+      return await(running.result());
     }
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
@@ -164,10 +171,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
           put(key, value);
         }
       }
-      mine.complete(value);
+      result.complete(value);
       return value;
     } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
+      result.completeExceptionally(e);
       throw e;
     } finally {
       loads.remove(key, mine);
