@@ -304,7 +304,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
   }
 
-  /** Returns a snapshot of the counters; all zero unless built with {@code recordStats()}. */
+  /**
+   * Returns a snapshot of the counters; per-request counts are zero unless built with {@code
+   * recordStats()} (see {@link TieredCacheStats}).
+   */
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
     return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
