@@ -299,6 +299,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   // --------------- inspection and lifecycle ---------------
 
+  /**
+   * Performs L1's pending maintenance (evictions, and so spills into L2) on the calling thread now.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void cleanUp() {
+    checkOpen();
+    l1.cleanUp();
+  }
+
   /** Returns the number of entries held by L1 and L2 (expired entries not yet removed included). */
   public long estimatedSize() {
     return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
