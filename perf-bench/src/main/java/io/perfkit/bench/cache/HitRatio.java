@@ -109,6 +109,7 @@ public final class HitRatio {
       designs.put("tlfu-slru-m", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, false));
       designs.put("ghost10", c -> tiered(c, Lower.GHOST10, Integer.MAX_VALUE, false));
       designs.put("ghost50", c -> tiered(c, Lower.GHOST50, Integer.MAX_VALUE, false));
+      designs.put("ghost-climb", c -> tiered(c, Lower.GHOST_CLIMB, Integer.MAX_VALUE, false));
       designs.put("adaptive", c -> tiered(c, Lower.ADAPTIVE, Integer.MAX_VALUE, false));
       designs.put("bypass2", c -> SimPolicies.tieredColdBypass(c / (K + 1), c - c / (K + 1),
           Lower.TINYLFU_SLRU, 2));

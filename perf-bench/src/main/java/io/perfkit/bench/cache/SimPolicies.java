@@ -103,7 +103,9 @@ final class SimPolicies {
     /** TinyLFU_SLRU plus a ghost of rejected keys (10 % of the tier) that admits them when re-offered. */
     GHOST10,
     /** As GHOST10 with a ghost of 50 % of the tier. */
-    GHOST50
+    GHOST50,
+    /** A ghost whose size is hill-climbed on the tier's hit rate. */
+    GHOST_CLIMB
   }
 
   /**
@@ -154,6 +156,7 @@ final class SimPolicies {
         case ADAPTIVE -> new AdaptiveTier(l2Size, sketch);
         case GHOST10 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 10);
         case GHOST50 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 2);
+        case GHOST_CLIMB -> climbing(new SlruTier(l2Size, sketch));
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -211,6 +214,12 @@ final class SimPolicies {
     return tier;
   }
 
+  private static SlruTier climbing(SlruTier tier) {
+    tier.climbGhost = true;
+    tier.ghostStep = Math.max(1, tier.capacity / 16.0);
+    return tier;
+  }
+
   private static boolean admit(FrequencySketch sketch, long candidate, long victim) {
     return sketch == null
         || sketch.frequency(Long.hashCode(candidate)) > sketch.frequency(Long.hashCode(victim));
@@ -255,6 +264,13 @@ final class SimPolicies {
     /** Keys recently rejected by admission; a rejected key offered again while here is admitted. */
     final LinkedHashSet<Long> ghost = new LinkedHashSet<>();
     int ghostCapacity;
+    /** When true, ghostCapacity is hill-climbed on this tier's hit rate. */
+    boolean climbGhost;
+    int sampleRequests;
+    int sampleHits;
+    double previousHitRate;
+    double ghostStep;
+    int ghostDirection = 1;
     final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
     final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
     int capacity;
@@ -269,6 +285,32 @@ final class SimPolicies {
 
     @Override
     public int hit(long key) {
+      int result = lookup(key);
+      if (climbGhost) {
+        sampleRequests++;
+        if (result > 0) {
+          sampleHits++;
+        }
+        if (sampleRequests >= 10 * capacity) {
+          double hitRate = (double) sampleHits / sampleRequests;
+          if (hitRate < previousHitRate) {
+            ghostDirection = -ghostDirection;
+          }
+          previousHitRate = hitRate;
+          ghostCapacity = (int) Math.max(0, Math.min(capacity, ghostCapacity + ghostDirection * ghostStep));
+          while (ghost.size() > ghostCapacity) {
+            Iterator<Long> g = ghost.iterator();
+            g.next();
+            g.remove();
+          }
+          sampleRequests = 0;
+          sampleHits = 0;
+        }
+      }
+      return result;
+    }
+
+    private int lookup(long key) {
       int[] hits = protectedSegment.get(key);
       if (hits != null) {
         return ++hits[0];
@@ -318,7 +360,7 @@ final class SimPolicies {
         Iterator<Long> it = from.keySet().iterator();
         long victim = it.next();
         if (!admit(sketch, key, victim) && !(ghostCapacity > 0 && ghost.remove(key))) {
-          if (ghostCapacity > 0) {
+          if (ghostCapacity > 0 || climbGhost) {
             ghost.add(key);
             if (ghost.size() > ghostCapacity) {
               Iterator<Long> g = ghost.iterator();
