@@ -60,6 +60,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** An L1 value with the time it was first written. */
   private record Held<V>(V value, long writeNanos) {}
 
+  /** A running load: the thread running the loader and the result it will publish. */
+  private record Load<V>(Thread loader, CompletableFuture<V> result) {}
+
   private final Cache<K, Held<V>> l1;
   private final OffHeapTier l2;
   private final Serializer<K> keySerializer;
@@ -67,7 +70,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Ticker ticker;
   private final boolean recordStats;
   private final StatsCounter stats = new StatsCounter();
-  private final ConcurrentHashMap<K, CompletableFuture<V>> loads = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -140,7 +143,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * {@code null}.
    *
    * @throws NullPointerException if {@code key} or {@code loader} is null
-   * @throws IllegalStateException if the cache is closed
+   * @throws IllegalStateException if the cache is closed, or the loader tried to load {@code key}
+   *     again on the loading thread (it would wait for itself)
    * @throws RuntimeException or {@link Error}: whatever the loader threw (nothing is cached)
    */
   public V get(K key, Function<? super K, ? extends V> loader) {
@@ -149,10 +153,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (value != null) {
       return value;
     }
-    CompletableFuture<V> mine = new CompletableFuture<>();
-    CompletableFuture<V> running = loads.putIfAbsent(key, mine);
+    CompletableFuture<V> result = new CompletableFuture<>();
+    Load<V> mine = new Load<>(Thread.currentThread(), result);
+    Load<V> running = loads.putIfAbsent(key, mine);
     if (running != null) {
-      return await(running);
+      Checks.requireState(running.loader() != Thread.currentThread(),
+          "recursive load of key %s: the loader asked this cache for the key it is loading", key);
+      return await(running.result());
     }
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
@@ -164,10 +171,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
           put(key, value);
         }
       }
-      mine.complete(value);
+      result.complete(value);
       return value;
     } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
+      result.completeExceptionally(e);
       throw e;
     } finally {
       loads.remove(key, mine);
@@ -292,12 +299,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   // --------------- inspection and lifecycle ---------------
 
+  /**
+   * Performs L1's pending maintenance (evictions, and so spills into L2) on the calling thread now.
+   *
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void cleanUp() {
+    checkOpen();
+    l1.cleanUp();
+  }
+
   /** Returns the number of entries held by L1 and L2 (expired entries not yet removed included). */
   public long estimatedSize() {
     return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
   }
 
-  /** Returns a snapshot of the counters; all zero unless built with {@code recordStats()}. */
+  /**
+   * Returns a snapshot of the counters; per-request counts are zero unless built with {@code
+   * recordStats()} (see {@link TieredCacheStats}).
+   */
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
     return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
@@ -337,7 +357,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     try {
       hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
     } catch (RuntimeException e) {
-      stats.serializationFailures.increment();
+      if (!closed) {
+        stats.serializationFailures.increment();
+      }
       throw e;
     }
     if (hit == null) {
@@ -449,7 +471,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * Configures and builds a {@link TieredCache}. Every setter may be called at most once.
    *
    * <p>Defaults: L1 expires entries 5 minutes after write, L2 30 minutes after their first write; no
-   * expire-after-access; L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
+   * expire-after-access. A duration of {@code Long.MAX_VALUE} nanoseconds (about 292 years) or more
+   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
    * maintenance on {@link ForkJoinPool#commonPool()}; no statistics.
    *
    * <p><b>Threading:</b> not thread-safe; configure from one thread.
@@ -503,16 +526,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     /**
      * Sets the largest serialised key + value, in bytes, that L2 holds (each L2 entry reserves this
-     * plus 8 bytes of header off-heap). Larger entries skip L2 (counted as oversize).
+     * plus a 32-byte header off-heap, whatever its actual size). Larger entries skip L2 (counted as
+     * oversize).
      *
-     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30}
+     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30 - 32}
      * @throws IllegalStateException if already set
      */
     public Builder<K, V> offHeapMaximumEntryBytes(int bytes) {
       Checks.requireState(offHeapSlotBytes == UNSET,
-          "off-heap maximum entry bytes was already set to %s", offHeapSlotBytes - 8);
-      Checks.checkInRange(bytes, 1, 1 << 30, "offHeapMaximumEntryBytes");
-      offHeapSlotBytes = bytes + 8;
+          "off-heap maximum entry bytes was already set to %s",
+          offHeapSlotBytes - OffHeapTier.HEADER_BYTES);
+      Checks.checkInRange(bytes, 1, (1 << 30) - OffHeapTier.HEADER_BYTES, "offHeapMaximumEntryBytes");
+      offHeapSlotBytes = bytes + OffHeapTier.HEADER_BYTES;
       return this;
     }
 
@@ -667,7 +692,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       expireAfterAccessNanos = expireAfterAccessNanos == UNSET ? Long.MAX_VALUE : expireAfterAccessNanos;
       offHeapExpireAfterAccessNanos = offHeapExpireAfterAccessNanos == UNSET
           ? Long.MAX_VALUE : offHeapExpireAfterAccessNanos;
-      offHeapSlotBytes = offHeapSlotBytes == UNSET ? 512 + 8 : offHeapSlotBytes;
+      offHeapSlotBytes = offHeapSlotBytes == UNSET ? 512 + OffHeapTier.HEADER_BYTES : offHeapSlotBytes;
       promoteAfterHits = Math.max(0, promoteAfterHits);
       offHeapMaximumSize = Math.max(0, offHeapMaximumSize);
       // Safe in the way Caffeine's build() is: the caller narrows K and V for its own use; the
@@ -681,7 +706,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireNonNull(duration, name);
       Checks.requireArgument(!duration.isNegative(), "%s: %s (expected: >= 0)", name, duration);
       return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0
-          ? Long.MAX_VALUE - 1 : duration.toNanos();
+          ? Long.MAX_VALUE : duration.toNanos();
     }
   }
 }

@@ -122,6 +122,17 @@ final class TieredCacheTest {
   }
 
   @Test
+  void getWithLoader_recursiveLoadOfSameKey_throwsInsteadOfDeadlocking() {
+    try (TieredCache<Long, String> cache = cache(4, 16, Serializer.string())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> cache.get(1L, k -> cache.get(k, k2 -> "inner")));
+      assertTrue(e.getMessage().startsWith("recursive load of key 1"), e.getMessage());
+      assertNull(cache.get(1L));
+      assertEquals("two", cache.get(2L, k -> cache.get(3L, k3 -> "three").replace("three", "two")));
+    }
+  }
+
+  @Test
   void getWithLoader_nullResult_cachesNothing() {
     try (TieredCache<Long, String> cache = cache(4, 16, Serializer.string())) {
       assertNull(cache.get(1L, k -> null));

@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  * prints a Markdown table plus each design's worst and average margin.
  *
  * <p>Usage: {@code java -cp perf-bench/target/benchmarks.jar io.perfkit.bench.cache.HitRatio
- * [--traces DIR] [--designs all|shipped] [--quick]}. {@code DIR} defaults to
+ * [--traces DIR] [--designs all|shipped] [--only a,b] [--quick]}. {@code DIR} defaults to
  * {@code ../shared/data/cache-traces}; every {@code *.trace.gz} in it is replayed.
  */
 public final class HitRatio {
@@ -35,16 +35,23 @@ public final class HitRatio {
     Path traces = Path.of("../shared/data/cache-traces");
     boolean all = true;
     boolean quick = false;
+    java.util.Set<String> only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--traces" -> traces = Path.of(args[++i]);
         case "--designs" -> all = args[++i].equals("all");
+        case "--only" -> only = java.util.Set.of(args[++i].split(","));
         case "--quick" -> quick = true;
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     List<Workload> workloads = workloads(traces, quick);
     Map<String, IntFunction<Policy>> designs = designs(all);
+    if (only != null) {
+      java.util.Set<String> keep = only;
+      designs.keySet().removeIf(name -> !keep.contains(name) && !name.equals("lru")
+          && !name.equals("caffeine"));
+    }
     run(workloads, designs);
   }
 
@@ -100,6 +107,13 @@ public final class HitRatio {
       designs.put("tlfu-clock", c -> tiered(c, Lower.TINYLFU_CLOCK, Integer.MAX_VALUE, true));
       designs.put("tlfu-slru", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, true));
       designs.put("tlfu-slru-m", c -> tiered(c, Lower.TINYLFU_SLRU, Integer.MAX_VALUE, false));
+      designs.put("ghost10", c -> tiered(c, Lower.GHOST10, Integer.MAX_VALUE, false));
+      designs.put("ghost50", c -> tiered(c, Lower.GHOST50, Integer.MAX_VALUE, false));
+      designs.put("ghost-climb", c -> tiered(c, Lower.GHOST_CLIMB, Integer.MAX_VALUE, false));
+      designs.put("adaptive", c -> tiered(c, Lower.ADAPTIVE, Integer.MAX_VALUE, false));
+      designs.put("bypass2", c -> SimPolicies.tieredColdBypass(c / (K + 1), c - c / (K + 1),
+          Lower.TINYLFU_SLRU, 2));
+
     }
     designs.put("perfkit", c -> SimPolicies.perfkit(c / (K + 1), c - c / (K + 1)));
     return designs;

@@ -97,7 +97,15 @@ final class SimPolicies {
     /** TinyLFU admission; CLOCK with 2-bit reference counts for eviction. */
     TINYLFU_CLOCK,
     /** S3-FIFO: a small FIFO, a main CLOCK FIFO and a ghost queue of keys; no sketch. */
-    S3FIFO
+    S3FIFO,
+    /** A hill-climbed LRU window in front of TinyLFU admission into a segmented LRU. */
+    ADAPTIVE,
+    /** TinyLFU_SLRU plus a ghost of rejected keys (10 % of the tier) that admits them when re-offered. */
+    GHOST10,
+    /** As GHOST10 with a ghost of 50 % of the tier. */
+    GHOST50,
+    /** A ghost whose size is hill-climbed on the tier's hit rate. */
+    GHOST_CLIMB
   }
 
   /**
@@ -107,7 +115,15 @@ final class SimPolicies {
    * @param sketchL1Hits whether requests that hit L1 are counted in the sketch (else only L1 misses)
    */
   static Policy tiered(int l1, int l2, Lower lower, int promoteAfter, boolean sketchL1Hits) {
-    return new Tiered(l1, l2, lower, promoteAfter, sketchL1Hits);
+    return new Tiered(l1, l2, lower, promoteAfter, sketchL1Hits, 0);
+  }
+
+  /**
+   * As {@link #tiered}, but a missed key whose sketch frequency is below {@code warmAt} is offered to the
+   * lower tier's admission filter instead of entering L1 (so cold keys do not churn L1).
+   */
+  static Policy tieredColdBypass(int l1, int l2, Lower lower, int warmAt) {
+    return new Tiered(l1, l2, lower, Integer.MAX_VALUE, false, warmAt);
   }
 
   private static final class Tiered implements Policy {
@@ -117,8 +133,10 @@ final class SimPolicies {
     final FrequencySketch sketch;
     final int promoteAfter;
     final boolean sketchL1Hits;
+    final int warmAt;
 
-    Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits) {
+    Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits, int warmAt) {
+      this.warmAt = warmAt;
       this.l1 = Caffeine.newBuilder()
           .maximumSize(l1Size)
           .executor(Runnable::run)
@@ -135,6 +153,10 @@ final class SimPolicies {
         case TINYLFU_SLRU -> new SlruTier(l2Size, sketch);
         case TINYLFU_CLOCK -> new ClockTier(l2Size, sketch);
         case S3FIFO -> new S3FifoTier(l2Size);
+        case ADAPTIVE -> new AdaptiveTier(l2Size, sketch);
+        case GHOST10 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 10);
+        case GHOST50 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 2);
+        case GHOST_CLIMB -> climbing(new SlruTier(l2Size, sketch));
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -160,7 +182,11 @@ final class SimPolicies {
         }
         return true;
       }
-      insertL1(key);
+      if (warmAt > 0 && sketch.frequency(hash) < warmAt) {
+        l2.offer(key);
+      } else {
+        insertL1(key);
+      }
       return false;
     }
 
@@ -181,6 +207,17 @@ final class SimPolicies {
     void remove(long key);
 
     void offer(long key);
+  }
+
+  private static SlruTier ghosted(SlruTier tier, int ghostCapacity) {
+    tier.ghostCapacity = ghostCapacity;
+    return tier;
+  }
+
+  private static SlruTier climbing(SlruTier tier) {
+    tier.climbGhost = true;
+    tier.ghostStep = Math.max(1, tier.capacity / 16.0);
+    return tier;
   }
 
   private static boolean admit(FrequencySketch sketch, long candidate, long victim) {
@@ -224,9 +261,19 @@ final class SimPolicies {
   }
 
   private static final class SlruTier implements LowerTier {
+    /** Keys recently rejected by admission; a rejected key offered again while here is admitted. */
+    final LinkedHashSet<Long> ghost = new LinkedHashSet<>();
+    int ghostCapacity;
+    /** When true, ghostCapacity is hill-climbed on this tier's hit rate. */
+    boolean climbGhost;
+    int sampleRequests;
+    int sampleHits;
+    double previousHitRate;
+    double ghostStep;
+    int ghostDirection = 1;
     final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
     final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
-    final int capacity;
+    int capacity;
     final int protectedCapacity;
     final FrequencySketch sketch;
 
@@ -238,6 +285,32 @@ final class SimPolicies {
 
     @Override
     public int hit(long key) {
+      int result = lookup(key);
+      if (climbGhost) {
+        sampleRequests++;
+        if (result > 0) {
+          sampleHits++;
+        }
+        if (sampleRequests >= 10 * capacity) {
+          double hitRate = (double) sampleHits / sampleRequests;
+          if (hitRate < previousHitRate) {
+            ghostDirection = -ghostDirection;
+          }
+          previousHitRate = hitRate;
+          ghostCapacity = (int) Math.max(0, Math.min(capacity, ghostCapacity + ghostDirection * ghostStep));
+          while (ghost.size() > ghostCapacity) {
+            Iterator<Long> g = ghost.iterator();
+            g.next();
+            g.remove();
+          }
+          sampleRequests = 0;
+          sampleHits = 0;
+        }
+      }
+      return result;
+    }
+
+    private int lookup(long key) {
       int[] hits = protectedSegment.get(key);
       if (hits != null) {
         return ++hits[0];
@@ -263,18 +336,116 @@ final class SimPolicies {
       }
     }
 
+    int size() {
+      return probation.size() + protectedSegment.size();
+    }
+
+    void evictOne() {
+      Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
+      Iterator<Long> it = from.keySet().iterator();
+      it.next();
+      it.remove();
+    }
+
     @Override
     public void offer(long key) {
+      if (capacity <= 0) {
+        return;
+      }
+      while (probation.size() + protectedSegment.size() > capacity) {
+        evictOne();
+      }
       if (probation.size() + protectedSegment.size() >= capacity) {
         Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
         Iterator<Long> it = from.keySet().iterator();
         long victim = it.next();
-        if (!admit(sketch, key, victim)) {
+        if (!admit(sketch, key, victim) && !(ghostCapacity > 0 && ghost.remove(key))) {
+          if (ghostCapacity > 0 || climbGhost) {
+            ghost.add(key);
+            if (ghost.size() > ghostCapacity) {
+              Iterator<Long> g = ghost.iterator();
+              g.next();
+              g.remove();
+            }
+          }
           return;
         }
         it.remove();
       }
       probation.put(key, new int[1]);
+    }
+  }
+
+  /**
+   * A window (LRU, entered unconditionally) in front of a TinyLFU-admitted segmented LRU; the window's
+   * share is hill-climbed on the tier's own hit rate, as Caffeine climbs its window.
+   */
+  private static final class AdaptiveTier implements LowerTier {
+    final LinkedHashMap<Long, int[]> window = new LinkedHashMap<>(16, 0.75f, true);
+    final SlruTier main;
+    final int capacity;
+    final int sampleSize;
+    double windowTarget;
+    double step;
+    double previousHitRate;
+    int direction = 1;
+    int requests;
+    int hitCount;
+
+    AdaptiveTier(int capacity, FrequencySketch sketch) {
+      this.capacity = capacity;
+      this.main = new SlruTier(capacity, sketch);
+      this.sampleSize = 10 * capacity;
+      this.step = 0.0625 * capacity;
+    }
+
+    @Override
+    public int hit(long key) {
+      int[] hits = window.get(key);
+      int result = hits != null ? ++hits[0] : main.hit(key);
+      if (result > 0) {
+        hitCount++;
+      }
+      if (++requests >= sampleSize) {
+        climb();
+      }
+      return result;
+    }
+
+    private void climb() {
+      double hitRate = (double) hitCount / requests;
+      double delta = hitRate - previousHitRate;
+      if (delta < 0) {
+        direction = -direction;
+      }
+      step = Math.abs(delta) >= 0.05 ? 0.0625 * capacity : step * 0.98;
+      windowTarget = Math.max(0, Math.min(capacity - 1, windowTarget + direction * step));
+      previousHitRate = hitRate;
+      requests = 0;
+      hitCount = 0;
+    }
+
+    @Override
+    public void remove(long key) {
+      if (window.remove(key) == null) {
+        main.remove(key);
+      }
+    }
+
+    @Override
+    public void offer(long key) {
+      window.put(key, new int[1]);
+      while (window.size() > (int) windowTarget) {
+        Iterator<Map.Entry<Long, int[]>> it = window.entrySet().iterator();
+        Map.Entry<Long, int[]> eldest = it.next();
+        it.remove();
+        main.capacity = capacity - window.size();
+        main.offer(eldest.getKey());
+      }
+      main.capacity = capacity - window.size();
+      while (main.size() > main.capacity) {
+        main.evictOne();
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package io.perfkit.cache.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A {@link SlotStore} over direct {@link ByteBuffer} slabs of up to 8 MiB, allocated lazily as slots are
@@ -9,15 +12,21 @@ import java.nio.ByteBuffer;
  */
 final class ByteBufferSlotStore implements SlotStore {
   private static final int SLAB_BYTES = 8 << 20;
+  /** Big-endian long view of byte[] (plain access: the key array is thread-confined). */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final int slotBytes;
   private final int slotsPerSlab;
   private ByteBuffer[] slabs;
+  /** One read-only view per slab, repositioned for each read (reads run under the tier's lock). */
+  private ByteBuffer[] views;
 
   ByteBufferSlotStore(int slots, int slotBytes) {
     this.slotBytes = slotBytes;
     this.slotsPerSlab = Math.max(1, SLAB_BYTES / slotBytes);
     this.slabs = new ByteBuffer[(int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
+    this.views = new ByteBuffer[slabs.length];
   }
 
   @Override
@@ -32,6 +41,7 @@ final class ByteBufferSlotStore implements SlotStore {
       int slotsHere = Math.min(slotsPerSlab, Integer.MAX_VALUE / slotBytes);
       slab = ByteBuffer.allocateDirect(slotsHere * slotBytes);
       slabs[index] = slab;
+      views[index] = slab.asReadOnlyBuffer();
     }
     return slab;
   }
@@ -41,13 +51,37 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   @Override
-  public void write(int slot, byte[] key, byte[] value) {
+  public void write(int slot, int hash, byte[] key, byte[] value, long writeNanos,
+      long expiresAtNanos) {
     ByteBuffer slab = slab(slot);
     int offset = offset(slot);
     slab.putInt(offset, key.length);
     slab.putInt(offset + 4, value.length);
+    slab.putInt(offset + 8, hash);
+    slab.putLong(offset + 16, writeNanos);
+    slab.putLong(offset + 24, expiresAtNanos);
     slab.put(offset + HEADER_BYTES, key);
     slab.put(offset + HEADER_BYTES + key.length, value);
+  }
+
+  @Override
+  public int hash(int slot) {
+    return slab(slot).getInt(offset(slot) + 8);
+  }
+
+  @Override
+  public long writeNanos(int slot) {
+    return slab(slot).getLong(offset(slot) + 16);
+  }
+
+  @Override
+  public long expiresAtNanos(int slot) {
+    return slab(slot).getLong(offset(slot) + 24);
+  }
+
+  @Override
+  public void expiresAtNanos(int slot, long nanos) {
+    slab(slot).putLong(offset(slot) + 24, nanos);
   }
 
   @Override
@@ -57,7 +91,19 @@ final class ByteBufferSlotStore implements SlotStore {
     if (slab.getInt(offset) != key.length) {
       return false;
     }
-    return slab.slice(offset + HEADER_BYTES, key.length).equals(ByteBuffer.wrap(key));
+    int at = offset + HEADER_BYTES;
+    int i = 0;
+    for (; i + Long.BYTES <= key.length; i += Long.BYTES) {
+      if (slab.getLong(at + i) != (long) LONGS.get(key, i)) {
+        return false;
+      }
+    }
+    for (; i < key.length; i++) {
+      if (slab.get(at + i) != key[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -66,11 +112,16 @@ final class ByteBufferSlotStore implements SlotStore {
     int offset = offset(slot);
     int keyLength = slab.getInt(offset);
     int valueLength = slab.getInt(offset + 4);
-    return slab.slice(offset + HEADER_BYTES + keyLength, valueLength).asReadOnlyBuffer();
+    ByteBuffer view = views[slot / slotsPerSlab];
+    int start = offset + HEADER_BYTES + keyLength;
+    view.clear();
+    view.position(start).limit(start + valueLength);
+    return view;
   }
 
   @Override
   public void close() {
     slabs = new ByteBuffer[0];
+    views = new ByteBuffer[0];
   }
 }

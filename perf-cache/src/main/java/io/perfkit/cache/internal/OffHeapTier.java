@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The off-heap tier (L2): serialised records in a {@link SlotStore}, a primitive open-addressing index,
  * TinyLFU admission and segmented-LRU eviction, per-entry expiry. No per-entry Java objects: the
- * on-heap cost is a few primitive array cells per slot (about 30 bytes).
+ * on-heap cost per slot is two list links, two bytes and the index cells (about 18 bytes); hash, write
+ * time and expiry live in the off-heap record header.
  *
  * <p><b>Threading:</b> thread-safe; every operation runs under one {@link ReentrantLock}, so the
  * lock's happens-before edges publish the primitive arrays and the slot bytes between threads.
@@ -66,15 +67,12 @@ public final class OffHeapTier implements AutoCloseable {
 
   private final int[] table;
   private final int tableMask;
-  private final int[] hashes;
   private final int[] prev;
   private final int[] next;
   private final byte[] segment;
   private final byte[] hits;
-  private final long[] writeNanos;
-  private final long[] expiresAtNanos;
-  private final int[] freeSlots;
-  private int freeCount;
+  /** Head of the free-slot stack, threaded through {@code next}; -1 when empty. */
+  private int freeHead;
   private int size;
   private int protectedSize;
   private long evictions;
@@ -85,7 +83,7 @@ public final class OffHeapTier implements AutoCloseable {
    * Creates an empty tier.
    *
    * @param capacity the maximum number of entries
-   * @param slotBytes bytes per slot: the largest record (8-byte header + key + value) it can hold
+   * @param slotBytes bytes per slot: the largest record ({@link #HEADER_BYTES} + key + value) it holds
    * @param sketch the frequency sketch shared with the cache (accessed under this tier's lock only)
    * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
    * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
@@ -103,16 +101,15 @@ public final class OffHeapTier implements AutoCloseable {
     int tableLength = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
     this.table = new int[tableLength];
     this.tableMask = tableLength - 1;
-    this.hashes = new int[capacity];
     this.prev = new int[capacity + 2];
     this.next = new int[capacity + 2];
     this.segment = new byte[capacity];
     this.hits = new byte[capacity];
-    this.writeNanos = new long[capacity];
-    this.expiresAtNanos = new long[capacity];
-    this.freeSlots = new int[capacity];
     clearLocked();
   }
+
+  /** Bytes of per-record header stored off-heap next to the key and value. */
+  public static final int HEADER_BYTES = SlotStore.HEADER_BYTES;
 
   /** Returns the largest key + value byte count a slot can hold. */
   public int maximumPayloadBytes() {
@@ -145,7 +142,7 @@ public final class OffHeapTier implements AutoCloseable {
       if (slot < 0) {
         return null;
       }
-      if (nowNanos - expiresAtNanos[slot] >= 0) {
+      if (nowNanos - store.expiresAtNanos(slot) >= 0) {
         evictions++;
         removeSlot(slot);
         return null;
@@ -161,7 +158,7 @@ public final class OffHeapTier implements AutoCloseable {
         removeSlot(slot);
         throw new IllegalStateException("value serializer " + serializer + " returned null");
       }
-      long written = writeNanos[slot];
+      long written = store.writeNanos(slot);
       if (hits[slot] < Byte.MAX_VALUE) {
         hits[slot]++;
       }
@@ -169,7 +166,7 @@ public final class OffHeapTier implements AutoCloseable {
         removeSlot(slot);
         return new Hit<>(value, written, true);
       }
-      expiresAtNanos[slot] = expiresAt(written, nowNanos);
+      store.expiresAtNanos(slot, expiresAt(written, nowNanos));
       onHit(slot);
       return new Hit<>(value, written, false);
     } finally {
@@ -194,21 +191,21 @@ public final class OffHeapTier implements AutoCloseable {
         }
         return PutResult.OVERSIZE;
       }
-      if (slot < 0) {
-        if (freeCount == 0 && !makeRoom(hash, nowNanos)) {
-          rejections++;
-          return PutResult.REJECTED;
-        }
-        slot = freeSlots[--freeCount];
-        hashes[slot] = hash;
-        hits[slot] = 0;
-        insertIndex(hash, slot);
-        linkLast(PROBATION, slot);
-        size++;
+      if (slot >= 0) {
+        store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
+        return PutResult.STORED;
       }
-      store.write(slot, key, value);
-      this.writeNanos[slot] = writeNanos;
-      expiresAtNanos[slot] = expiresAt(writeNanos, nowNanos);
+      if (freeHead < 0 && !makeRoom(hash, nowNanos)) {
+        rejections++;
+        return PutResult.REJECTED;
+      }
+      slot = freeHead;
+      freeHead = next[slot];
+      hits[slot] = 0;
+      store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
+      insertIndex(hash, slot);
+      linkLast(PROBATION, slot);
+      size++;
       return PutResult.STORED;
     } finally {
       lock.unlock();
@@ -283,8 +280,8 @@ public final class OffHeapTier implements AutoCloseable {
     int sentinel = next[probationSentinel()] != probationSentinel()
         ? probationSentinel() : protectedSentinel();
     int victim = next[sentinel];
-    boolean expired = nowNanos - expiresAtNanos[victim] >= 0;
-    if (!expired && sketch.frequency(hash) <= sketch.frequency(hashes[victim])) {
+    boolean expired = nowNanos - store.expiresAtNanos(victim) >= 0;
+    if (!expired && sketch.frequency(hash) <= sketch.frequency(store.hash(victim))) {
       return false;
     }
     evictions++;
@@ -350,9 +347,10 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void removeSlot(int slot) {
-    unlink(slot);
     removeIndex(slot);
-    freeSlots[freeCount++] = slot;
+    unlink(slot);
+    next[slot] = freeHead;
+    freeHead = slot;
     size--;
   }
 
@@ -364,9 +362,9 @@ public final class OffHeapTier implements AutoCloseable {
       next[sentinel] = sentinel;
     }
     for (int i = 0; i < capacity; i++) {
-      freeSlots[i] = capacity - 1 - i;
+      next[i] = i + 1 < capacity ? i + 1 : -1;
     }
-    freeCount = capacity;
+    freeHead = 0;
     size = 0;
     protectedSize = 0;
   }
@@ -384,7 +382,7 @@ public final class OffHeapTier implements AutoCloseable {
         return -1;
       }
       int slot = entry - 1;
-      if (hashes[slot] == hash && store.keyEquals(slot, key)) {
+      if (store.hash(slot) == hash && store.keyEquals(slot, key)) {
         return slot;
       }
     }
@@ -399,7 +397,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void removeIndex(int slot) {
-    int i = home(hashes[slot]);
+    int i = home(store.hash(slot));
     while (table[i] != slot + 1) {
       i = (i + 1) & tableMask;
     }
@@ -407,7 +405,7 @@ public final class OffHeapTier implements AutoCloseable {
     // position does not lie cyclically in (hole, current].
     int hole = i;
     for (int j = (hole + 1) & tableMask; table[j] != 0; j = (j + 1) & tableMask) {
-      int h = home(hashes[table[j] - 1]);
+      int h = home(store.hash(table[j] - 1));
       boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
       if (!stays) {
         table[hole] = table[j];

@@ -4,8 +4,10 @@ package io.perfkit.cache.stats;
  * An immutable snapshot of a tiered cache's counters, taken by {@code TieredCache.stats()}.
  *
  * <p>Counters are read one by one without a global pause, so a snapshot taken under load may be
- * slightly inconsistent between fields (each field is exact on its own). All counts are zero unless
- * the cache was built with {@code recordStats()}.
+ * slightly inconsistent between fields (each field is exact on its own). The per-request counts (hits,
+ * misses, loads, load time) are zero unless the cache was built with {@code recordStats()}; the tier
+ * events (spills, rejections, evictions, oversize skips, serialization failures, promotions) are always
+ * counted, because they are rare and are how failures are reported.
  *
  * @param heapHitCount lookups answered by the on-heap tier (L1)
  * @param offHeapHitCount lookups answered by the off-heap tier (L2)

@@ -33,7 +33,7 @@ final class OffHeapTierTest {
   }
 
   /** Ops: k >= 0 puts k -> k * 7, k < 0 removes ~k; every key is then checked against the model. */
-  @Property(tries = 300)
+  @Property(tries = 100)
   void index_agreesWithMapUnderCollisions(@ForAll("ops") List<Long> ops) {
     try (OffHeapTier tier = tier(64)) {
       Map<Long, Long> model = new HashMap<>();

@@ -1,0 +1,93 @@
+package io.perfkit.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Threads mix get / load / put / invalidate on a small key set while L1 spills into L2 constantly:
+ * every value read must belong to the key it was read for (an off-heap slot reused for another key
+ * must never leak), and the counters must add up.
+ */
+final class TieredCacheStressTest {
+  private static final int THREADS = 4;
+  private static final int OPS = 50_000;
+  private static final int KEYS = 256;
+
+  @Test
+  void concurrentMix_valuesNeverCrossKeys() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    AtomicLong loads = new AtomicLong();
+    try (TieredCache<Long, String> cache = TieredCache.newBuilder()
+        .maximumSize(16)
+        .offHeapMaximumSize(64)
+        .offHeapMaximumEntryBytes(64)
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.string())
+        .recordStats()
+        .build()) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Long>> results = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        long seed = t;
+        results.add(pool.submit(() -> {
+          SplittableRandom random = new SplittableRandom(seed);
+          start.await();
+          long reads = 0;
+          for (int i = 0; i < OPS; i++) {
+            long key = random.nextInt(KEYS);
+            int op = random.nextInt(10);
+            if (op < 5) {
+              String value = cache.get(key);
+              if (value != null) {
+                checkBelongs(key, value);
+              }
+              reads++;
+            } else if (op < 7) {
+              String value = cache.get(key, k -> {
+                loads.incrementAndGet();
+                return k + ":loaded";
+              });
+              checkBelongs(key, value);
+              reads++;
+            } else if (op < 9) {
+              cache.put(key, key + ":" + "x".repeat(random.nextInt(20)));
+            } else {
+              cache.invalidate(key);
+            }
+          }
+          return reads;
+        }));
+      }
+      start.countDown();
+      long reads = 0;
+      for (Future<Long> result : results) {
+        reads += result.get(60, TimeUnit.SECONDS);
+      }
+      var stats = cache.stats();
+      assertEquals(reads, stats.requestCount(), stats.toString());
+      assertEquals(loads.get(), stats.loadSuccessCount());
+      assertEquals(0, stats.serializationFailureCount());
+      cache.cleanUp();
+      assertTrue(cache.estimatedSize() <= 16 + 64, "size " + cache.estimatedSize());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void checkBelongs(long key, String value) {
+    if (!value.startsWith(key + ":")) {
+      throw new AssertionError("key " + key + " returned " + value);
+    }
+  }
+}
