@@ -85,6 +85,7 @@ public final class ClusterSimulation {
    * @param meanMs mean latency
    * @param maxMs largest latency
    * @param durationS virtual time until the last request completed, in seconds
+   * @param overOneSecond requests that took longer than one second
    * @param share fraction of requests per endpoint
    */
   public record Result(
@@ -95,6 +96,7 @@ public final class ClusterSimulation {
       double meanMs,
       double maxMs,
       double durationS,
+      int overOneSecond,
       double[] share) {}
 
   private record Event(long timeNanos, long seq, int endpoint, long startNanos, Lease lease)
@@ -168,8 +170,12 @@ public final class ClusterSimulation {
     }
     Arrays.sort(results);
     double sum = 0;
+    int overOneSecond = 0;
     for (long r : results) {
       sum += r;
+      if (r > 1_000_000_000L) {
+        overOneSecond++;
+      }
     }
     double[] share = new double[n];
     for (int i = 0; i < n; i++) {
@@ -183,6 +189,7 @@ public final class ClusterSimulation {
         sum / requests / 1e6,
         results[requests - 1] / 1e6,
         now[0] / 1e9,
+        overOneSecond,
         share);
   }
 
@@ -257,9 +264,9 @@ public final class ClusterSimulation {
     for (Scenario s : List.of(Scenario.tower(), Scenario.degrade(), Scenario.stall())) {
       System.out.printf(Locale.US, "### %s (latencies ms %s)%n%n", s.name, Arrays.toString(s.latencyMs));
       System.out.println(
-          "| balancer | p50 ms | p99 ms | p99.9 ms | mean ms | max ms | virtual s "
+          "| balancer | p50 ms | p99 ms | p99.9 ms | mean ms | max ms | > 1 s | virtual s "
               + "| share per endpoint % |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
       for (String b : BALANCERS) {
         Result r = run(s, b, seed, requests, clients);
         StringBuilder share = new StringBuilder();
@@ -268,13 +275,14 @@ public final class ClusterSimulation {
         }
         System.out.printf(
             Locale.US,
-            "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %s |%n",
+            "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %s |%n",
             b,
             r.p50Ms,
             r.p99Ms,
             r.p999Ms,
             r.meanMs,
             r.maxMs,
+            r.overOneSecond,
             r.durationS,
             share);
       }
