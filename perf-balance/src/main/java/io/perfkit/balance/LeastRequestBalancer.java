@@ -66,12 +66,8 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 0) {
       throw noEndpoint();
     }
-    long now = 0;
-    boolean ramping = false;
-    if (view.rampEndNanos != Long.MIN_VALUE) {
-      now = config.ticker().read();
-      ramping = view.rampEndNanos - now > 0;
-    }
+    long now = config.ticker().read(); // lease start, and slow-start time
+    boolean ramping = view.rampEndNanos != Long.MIN_VALUE && view.rampEndNanos - now > 0;
     Member chosen;
     if (n == 1) {
       chosen = members[0];
@@ -101,11 +97,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       }
     }
     chosen.load().incrementPending();
-    return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), ticks(), this);
-  }
-
-  private long ticks() {
-    return config.ticker().read();
+    return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), now, this);
   }
 
   @Override

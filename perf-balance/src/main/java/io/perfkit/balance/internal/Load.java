@@ -56,6 +56,7 @@ public final class Load {
 
   /** Decrements the in-flight count and returns the new value. */
   public int decrementPending() {
+    // Atomic add, as for the increment: completions racing picks must not lose updates.
     return (int) PENDING.getAndAdd(this, -1) - 1;
   }
 
@@ -68,7 +69,7 @@ public final class Load {
   public boolean tryIncrementBelow(int cap) {
     int current;
     do {
-      current = pending;
+      current = pending; // volatile read; a stale value only makes the CAS below fail and retry
       if (current >= cap) {
         return false;
       }
@@ -89,7 +90,7 @@ public final class Load {
    */
   public double observe(double rtt, long nowNanos, double tauNanos) {
     while (true) {
-      Ewma current = ewma;
+      Ewma current = ewma; // volatile read of an immutable value: stamp and cost are consistent
       long elapsed = Math.max(nowNanos - current.stampNanos(), 0L);
       double w = Math.exp(-elapsed / tauNanos);
       double cost = rtt > current.cost() ? rtt : current.cost() * w + rtt * (1.0 - w);
@@ -102,6 +103,6 @@ public final class Load {
 
   /** Returns the current EWMA state without updating it. */
   public Ewma ewma() {
-    return ewma;
+    return ewma; // volatile read of an immutable value: stamp and cost are consistent
   }
 }

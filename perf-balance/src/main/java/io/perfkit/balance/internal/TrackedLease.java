@@ -96,7 +96,7 @@ public final class TrackedLease implements Lease {
 
   @Override
   public boolean isDone() {
-    return done != 0;
+    return done != 0; // volatile read: sees a completion made by any thread
   }
 
   @Override
