@@ -1,12 +1,15 @@
 package io.perfkit.balance.health;
 
+import io.perfkit.balance.Endpoint;
 import io.perfkit.balance.Membership;
 import io.perfkit.balance.Ticker;
 import io.perfkit.core.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -145,12 +148,17 @@ public final class OutlierDetector implements AutoCloseable {
   }
 
   /**
-   * Runs the interval work at the ticker's current time: restores endpoints whose ejection time is
-   * over, lowers the multiplier of endpoints that stayed in, runs success-rate ejection if enabled,
+   * Runs the interval work at the ticker's current time: forgets endpoints no longer in the
+   * membership, restores endpoints whose ejection time is over, lowers the multiplier of endpoints that stayed in, runs success-rate ejection if enabled,
    * and starts a new counting interval.
    */
   public synchronized void evaluate() {
     long now = ticker.read();
+    Set<String> present = new HashSet<>();
+    for (Endpoint e : target.endpoints()) {
+      present.add(e.id());
+    }
+    hosts.keySet().retainAll(present); // forget endpoints that left the membership
     for (Map.Entry<String, Host> e : hosts.entrySet()) {
       Host h = e.getValue();
       if (h.ejected) {
@@ -260,7 +268,7 @@ public final class OutlierDetector implements AutoCloseable {
     private double successRateStdevFactor = 1.9;
     private long intervalNanos = Duration.ofSeconds(10).toNanos();
     private ScheduledExecutorService scheduler;
-    private final java.util.Set<String> set = new java.util.HashSet<>();
+    private final Set<String> set = new HashSet<>();
 
     private Builder(Membership target) {
       this.target = target;
