@@ -113,4 +113,27 @@ final class BalancerPropertiesTest {
       assertEquals(rounds, c);
     }
   }
+
+  @Property(tries = 15)
+  void weightedRandom_sharesConvergeToWeights(
+      @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 10) Integer> weights,
+      @ForAll long seed) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    double total = 0;
+    for (int i = 0; i < weights.size(); i++) {
+      endpoints.add(Endpoint.of("e" + i, weights.get(i)));
+      total += weights.get(i);
+    }
+    Balancer lb = Balancers.newBuilder().endpoints(endpoints).seed(seed).weightedRandom();
+    int picks = 50_000;
+    int[] counts = new int[weights.size()];
+    for (int k = 0; k < picks; k++) {
+      counts[Integer.parseInt(lb.pick().id().substring(1))]++;
+    }
+    for (int i = 0; i < counts.length; i++) {
+      double p = weights.get(i) / total;
+      double sigma = Math.sqrt(p * (1 - p) / picks);
+      assertEquals(p, counts[i] / (double) picks, 6 * sigma + 1e-9, "e" + i);
+    }
+  }
 }
