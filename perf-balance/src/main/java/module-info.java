@@ -9,7 +9,7 @@ module io.perfkit.balance {
 
   exports io.perfkit.balance.hash;
 
-  // exports io.perfkit.balance.health;
+  exports io.perfkit.balance.health;
 
   exports io.perfkit.balance.autoscale;
 

@@ -30,6 +30,7 @@ public interface Lease extends AutoCloseable {
 
   /**
    * Completes the request, measuring the latency as the balancer's ticker time since the pick.
+   * Balancers that do not use latency (least request, bounded load) read no clock and record 0.
    *
    * @param success whether it succeeded
    * @throws IllegalStateException if the lease was already completed or cancelled

@@ -19,7 +19,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * a random offset so that ties are broken at random rather than always toward the first host.
    * The first candidate wins ties among the random choices, as in Envoy.
    */
-  record View(Member[] members, long rampEndNanos) {}
+  record View(Member[] members, boolean equalWeights, long rampEndNanos) {}
 
   private final RandomSource random;
   private final double bias;
@@ -43,7 +43,11 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
 
   @Override
   protected View buildView(Member[] candidates) {
-    return new View(candidates, config.slowStart().rampEnd(candidates));
+    boolean equal = true;
+    for (Member m : candidates) {
+      equal &= m.weight() == candidates[0].weight();
+    }
+    return new View(candidates, equal, config.slowStart().rampEnd(candidates));
   }
 
   private double score(Member m, long now, boolean ramping) {
@@ -69,12 +73,14 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     long now = 0;
     boolean ramping = false;
     if (view.rampEndNanos != Long.MIN_VALUE) {
-      now = config.ticker().read();
+      now = config.ticker().read(); // the clock is read only while some endpoint ramps up
       ramping = view.rampEndNanos - now > 0;
     }
     Member chosen;
     if (n == 1) {
       chosen = members[0];
+    } else if (!ramping && view.equalWeights && bias > 0) {
+      chosen = fewestActive(members, n);
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -101,11 +107,41 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       }
     }
     chosen.load().incrementPending();
-    return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), ticks(), this);
+    return new TrackedLease(
+        chosen.endpoint(), chosen.load(), config.ticker(), TrackedLease.UNTIMED, this);
   }
 
-  private long ticks() {
-    return config.ticker().read();
+  /**
+   * Equal weights and bias > 0: the best score is the fewest active requests (Envoy's unweighted
+   * path), compared as integers.
+   */
+  private Member fewestActive(Member[] members, int n) {
+    if (n <= fullScanThreshold) {
+      int start = random.nextInt(n);
+      Member best = members[start];
+      int bestActive = best.load().pending();
+      for (int k = 1; k < n && bestActive > 0; k++) {
+        int i = start + k;
+        Member m = members[i >= n ? i - n : i];
+        int active = m.load().pending();
+        if (active < bestActive) {
+          bestActive = active;
+          best = m;
+        }
+      }
+      return best;
+    }
+    Member best = members[random.nextInt(n)];
+    int bestActive = best.load().pending();
+    for (int k = 1; k < choiceCount; k++) {
+      Member m = members[random.nextInt(n)];
+      int active = m.load().pending();
+      if (active < bestActive) {
+        bestActive = active;
+        best = m;
+      }
+    }
+    return best;
   }
 
   @Override

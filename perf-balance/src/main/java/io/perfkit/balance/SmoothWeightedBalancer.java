@@ -19,7 +19,8 @@ final class SmoothWeightedBalancer extends AbstractBalancer<SmoothWeightedBalanc
    * With integral weights and effective == weight everywhere, the sequence is periodic: after
    * sum(weights) picks every current weight is back to zero. So in that steady state we precompute
    * one period (the "schedule") when the view is built and a pick is one atomic increment and an
-   * array read: lock-free and O(1) whatever the endpoint count.
+   * array read: lock-free and O(1) whatever the endpoint count. The precomputation costs
+   * sum(weights) * n steps, so it is skipped above MAX_SCHEDULE_WORK.
    *
    * A failure switches the view to dynamic mode: the state (current and effective weights) at the
    * schedule position is reconstructed by replaying the period, and from then on each pick runs
@@ -33,6 +34,8 @@ final class SmoothWeightedBalancer extends AbstractBalancer<SmoothWeightedBalanc
    * Each membership change starts from the zero state, as nginx does on reload.
    */
   static final int MAX_SCHEDULE = 1 << 20;
+  /** Longest precomputation (period length times endpoint count) a membership change may cost. */
+  static final long MAX_SCHEDULE_WORK = 1L << 26;
 
   /** Immutable nginx state: current and effective weights per peer. */
   record State(double[] current, double[] effective) {}
@@ -54,14 +57,15 @@ final class SmoothWeightedBalancer extends AbstractBalancer<SmoothWeightedBalanc
         total += weights[i];
         integral &= weights[i] == Math.rint(weights[i]);
       }
-      if (members.length > 0 && integral && total <= MAX_SCHEDULE) {
+      if (members.length > 0
+          && integral
+          && total <= MAX_SCHEDULE
+          && total * members.length <= MAX_SCHEDULE_WORK) {
         schedule = new int[(int) total];
-        State state = zero(members.length, weights);
+        double[] current = new double[members.length];
+        double[] effective = weights.clone();
         for (int k = 0; k < schedule.length; k++) {
-          double[] current = state.current.clone();
-          double[] effective = state.effective.clone();
           schedule[k] = step(current, effective, weights);
-          state = new State(current, effective);
         }
       } else {
         schedule = null;

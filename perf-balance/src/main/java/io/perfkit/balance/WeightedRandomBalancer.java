@@ -13,11 +13,13 @@ import java.util.Collection;
 final class WeightedRandomBalancer extends AbstractBalancer<WeightedRandomBalancer.View>
     implements Balancer {
   /*
-   * Static weights: cumulative sums and a binary search for the first sum above u * total. While a
-   * member is in its slow-start window the weights depend on time, so the pick computes them on the
-   * fly in one O(n) pass instead.
+   * Static weights: Vose's alias method. Column i = high 32 bits of a random long scaled to [0, n);
+   * the low 32 bits, as a fraction, choose between the column's own endpoint (probability prob[i])
+   * and its alias. O(1) and one data-dependent select instead of a binary search's log n
+   * unpredictable branches. While a member is in its slow-start window the weights depend on time,
+   * so the pick computes them on the fly in one O(n) pass instead.
    */
-  record View(Member[] members, double[] cumulative, long rampEndNanos) {}
+  record View(Member[] members, double[] prob, int[] alias, long rampEndNanos) {}
 
   private final RandomSource random;
 
@@ -29,13 +31,49 @@ final class WeightedRandomBalancer extends AbstractBalancer<WeightedRandomBalanc
 
   @Override
   protected View buildView(Member[] candidates) {
-    double[] cumulative = new double[candidates.length];
+    int n = candidates.length;
+    double[] prob = new double[n];
+    int[] alias = new int[n];
     double sum = 0;
-    for (int i = 0; i < candidates.length; i++) {
-      sum += candidates[i].weight();
-      cumulative[i] = sum;
+    for (Member m : candidates) {
+      sum += m.weight();
     }
-    return new View(candidates, cumulative, config.slowStart().rampEnd(candidates));
+    double[] scaled = new double[n];
+    int[] small = new int[n];
+    int[] large = new int[n];
+    int smallCount = 0;
+    int largeCount = 0;
+    for (int i = 0; i < n; i++) {
+      scaled[i] = candidates[i].weight() * n / sum;
+      if (scaled[i] < 1.0) {
+        small[smallCount++] = i;
+      } else {
+        large[largeCount++] = i;
+      }
+    }
+    while (smallCount > 0 && largeCount > 0) {
+      int s = small[--smallCount];
+      int l = large[--largeCount];
+      prob[s] = scaled[s];
+      alias[s] = l;
+      scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+      if (scaled[l] < 1.0) {
+        small[smallCount++] = l;
+      } else {
+        large[largeCount++] = l;
+      }
+    }
+    while (largeCount > 0) {
+      int l = large[--largeCount];
+      prob[l] = 1.0;
+      alias[l] = l;
+    }
+    while (smallCount > 0) { // rounding leftovers: keep their own column
+      int s = small[--smallCount];
+      prob[s] = 1.0;
+      alias[s] = s;
+    }
+    return new View(candidates, prob, alias, config.slowStart().rampEnd(candidates));
   }
 
   @Override
@@ -52,19 +90,10 @@ final class WeightedRandomBalancer extends AbstractBalancer<WeightedRandomBalanc
         return pickRamping(members, now);
       }
     }
-    double[] cumulative = view.cumulative;
-    double target = random.nextDouble() * cumulative[n - 1];
-    int lo = 0;
-    int hi = n - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] > target) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return members[lo].endpoint();
+    long bits = random.nextLong();
+    int column = (int) (((bits >>> 32) * n) >>> 32);
+    double u = (bits & 0xFFFFFFFFL) * 0x1.0p-32;
+    return members[u < view.prob[column] ? column : view.alias[column]].endpoint();
   }
 
   private Endpoint pickRamping(Member[] members, long now) {

@@ -243,6 +243,26 @@ final class BalancersTest {
   }
 
   @Test
+  void weightedRandom_aliasTableMatchesWeightsForManyEndpoints() {
+    List<Endpoint> list = new ArrayList<>();
+    double total = 0;
+    for (int i = 0; i < 7; i++) {
+      list.add(Endpoint.of("e" + i, 0.5 + i * 1.25));
+      total += 0.5 + i * 1.25;
+    }
+    Balancer lb = Balancers.newBuilder().endpoints(list).seed(99).weightedRandom();
+    int n = 200_000;
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      counts.merge(lb.pick().id(), 1, Integer::sum);
+    }
+    for (int i = 0; i < 7; i++) {
+      double expected = (0.5 + i * 1.25) / total;
+      assertEquals(expected, counts.getOrDefault("e" + i, 0) / (double) n, 0.005, "e" + i);
+    }
+  }
+
+  @Test
   void slowStart_rampsWeightOfNewEndpoint() {
     FakeTicker ticker = new FakeTicker();
     Balancer lb =

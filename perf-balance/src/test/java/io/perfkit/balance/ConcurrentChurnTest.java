@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.perfkit.balance.hash.BoundedLoadHash;
+import io.perfkit.balance.hash.ConsistentHash;
+import io.perfkit.balance.hash.ConsistentHashing;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,11 +18,11 @@ import org.junit.jupiter.api.Test;
 /** Picks race membership churn: never a removed endpoint after publication, no throws, leases zero. */
 final class ConcurrentChurnTest {
   private static final int THREADS = 3;
-  private static final int PICKS = 200_000;
+  private static final int PICKS = 100_000;
 
   @Test
   void balancers_underChurn() throws Exception {
-    for (String kind : List.of("rr", "smooth", "wrandom", "lr", "ewma")) {
+    for (String kind : List.of("rr", "smooth", "wrandom", "lr", "ewma", "ring", "maglev", "bounded")) {
       run(kind);
     }
   }
@@ -32,6 +36,7 @@ final class ConcurrentChurnTest {
     Membership m;
     java.util.function.Supplier<Endpoint> picker;
     List<TrackingBalancer> tracking = new ArrayList<>();
+    List<BoundedLoadHash> bounded = new ArrayList<>();
     switch (kind) {
       case "rr" -> {
         Balancer lb = b.roundRobin();
@@ -59,11 +64,27 @@ final class ConcurrentChurnTest {
         m = lb;
         picker = () -> useLease(lb.pick());
       }
-      default -> {
+      case "ewma" -> {
         TrackingBalancer lb = b.peakEwma();
         tracking.add(lb);
         m = lb;
         picker = () -> useLease(lb.pick());
+      }
+      case "ring" -> {
+        ConsistentHash lb = hashing(base).virtualNodes(64).ring();
+        m = lb;
+        picker = () -> lb.pick(ThreadLocalRandom.current().nextLong());
+      }
+      case "maglev" -> {
+        ConsistentHash lb = hashing(base).tableSize(1009).maglev();
+        m = lb;
+        picker = () -> lb.pick(ThreadLocalRandom.current().nextLong());
+      }
+      default -> {
+        BoundedLoadHash lb = hashing(base).virtualNodes(64).boundedLoad();
+        bounded.add(lb);
+        m = lb;
+        picker = () -> useLease(lb.pick(ThreadLocalRandom.current().nextLong()));
       }
     }
     // "gone" holds the id whose removal has been published; pickers that start after reading it
@@ -115,7 +136,17 @@ final class ConcurrentChurnTest {
         assertEquals(0, lb.inFlight(e.id()), kind + " " + e.id());
       }
     }
+    for (BoundedLoadHash lb : bounded) {
+      assertEquals(0, lb.totalInFlight(), kind);
+      for (Endpoint e : lb.endpoints()) {
+        assertEquals(0, lb.inFlight(e.id()), kind + " " + e.id());
+      }
+    }
     assertTrue(m.endpoints().size() == 8, kind);
+  }
+
+  private static ConsistentHashing hashing(List<Endpoint> base) {
+    return ConsistentHashing.newBuilder().endpoints(base).panicThreshold(0);
   }
 
   private static Endpoint useLease(Lease lease) {

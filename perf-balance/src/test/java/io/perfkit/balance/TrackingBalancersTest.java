@@ -137,4 +137,42 @@ final class TrackingBalancersTest {
     }
     assertTrue(fast >= 98, "fast picks " + fast);
   }
+
+  @Test
+  void leastRequest_slowStartScalesTheScoreOfANewEndpoint() {
+    FakeTicker ticker = new FakeTicker();
+    TrackingBalancer lb =
+        Balancers.newBuilder()
+            .endpoints(List.of(Endpoint.of("old")))
+            .ticker(ticker)
+            .seed(2)
+            .slowStart(Duration.ofSeconds(10))
+            .slowStartMinWeightPercent(10)
+            .leastRequest();
+    lb.add(Endpoint.of("new"));
+    // new: 0.1 / (active + 1) against old: 1 / (active + 1): old takes picks until it holds 9
+    List<Lease> open = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      Lease l = lb.pick();
+      assertEquals("old", l.endpoint().id(), "pick " + i);
+      open.add(l);
+    }
+    ticker.advance(Duration.ofSeconds(10)); // ramp over: equal weights, new is idle
+    assertEquals("new", lb.pick().endpoint().id());
+    open.forEach(Lease::cancel);
+  }
+
+  @Test
+  void tracking_panicModeAndAllDown() {
+    TrackingBalancer lb =
+        Balancers.newBuilder().endpoints(endpoints(2)).panicThreshold(0).peakEwma();
+    lb.setHealthy("e0", false);
+    for (int i = 0; i < 5; i++) {
+      Lease l = lb.pick();
+      assertEquals("e1", l.endpoint().id());
+      l.cancel();
+    }
+    lb.setEjected("e1", true);
+    assertThrows(NoAvailableEndpointException.class, lb::pick);
+  }
 }

@@ -74,7 +74,8 @@ final class MaglevHash extends AbstractBalancer<Endpoint[]> implements Consisten
     int n = offset.length;
     int[] table = new int[m];
     java.util.Arrays.fill(table, -1);
-    long[] next = new long[n];
+    // position[i] = permutation_i[next_i], advanced by skip mod m without a division
+    int[] position = offset.clone();
     long[] taken = new long[n];
     double maxWeight = 0;
     for (double w : weights) {
@@ -88,8 +89,9 @@ final class MaglevHash extends AbstractBalancer<Endpoint[]> implements Consisten
         }
         int c;
         do {
-          c = (int) ((offset[i] + next[i] * skip[i]) % m);
-          next[i]++;
+          c = position[i];
+          long advanced = (long) c + skip[i]; // < 2m: both are below m
+          position[i] = (int) (advanced >= m ? advanced - m : advanced);
         } while (table[c] >= 0);
         table[c] = i;
         taken[i]++;

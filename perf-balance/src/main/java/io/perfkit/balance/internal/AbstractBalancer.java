@@ -30,6 +30,7 @@ public abstract class AbstractBalancer<V> implements Membership {
   private Member[] members = new Member[0]; // guarded by writeLock
   private volatile V view;
   private volatile boolean panic;
+  private volatile int memberCount;
 
   /**
    * Creates the base.
@@ -81,12 +82,11 @@ public abstract class AbstractBalancer<V> implements Membership {
 
   /** Returns the exception thrown when nothing can be picked. */
   protected final NoAvailableEndpointException noEndpoint() {
-    synchronized (writeLock) {
-      return new NoAvailableEndpointException(
-          members.length == 0
-              ? "no endpoints"
-              : "no available endpoint: all " + members.length + " endpoints are down or ejected");
-    }
+    int count = memberCount; // volatile read, no lock: a failing pick must not wait for a writer
+    return new NoAvailableEndpointException(
+        count == 0
+            ? "no endpoints"
+            : "no available endpoint: all " + count + " endpoints are down or ejected");
   }
 
   /*
@@ -118,6 +118,7 @@ public abstract class AbstractBalancer<V> implements Membership {
     }
     V nextView = buildView(candidates);
     this.members = next;
+    memberCount = next.length;
     panic = inPanic;
     // Volatile write publishes the fully built view (see the class comment).
     view = nextView;

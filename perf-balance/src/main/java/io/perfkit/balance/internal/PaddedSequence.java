@@ -52,7 +52,7 @@ public final class PaddedSequence extends PaddedSequenceValue {
 
   /** Returns the current value. */
   public long get() {
-    return value;
+    return value; // volatile read: the position is only a starting point for a replay
   }
 
   /**
@@ -61,6 +61,6 @@ public final class PaddedSequence extends PaddedSequenceValue {
    * @param newValue the value
    */
   public void set(long newValue) {
-    value = newValue;
+    value = newValue; // volatile write: picks that race the reset may reuse a position (documented)
   }
 }

@@ -25,6 +25,13 @@ public abstract class RandomSource {
    */
   public abstract double nextDouble();
 
+  /**
+   * Returns 64 uniform random bits.
+   *
+   * @return the bits
+   */
+  public abstract long nextLong();
+
   /** Returns the thread-local source. */
   public static RandomSource threadLocal() {
     return ThreadLocalSource.INSTANCE;
@@ -52,6 +59,11 @@ public abstract class RandomSource {
     public double nextDouble() {
       return ThreadLocalRandom.current().nextDouble();
     }
+
+    @Override
+    public long nextLong() {
+      return ThreadLocalRandom.current().nextLong();
+    }
   }
 
   private static final class SeededSource extends RandomSource {
@@ -73,7 +85,8 @@ public abstract class RandomSource {
       this.state = seed;
     }
 
-    private long nextLong() {
+    @Override
+    public long nextLong() {
       // Atomic add: every caller gets a distinct position of the SplitMix64 sequence.
       long z = (long) STATE.getAndAdd(this, GAMMA) + GAMMA;
       return Hashing64.mix(z);

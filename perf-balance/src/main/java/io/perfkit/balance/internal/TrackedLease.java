@@ -24,6 +24,9 @@ public final class TrackedLease implements Lease {
     void onDone(Load load, long latencyNanos, boolean success);
   }
 
+  /** Start time of a lease whose balancer does not use latency: the pick reads no clock. */
+  public static final long UNTIMED = Long.MIN_VALUE;
+
   private static final VarHandle DONE;
 
   static {
@@ -48,7 +51,7 @@ public final class TrackedLease implements Lease {
    * @param endpoint the endpoint
    * @param load its load
    * @param ticker the balancer's ticker
-   * @param startNanos the pick time
+   * @param startNanos the pick time, or {@link #UNTIMED}
    * @param observer the completion observer
    */
   public TrackedLease(Endpoint endpoint, Load load, Ticker ticker, long startNanos, Observer observer) {
@@ -86,7 +89,7 @@ public final class TrackedLease implements Lease {
 
   @Override
   public void complete(boolean success) {
-    finish(Math.max(0L, ticker.read() - startNanos), success);
+    finish(startNanos == UNTIMED ? 0L : Math.max(0L, ticker.read() - startNanos), success);
   }
 
   @Override
@@ -96,7 +99,7 @@ public final class TrackedLease implements Lease {
 
   @Override
   public boolean isDone() {
-    return done != 0;
+    return done != 0; // volatile read: sees a completion made by any thread
   }
 
   @Override
