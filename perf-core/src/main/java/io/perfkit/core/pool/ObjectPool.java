@@ -1,6 +1,7 @@
 package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -40,7 +41,10 @@ import java.util.function.Supplier;
  * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
- * thread needs.
+ * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by a
+ * hash of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
+ * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
+ * objects move to the shared store, once the thread object has been garbage-collected.
  *
  * <p><b>Ordering.</b> Actions of a thread before it releases an object happen-before the actions
  * of the thread that next acquires the same object, after that acquisition returns.
@@ -77,6 +81,12 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
+   * Thread caches live in an open-addressed table indexed by a hash of the thread id; a thread
+   * that finds its own cache at its hash slot (the common case: one array load and a compare)
+   * pays no ThreadLocal lookup. A thread claims a free slot (empty, or whose owner has died and
+   * been collected) by CAS within MAX_PROBES probes; a thread that finds none uses the shared store
+   * directly, like a virtual thread.
+   *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
    */
@@ -89,10 +99,15 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final long maxWaitNanos;
   private final int threadCacheSize;
   private final StripedStore<T> store;
-  private final ThreadLocal<ThreadCache> caches;
+  /** Thread caches by thread id (open addressing, MAX_PROBES probes); null when disabled. */
+  private final ThreadCache[] caches;
+  private final int cacheMask;
   private final Set<ThreadCache> liveCaches = ConcurrentHashMap.newKeySet();
   private final ReferenceQueue<Thread> deadThreads = new ReferenceQueue<>();
   private final LeakTracker leakTracker;
+
+  private static final int MAX_PROBES = 8;
+  private static final VarHandle CACHES = MethodHandles.arrayElementVarHandle(ThreadCache[].class);
 
   private final LongAdder created = new LongAdder();
   private final LongAdder discarded = new LongAdder();
@@ -128,7 +143,15 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     this.threadCacheSize = cacheSize;
     this.store = new StripedStore<>(retained, Runtime.getRuntime().availableProcessors());
-    this.caches = cacheSize > 0 ? new ThreadLocal<>() : null;
+    if (cacheSize > 0) {
+      int slots = Integer.highestOneBit(Math.max(64, 4 * Runtime.getRuntime().availableProcessors())
+          - 1) << 1;
+      this.caches = new ThreadCache[Math.min(slots, 4096)];
+      this.cacheMask = caches.length - 1;
+    } else {
+      this.caches = null;
+      this.cacheMask = 0;
+    }
     this.leakTracker =
         b.leakListener == null
             ? null
@@ -368,16 +391,44 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private ThreadCache cacheOf(Thread thread) {
-    if (caches == null || VirtualThreads.isVirtual(thread)) {
+    ThreadCache[] table = caches;
+    if (table == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadCache cache = caches.get();
-    if (cache == null) {
-      cache = new ThreadCache(thread, threadCacheSize, deadThreads);
-      caches.set(cache);
-      liveCaches.add(cache);
+    long id = thread.getId();
+    // Plain read: a cache's fields are final (safely published); a stale read only sends us to
+    // the slow path, which re-reads with getVolatile.
+    ThreadCache cache = table[StripedStore.homeOf(id) & cacheMask];
+    if (cache != null && cache.ownerId == id) {
+      return cache;
     }
-    return cache;
+    return claimCache(thread, id);
+  }
+
+  private ThreadCache claimCache(Thread thread, long id) {
+    ThreadCache[] table = caches;
+    int hash = StripedStore.homeOf(id);
+    // First pass: our cache may sit at a later probe (its earlier slots were taken back then).
+    for (int probe = 1; probe < MAX_PROBES; probe++) {
+      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, (hash + probe) & cacheMask);
+      if (current != null && current.ownerId == id) {
+        return current;
+      }
+    }
+    // Second pass: claim the first free slot (empty, or its owner died and was collected).
+    for (int probe = 0; probe < MAX_PROBES; probe++) {
+      int i = (hash + probe) & cacheMask;
+      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, i);
+      if (current == null || current.refersTo(null)) {
+        ThreadCache mine = new ThreadCache(thread, threadCacheSize, deadThreads);
+        // CAS: two threads may race for a free slot; the loser probes on.
+        if (CACHES.compareAndSet(table, i, current, mine)) {
+          liveCaches.add(mine);
+          return mine;
+        }
+      }
+    }
+    return null; // table crowded around our hash: use the shared store, like a virtual thread
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.

@@ -6,7 +6,9 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 
 /**
- * One platform thread's private stack of pooled objects, in front of the shared store.
+ * One platform thread's private stack of pooled objects, in front of the shared store. The pool
+ * finds it in a small open-addressed table by the thread's id (cheaper than a
+ * {@code ThreadLocal} lookup, which costs as much as the rest of the fast path).
  *
  * <p>Only the owning thread pushes and pops, with plain array accesses: a thread that releases and
  * re-acquires touches no cache line another thread writes. {@link #size} and {@link #reused} are
@@ -30,8 +32,11 @@ final class ThreadCache extends WeakReference<Thread> {
     }
   }
 
-  /** The owner's home stripe in the shared store. */
+  /** The owner's home stripe in the shared store (and its slot hash in the pool's table). */
   final int home;
+
+  /** The owner's {@link Thread#getId()}: unique for the JVM's lifetime, never reused. */
+  final long ownerId;
 
   private final Object[] items;
   private int size;
@@ -40,7 +45,8 @@ final class ThreadCache extends WeakReference<Thread> {
   ThreadCache(Thread owner, int capacity, ReferenceQueue<Thread> deaths) {
     super(owner, deaths);
     this.items = new Object[capacity];
-    this.home = StripedStore.homeOf(owner.getId());
+    this.ownerId = owner.getId();
+    this.home = StripedStore.homeOf(ownerId);
   }
 
   /** Owner only: pops the most recently pushed object, or null if empty. */
