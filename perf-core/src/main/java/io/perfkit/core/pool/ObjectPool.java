@@ -56,11 +56,13 @@ import java.util.function.Supplier;
  * <p><b>Allocation.</b> None on acquire/release once warm, except {@link #lease()} (one small lease
  * object, often scalar-replaced) and a sampled leak-detection record.
  *
- * <p><b>Misuse detection.</b> On the fast path (always on, a few identity compares):
- * {@code release(null)}; releasing an object that is still in the releasing thread's cache (the
- * common "released twice in a row" bug); any use of a closed lease. Not detected: a second release
- * of an object that has already left the releasing thread's cache (it went to the shared store or
- * to another holder), and releasing an object this pool never handed out; both corrupt the pool's
+ * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
+ * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
+ * released last when nobody has acquired it since (the common "released twice in a row" bug, for
+ * example in a {@code finally} block and again by a caller); any use of a closed lease. Not
+ * detected: any other second release (after the thread released other objects, or after the
+ * object went to the shared store or to another holder), and releasing an object this pool never
+ * handed out; both corrupt the pool's
  * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
  * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
  * discards the object (holders may outlive the pool).
@@ -235,8 +237,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
-   * @throws IllegalStateException if {@code obj} is still in this thread's cache (released twice);
-   *     see the class documentation for what is and is not detected
+   * @throws IllegalStateException if {@code obj} is the object this thread released last and no
+   *     one has acquired since (released twice); see the class documentation for what is and is
+   *     not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
@@ -244,9 +247,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
     ThreadCache cache = cacheOf(thread);
-    if (cache != null && cache.contains(obj)) {
+    if (cache != null && cache.isTop(obj)) {
       throw new IllegalStateException(
-          "object released twice (still in this thread's pool cache): " + describe(obj));
+          "object released twice (it is the last object this thread released): " + describe(obj));
     }
     if (leakTracker != null) {
       leakTracker.onRelease(obj);

@@ -76,15 +76,14 @@ final class ThreadCache extends WeakReference<Thread> {
     return true;
   }
 
-  /** Owner only: whether {@code e} (by identity) is in this cache. */
-  boolean contains(Object e) {
-    Object[] a = items;
-    for (int i = size - 1; i >= 0; i--) {
-      if (a[i] == e) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * Owner only: whether {@code e} is the object on top of this cache, that is, the last one this
+   * thread released and nobody has acquired since. One compare: scanning the whole cache measured
+   * as a large share of the fast path.
+   */
+  boolean isTop(Object e) {
+    int s = size;
+    return s != 0 && items[s - 1] == e;
   }
 
   /** Owner only: counts one acquisition served without the factory. */
