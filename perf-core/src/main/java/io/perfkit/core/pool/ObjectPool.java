@@ -423,7 +423,7 @@ public final class ObjectPool<T> implements AutoCloseable {
       int i = (hash + probe) & cacheMask;
       ThreadCache current = (ThreadCache) CACHES.getVolatile(table, i);
       if (current == null || current.refersTo(null)) {
-        ThreadCache mine = new ThreadCache(thread, threadCacheSize, deadThreads);
+        ThreadCache mine = new ThreadCache(thread, threadCacheSize, leakTracker != null, deadThreads);
         // CAS: two threads may race for a free slot; the loser probes on.
         if (CACHES.compareAndSet(table, i, current, mine)) {
           liveCaches.add(mine);

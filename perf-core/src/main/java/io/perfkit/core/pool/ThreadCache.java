@@ -39,12 +39,20 @@ final class ThreadCache extends WeakReference<Thread> {
   final long ownerId;
 
   private final Object[] items;
+  /**
+   * Whether pop() clears the slot. Clearing costs a reference store (with G1, a card-marking
+   * barrier that may include a StoreLoad fence) on every acquire; not clearing leaves up to
+   * {@code capacity} handed-out objects reachable from the slots above {@code size} until they
+   * are overwritten, which only matters to leak detection, so only leak detection clears.
+   */
+  private final boolean clearOnPop;
   private int size;
   private long reused;
 
-  ThreadCache(Thread owner, int capacity, ReferenceQueue<Thread> deaths) {
+  ThreadCache(Thread owner, int capacity, boolean clearOnPop, ReferenceQueue<Thread> deaths) {
     super(owner, deaths);
     this.items = new Object[capacity];
+    this.clearOnPop = clearOnPop;
     this.ownerId = owner.getId();
     this.home = StripedStore.homeOf(ownerId);
   }
@@ -57,7 +65,9 @@ final class ThreadCache extends WeakReference<Thread> {
     }
     Object[] a = items;
     Object e = a[--s];
-    a[s] = null;
+    if (clearOnPop) {
+      a[s] = null;
+    }
     // Opaque: stats() reads size from other threads; no ordering is needed for a counter.
     SIZE.setOpaque(this, s);
     return e;
@@ -70,7 +80,11 @@ final class ThreadCache extends WeakReference<Thread> {
     if (s == a.length) {
       return false;
     }
-    a[s] = e;
+    if (a[s] != e) {
+      // Skip the store when the slot already holds e (the steady state of release-then-acquire
+      // on one thread, as pop() left it): no reference store, so no GC write barrier.
+      a[s] = e;
+    }
     // Opaque: see pop().
     SIZE.setOpaque(this, s + 1);
     return true;
