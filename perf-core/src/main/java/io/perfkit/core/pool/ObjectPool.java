@@ -781,7 +781,10 @@ public final class ObjectPool<T> implements AutoCloseable {
 
     /**
      * Sets how many objects each platform thread caches privately (0 disables the caches).
-     * Default: 8 for a recycler pool; a bounded pool allows only 0.
+     * Default: 8 for a recycler pool; a bounded pool allows only 0. To keep the fast path free of
+     * reference stores, a cache does not clear a slot when it hands its object out (unless leak
+     * detection is on): up to this many handed-out objects per thread may stay reachable from
+     * the cache until their slots are reused.
      *
      * @param threadCacheSize in {@code [0, 1024]}
      * @return this builder
