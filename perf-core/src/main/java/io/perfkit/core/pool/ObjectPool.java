@@ -413,6 +413,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     int hash = StripedStore.homeOf(id);
     // First pass: our cache may sit at a later probe (its earlier slots were taken back then).
     for (int probe = 1; probe < MAX_PROBES; probe++) {
+      // Volatile: see slots claimed by other threads' CAS (a stale null would only cost a probe).
       ThreadCache current = (ThreadCache) CACHES.getVolatile(table, (hash + probe) & cacheMask);
       if (current != null && current.ownerId == id) {
         return current;
@@ -421,6 +422,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     // Second pass: claim the first free slot (empty, or its owner died and was collected).
     for (int probe = 0; probe < MAX_PROBES; probe++) {
       int i = (hash + probe) & cacheMask;
+      // Volatile: the CAS below must start from the slot's current value.
       ThreadCache current = (ThreadCache) CACHES.getVolatile(table, i);
       if (current == null || current.refersTo(null)) {
         ThreadCache mine = new ThreadCache(thread, threadCacheSize, leakTracker != null, deadThreads);

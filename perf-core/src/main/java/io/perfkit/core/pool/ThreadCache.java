@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.function.Consumer;
 
 /**
  * One platform thread's private stack of pooled objects, in front of the shared store. The pool
@@ -108,11 +109,13 @@ final class ThreadCache extends WeakReference<Thread> {
 
   /** Any thread: the number of cached objects (racy). */
   int sizeOpaque() {
+    // Opaque: a racy counter read for stats; no ordering with the cache contents is needed.
     return (int) SIZE.getOpaque(this);
   }
 
   /** Any thread: acquisitions this cache's owner served without the factory (racy). */
   long reusedOpaque() {
+    // Opaque: see sizeOpaque().
     return (long) REUSED.getOpaque(this);
   }
 
@@ -121,12 +124,15 @@ final class ThreadCache extends WeakReference<Thread> {
    * owner is dead (its last writes happened before its termination, which the reference queue
    * hand-off follows).
    */
-  int drainTo(java.util.function.Consumer<Object> sink) {
+  int drainTo(Consumer<Object> sink) {
     Object[] a = items;
+    // Acquire: pairs with nothing stronger than the owner's opaque stores, but keeps the loads of
+    // the items below from floating above this read; the owner is us or dead (see above).
     int s = (int) SIZE.getAcquire(this);
     for (int i = s - 1; i >= 0; i--) {
       Object e = a[i];
       a[i] = null;
+      // Opaque: see pop().
       SIZE.setOpaque(this, i);
       sink.accept(e);
     }
