@@ -1,6 +1,7 @@
 package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -40,7 +41,10 @@ import java.util.function.Supplier;
  * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
- * thread needs.
+ * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by a
+ * hash of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
+ * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
+ * objects move to the shared store, once the thread object has been garbage-collected.
  *
  * <p><b>Ordering.</b> Actions of a thread before it releases an object happen-before the actions
  * of the thread that next acquires the same object, after that acquisition returns.
@@ -52,11 +56,13 @@ import java.util.function.Supplier;
  * <p><b>Allocation.</b> None on acquire/release once warm, except {@link #lease()} (one small lease
  * object, often scalar-replaced) and a sampled leak-detection record.
  *
- * <p><b>Misuse detection.</b> On the fast path (always on, a few identity compares):
- * {@code release(null)}; releasing an object that is still in the releasing thread's cache (the
- * common "released twice in a row" bug); any use of a closed lease. Not detected: a second release
- * of an object that has already left the releasing thread's cache (it went to the shared store or
- * to another holder), and releasing an object this pool never handed out; both corrupt the pool's
+ * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
+ * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
+ * released last when nobody has acquired it since (the common "released twice in a row" bug, for
+ * example in a {@code finally} block and again by a caller); any use of a closed lease. Not
+ * detected: any other second release (after the thread released other objects, or after the
+ * object went to the shared store or to another holder), and releasing an object this pool never
+ * handed out; both corrupt the pool's
  * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
  * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
  * discards the object (holders may outlive the pool).
@@ -77,6 +83,12 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
+   * Thread caches live in an open-addressed table indexed by a hash of the thread id; a thread
+   * that finds its own cache at its hash slot (the common case: one array load and a compare)
+   * pays no ThreadLocal lookup. A thread claims a free slot (empty, or whose owner has died and
+   * been collected) by CAS within MAX_PROBES probes; a thread that finds none uses the shared store
+   * directly, like a virtual thread.
+   *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
    */
@@ -89,10 +101,15 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final long maxWaitNanos;
   private final int threadCacheSize;
   private final StripedStore<T> store;
-  private final ThreadLocal<ThreadCache> caches;
+  /** Thread caches by thread id (open addressing, MAX_PROBES probes); null when disabled. */
+  private final ThreadCache[] caches;
+  private final int cacheMask;
   private final Set<ThreadCache> liveCaches = ConcurrentHashMap.newKeySet();
   private final ReferenceQueue<Thread> deadThreads = new ReferenceQueue<>();
   private final LeakTracker leakTracker;
+
+  private static final int MAX_PROBES = 8;
+  private static final VarHandle CACHES = MethodHandles.arrayElementVarHandle(ThreadCache[].class);
 
   private final LongAdder created = new LongAdder();
   private final LongAdder discarded = new LongAdder();
@@ -128,7 +145,15 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     this.threadCacheSize = cacheSize;
     this.store = new StripedStore<>(retained, Runtime.getRuntime().availableProcessors());
-    this.caches = cacheSize > 0 ? new ThreadLocal<>() : null;
+    if (cacheSize > 0) {
+      int slots = Integer.highestOneBit(Math.max(64, 4 * Runtime.getRuntime().availableProcessors())
+          - 1) << 1;
+      this.caches = new ThreadCache[Math.min(slots, 4096)];
+      this.cacheMask = caches.length - 1;
+    } else {
+      this.caches = null;
+      this.cacheMask = 0;
+    }
     this.leakTracker =
         b.leakListener == null
             ? null
@@ -212,8 +237,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
-   * @throws IllegalStateException if {@code obj} is still in this thread's cache (released twice);
-   *     see the class documentation for what is and is not detected
+   * @throws IllegalStateException if {@code obj} is the object this thread released last and no
+   *     one has acquired since (released twice); see the class documentation for what is and is
+   *     not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
@@ -221,9 +247,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
     ThreadCache cache = cacheOf(thread);
-    if (cache != null && cache.contains(obj)) {
+    if (cache != null && cache.isTop(obj)) {
       throw new IllegalStateException(
-          "object released twice (still in this thread's pool cache): " + describe(obj));
+          "object released twice (it is the last object this thread released): " + describe(obj));
     }
     if (leakTracker != null) {
       leakTracker.onRelease(obj);
@@ -368,16 +394,46 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private ThreadCache cacheOf(Thread thread) {
-    if (caches == null || VirtualThreads.isVirtual(thread)) {
+    ThreadCache[] table = caches;
+    if (table == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadCache cache = caches.get();
-    if (cache == null) {
-      cache = new ThreadCache(thread, threadCacheSize, deadThreads);
-      caches.set(cache);
-      liveCaches.add(cache);
+    long id = thread.getId();
+    // Plain read: a cache's fields are final (safely published); a stale read only sends us to
+    // the slow path, which re-reads with getVolatile.
+    ThreadCache cache = table[StripedStore.homeOf(id) & cacheMask];
+    if (cache != null && cache.ownerId == id) {
+      return cache;
     }
-    return cache;
+    return claimCache(thread, id);
+  }
+
+  private ThreadCache claimCache(Thread thread, long id) {
+    ThreadCache[] table = caches;
+    int hash = StripedStore.homeOf(id);
+    // First pass: our cache may sit at a later probe (its earlier slots were taken back then).
+    for (int probe = 1; probe < MAX_PROBES; probe++) {
+      // Volatile: see slots claimed by other threads' CAS (a stale null would only cost a probe).
+      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, (hash + probe) & cacheMask);
+      if (current != null && current.ownerId == id) {
+        return current;
+      }
+    }
+    // Second pass: claim the first free slot (empty, or its owner died and was collected).
+    for (int probe = 0; probe < MAX_PROBES; probe++) {
+      int i = (hash + probe) & cacheMask;
+      // Volatile: the CAS below must start from the slot's current value.
+      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, i);
+      if (current == null || current.refersTo(null)) {
+        ThreadCache mine = new ThreadCache(thread, threadCacheSize, leakTracker != null, deadThreads);
+        // CAS: two threads may race for a free slot; the loser probes on.
+        if (CACHES.compareAndSet(table, i, current, mine)) {
+          liveCaches.add(mine);
+          return mine;
+        }
+      }
+    }
+    return null; // table crowded around our hash: use the shared store, like a virtual thread
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
@@ -727,7 +783,10 @@ public final class ObjectPool<T> implements AutoCloseable {
 
     /**
      * Sets how many objects each platform thread caches privately (0 disables the caches).
-     * Default: 8 for a recycler pool; a bounded pool allows only 0.
+     * Default: 8 for a recycler pool; a bounded pool allows only 0. To keep the fast path free of
+     * reference stores, a cache does not clear a slot when it hands its object out (unless leak
+     * detection is on): up to this many handed-out objects per thread may stay reachable from
+     * the cache until their slots are reused.
      *
      * @param threadCacheSize in {@code [0, 1024]}
      * @return this builder

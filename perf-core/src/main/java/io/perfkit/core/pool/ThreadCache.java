@@ -4,9 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.function.Consumer;
 
 /**
- * One platform thread's private stack of pooled objects, in front of the shared store.
+ * One platform thread's private stack of pooled objects, in front of the shared store. The pool
+ * finds it in a small open-addressed table by the thread's id (cheaper than a
+ * {@code ThreadLocal} lookup, which costs as much as the rest of the fast path).
  *
  * <p>Only the owning thread pushes and pops, with plain array accesses: a thread that releases and
  * re-acquires touches no cache line another thread writes. {@link #size} and {@link #reused} are
@@ -30,17 +33,29 @@ final class ThreadCache extends WeakReference<Thread> {
     }
   }
 
-  /** The owner's home stripe in the shared store. */
+  /** The owner's home stripe in the shared store (and its slot hash in the pool's table). */
   final int home;
 
+  /** The owner's {@link Thread#getId()}: unique for the JVM's lifetime, never reused. */
+  final long ownerId;
+
   private final Object[] items;
+  /**
+   * Whether pop() clears the slot. Clearing costs a reference store (with G1, a card-marking
+   * barrier that may include a StoreLoad fence) on every acquire; not clearing leaves up to
+   * {@code capacity} handed-out objects reachable from the slots above {@code size} until they
+   * are overwritten, which only matters to leak detection, so only leak detection clears.
+   */
+  private final boolean clearOnPop;
   private int size;
   private long reused;
 
-  ThreadCache(Thread owner, int capacity, ReferenceQueue<Thread> deaths) {
+  ThreadCache(Thread owner, int capacity, boolean clearOnPop, ReferenceQueue<Thread> deaths) {
     super(owner, deaths);
     this.items = new Object[capacity];
-    this.home = StripedStore.homeOf(owner.getId());
+    this.clearOnPop = clearOnPop;
+    this.ownerId = owner.getId();
+    this.home = StripedStore.homeOf(ownerId);
   }
 
   /** Owner only: pops the most recently pushed object, or null if empty. */
@@ -51,7 +66,9 @@ final class ThreadCache extends WeakReference<Thread> {
     }
     Object[] a = items;
     Object e = a[--s];
-    a[s] = null;
+    if (clearOnPop) {
+      a[s] = null;
+    }
     // Opaque: stats() reads size from other threads; no ordering is needed for a counter.
     SIZE.setOpaque(this, s);
     return e;
@@ -64,21 +81,24 @@ final class ThreadCache extends WeakReference<Thread> {
     if (s == a.length) {
       return false;
     }
-    a[s] = e;
+    if (a[s] != e) {
+      // Skip the store when the slot already holds e (the steady state of release-then-acquire
+      // on one thread, as pop() left it): no reference store, so no GC write barrier.
+      a[s] = e;
+    }
     // Opaque: see pop().
     SIZE.setOpaque(this, s + 1);
     return true;
   }
 
-  /** Owner only: whether {@code e} (by identity) is in this cache. */
-  boolean contains(Object e) {
-    Object[] a = items;
-    for (int i = size - 1; i >= 0; i--) {
-      if (a[i] == e) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * Owner only: whether {@code e} is the object on top of this cache, that is, the last one this
+   * thread released and nobody has acquired since. One compare: scanning the whole cache measured
+   * as a large share of the fast path.
+   */
+  boolean isTop(Object e) {
+    int s = size;
+    return s != 0 && items[s - 1] == e;
   }
 
   /** Owner only: counts one acquisition served without the factory. */
@@ -89,11 +109,13 @@ final class ThreadCache extends WeakReference<Thread> {
 
   /** Any thread: the number of cached objects (racy). */
   int sizeOpaque() {
+    // Opaque: a racy counter read for stats; no ordering with the cache contents is needed.
     return (int) SIZE.getOpaque(this);
   }
 
   /** Any thread: acquisitions this cache's owner served without the factory (racy). */
   long reusedOpaque() {
+    // Opaque: see sizeOpaque().
     return (long) REUSED.getOpaque(this);
   }
 
@@ -102,12 +124,15 @@ final class ThreadCache extends WeakReference<Thread> {
    * owner is dead (its last writes happened before its termination, which the reference queue
    * hand-off follows).
    */
-  int drainTo(java.util.function.Consumer<Object> sink) {
+  int drainTo(Consumer<Object> sink) {
     Object[] a = items;
+    // Acquire: pairs with nothing stronger than the owner's opaque stores, but keeps the loads of
+    // the items below from floating above this read; the owner is us or dead (see above).
     int s = (int) SIZE.getAcquire(this);
     for (int i = s - 1; i >= 0; i--) {
       Object e = a[i];
       a[i] = null;
+      // Opaque: see pop().
       SIZE.setOpaque(this, i);
       sink.accept(e);
     }

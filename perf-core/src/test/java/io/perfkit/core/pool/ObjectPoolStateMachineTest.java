@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.IntRange;
  * acquire / lease / release / lease-close operations is run against the pool and a model that
  * knows exactly how many objects are idle, held and discarded.
  */
-final class ObjectPoolProperties {
+final class ObjectPoolStateMachineTest {
 
   @Provide
   Arbitrary<List<Integer>> ops() {

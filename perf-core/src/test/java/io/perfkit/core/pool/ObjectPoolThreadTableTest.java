@@ -1,0 +1,77 @@
+package io.perfkit.core.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** More live platform threads than the thread-cache table holds: the overflow uses the store. */
+final class ObjectPoolThreadTableTest {
+  private static final int THREADS = 300;
+
+  @Test
+  void manyLiveThreads_overflowToSharedStoreWithExactCounts() throws Exception {
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).maxRetained(1024).build();
+    CountDownLatch allDone = new CountDownLatch(THREADS);
+    CountDownLatch exit = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 10; i++) {
+                    Item a = pool.acquire();
+                    Item b = pool.acquire();
+                    pool.release(a);
+                    pool.release(b);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                } finally {
+                  allDone.countDown();
+                }
+                try {
+                  exit.await(); // stay alive: every thread keeps its table slot meanwhile
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    allDone.await();
+    int caches = pool.threadCacheCount();
+    PoolStats whileAlive = pool.stats();
+    exit.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertTrue(caches > 0 && caches < THREADS, "caches: " + caches);
+    assertEquals(0, whileAlive.outstanding(), whileAlive.toString());
+    assertEquals(THREADS * 20L, whileAlive.created() + whileAlive.reused(), whileAlive.toString());
+    assertEquals(whileAlive.created(), whileAlive.retained() + whileAlive.discarded());
+
+    // Once the threads are collected, their slots and cached objects come back.
+    threads = null;
+    for (int i = 0; i < 50 && pool.threadCacheCount() > 0; i++) {
+      System.gc();
+      Thread.sleep(20); // bounded retry for the reference handler, not a timed assertion
+    }
+    assertEquals(0, pool.threadCacheCount());
+    PoolStats after = pool.stats();
+    assertEquals(whileAlive.created(), after.retained() + after.discarded(), after.toString());
+    Thread late = new Thread(() -> pool.release(pool.acquire()));
+    late.start();
+    late.join();
+    assertEquals(1, pool.threadCacheCount(), "a new thread reuses a freed slot");
+  }
+}
