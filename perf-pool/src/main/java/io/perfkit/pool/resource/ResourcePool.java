@@ -168,7 +168,7 @@ public final class ResourcePool<R> implements AutoCloseable {
 
   private Lease<R> borrowNanos(long timeoutNanos) throws InterruptedException {
     checkOpen();
-    long start = System.nanoTime();
+    long start = borrowWait != null ? System.nanoTime() : 0; // the fast path reads no clock
     if (waiting == 0) {
       PoolEntry<R> e = claimRecent();
       if (e == null) {
@@ -178,7 +178,8 @@ public final class ResourcePool<R> implements AutoCloseable {
         return lease(e, start);
       }
     }
-    return borrowSlow(start, start + timeoutNanos);
+    long slowStart = System.nanoTime();
+    return borrowSlow(start == 0 ? slowStart : start, slowStart + timeoutNanos);
   }
 
   private PoolEntry<R> claimRecent() {
@@ -345,7 +346,7 @@ public final class ResourcePool<R> implements AutoCloseable {
   }
 
   private Lease<R> lease(PoolEntry<R> e, long start) {
-    if (borrowWait != null) {
+    if (borrowWait != null) { // start was read from System.nanoTime() only in this case
       borrowWait.record(System.nanoTime() - start);
     }
     Throwable site = leakThresholdNanos > 0
