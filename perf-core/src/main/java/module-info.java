@@ -23,9 +23,9 @@ module io.perfkit.core {
 
   // exports io.perfkit.core.pool;
 
-  // exports io.perfkit.core.memory;
+  exports io.perfkit.core.memory;
 
-  // exports io.perfkit.core.ipc;
+  exports io.perfkit.core.ipc;
 
   // Shared helpers (argument checks, padding) for perfkit's own modules only.
   exports io.perfkit.core.internal to io.perfkit.pool, io.perfkit.balance, io.perfkit.cache;

@@ -1,0 +1,87 @@
+package io.perfkit.core.ipc;
+
+import static io.perfkit.core.ipc.RingBufferDescriptor.PADDING_TYPE_ID;
+
+import io.perfkit.core.memory.MemoryBuffer;
+
+/**
+ * A ring buffer for one producer and one consumer (threads or processes) over a
+ * {@link MemoryBuffer}; layout in {@link RingBufferDescriptor}.
+ *
+ * <p><b>Threading:</b> one producer thread calls the write/claim methods, one consumer thread calls
+ * {@code read}; other methods are safe from any thread. <b>Ordering</b>, <b>Progress</b> (wait-free)
+ * and <b>Allocation</b> as in {@link RingBuffer}. Construction does not clear the buffer: pass
+ * zeroed memory (new direct memory and new mapped files are) or one this class already used.
+ */
+public final class OneToOneRingBuffer extends AbstractRingBuffer {
+  /*
+   * The producer owns the tail and the head cache, so it reads and writes them plainly and
+   * publishes the tail with release (the consumer never needs it: it reads record lengths, but
+   * size() and producerPosition() do). The length of a written record stays 0 until the final
+   * release, so no in-progress marker is needed for write(); tryClaim still writes one.
+   */
+
+  /**
+   * Wraps {@code buffer}, whose capacity must be a power of two plus
+   * {@link RingBufferDescriptor#TRAILER_LENGTH}.
+   *
+   * @throws NullPointerException if {@code buffer} is null
+   * @throws IllegalArgumentException if the capacity is wrong, or the buffer is read-only or not
+   *     8-byte aligned
+   */
+  public OneToOneRingBuffer(MemoryBuffer buffer) {
+    super(buffer);
+  }
+
+  @Override
+  int claim(int required) {
+    // Plain: this producer is the only writer of tail and head cache.
+    long head = buffer.getLong(headCachePositionIndex);
+    long tail = buffer.getLong(tailPositionIndex);
+    int available = capacity - (int) (tail - head);
+    if (required > available) {
+      // Acquire: the consumer zeroed the space before releasing the head.
+      head = buffer.getLongAcquire(headPositionIndex);
+      if (required > capacity - (int) (tail - head)) {
+        return INSUFFICIENT_CAPACITY;
+      }
+      buffer.putLong(headCachePositionIndex, head);
+    }
+    int padding = 0;
+    int recordIndex = (int) tail & mask;
+    int toBufferEnd = capacity - recordIndex;
+    if (required > toBufferEnd) {
+      int headIndex = (int) head & mask;
+      if (required > headIndex) {
+        head = buffer.getLongAcquire(headPositionIndex);
+        headIndex = (int) head & mask;
+        if (required > headIndex) {
+          return INSUFFICIENT_CAPACITY;
+        }
+        buffer.putLong(headCachePositionIndex, head);
+      }
+      padding = toBufferEnd;
+    }
+    if (padding != 0) {
+      buffer.putInt(recordIndex + 4, PADDING_TYPE_ID);
+      // Release: the padding type is visible before its length.
+      buffer.putIntRelease(recordIndex, padding);
+      recordIndex = 0;
+    }
+    // Release: size()/producerPosition() readers see a consistent tail.
+    buffer.putLongRelease(tailPositionIndex, tail + required + padding);
+    return recordIndex;
+  }
+
+  @Override
+  void beginRecord(int recordIndex, int recordLength, int typeId) {
+    // Plain: published by the release of the length in write().
+    buffer.putInt(recordIndex + 4, typeId);
+  }
+
+  /** Always false: with one producer, a dead producer leaves nothing to unblock for later ones. */
+  @Override
+  public boolean unblock() {
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+package io.perfkit.core.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.perfkit.core.memory.MemoryBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+final class ManyToOneRingBufferTest {
+
+  private static ManyToOneRingBuffer ring(int capacity) {
+    return new ManyToOneRingBuffer(
+        MemoryBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH));
+  }
+
+  @Test
+  void unblock_producerDiedAfterHeader() {
+    ManyToOneRingBuffer ring = ring(1024);
+    int claimed = ring.tryClaim(1, 16); // the "dead" producer never commits
+    assertTrue(claimed > 0);
+    assertTrue(ring.write(2, new byte[8], 0, 8));
+    assertEquals(0, ring.read((t, b, i, l) -> { }));
+    assertTrue(ring.unblock());
+    List<Integer> types = new ArrayList<>();
+    assertEquals(1, ring.read((t, b, i, l) -> types.add(t)));
+    assertEquals(List.of(2), types);
+    assertFalse(ring.unblock());
+  }
+
+  @Test
+  void unblock_producerDiedBetweenClaimAndHeader() {
+    ManyToOneRingBuffer ring = ring(1024);
+    MemoryBuffer buffer = ring.buffer();
+    int tailIndex = 1024 + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+    // A producer won the CAS for 24 bytes and died before writing anything.
+    buffer.getAndAddLong(tailIndex, 24);
+    assertTrue(ring.write(2, new byte[8], 0, 8));
+    assertEquals(0, ring.read((t, b, i, l) -> { }));
+    assertTrue(ring.unblock());
+    List<Integer> types = new ArrayList<>();
+    ring.read((t, b, i, l) -> types.add(t));
+    assertEquals(List.of(2), types);
+  }
+
+  @Test
+  void unblock_nothingToDo() {
+    ManyToOneRingBuffer ring = ring(1024);
+    assertFalse(ring.unblock());
+    ring.write(1, new byte[8], 0, 8);
+    assertFalse(ring.unblock(), "a committed record is not stuck");
+    assertEquals(1, ring.read((t, b, i, l) -> { }));
+  }
+
+  @Test
+  @Timeout(30)
+  void concurrentProducers_everyMessageOnce_inOrderPerProducer() throws Exception {
+    int producers = 3;
+    int perProducer = 100_000;
+    ManyToOneRingBuffer ring = ring(64 * 1024);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int id = p;
+      Thread t = new Thread(() -> {
+        byte[] msg = new byte[8 + id * 13];
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(msg);
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perProducer; i++) {
+          view.putLong(0, i);
+          while (!ring.write(1 + id, msg, 0, msg.length)) {
+            Thread.onSpinWait();
+          }
+        }
+      }, "producer-" + p);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    long[] next = new long[producers];
+    long total = (long) producers * perProducer;
+    long received = 0;
+    start.countDown();
+    long[] errors = {0};
+    while (received < total) {
+      received += ring.read((type, buffer, index, length) -> {
+        int id = type - 1;
+        long seq = buffer.withOrder(java.nio.ByteOrder.BIG_ENDIAN).getLong(index);
+        if (seq != next[id] || length != 8 + id * 13) {
+          errors[0]++;
+        }
+        next[id] = seq + 1;
+      }, 256);
+    }
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    assertEquals(0, errors[0]);
+    for (int p = 0; p < producers; p++) {
+      assertEquals(perProducer, next[p]);
+    }
+    assertEquals(0, ring.size());
+  }
+}
