@@ -103,6 +103,7 @@ final class BatchEngine<K, T> implements Runnable {
   private final Sink<K, T> sink;
   private final Failure<T> failure;
   private final Consumer<? super T> dropListener;
+  private BatchJournal<T> journal; // set once, before the engine is published
 
   // ---------------------------------------------------------------- shared state
   private final MessagePassingQueue<T> intake;
@@ -187,7 +188,11 @@ final class BatchEngine<K, T> implements Runnable {
     if (state.get() != RUNNING) {
       throw new IllegalStateException("batcher '" + name + "' is closed");
     }
-    if (!intake.offer(item) && !offerSlowPath(item)) {
+    if (journal != null) {
+      if (!offerJournaled(item)) {
+        return false;
+      }
+    } else if (!intake.offer(item) && !offerSlowPath(item)) {
       return false;
     }
     accepted.increment();
@@ -229,6 +234,54 @@ final class BatchEngine<K, T> implements Runnable {
           LockSupport.parkNanos(this, parkNanos);
           parkNanos = Math.min(parkNanos * 2, MAX_BLOCK_PARK_NANOS);
         }
+    }
+  }
+
+  /**
+   * Journal mode: under the journal's monitor, wait for (or give up on) room first, so an item is
+   * journaled only if it will be accepted; then append and enqueue, in the same order.
+   */
+  private boolean offerJournaled(T item) {
+    synchronized (journal) {
+      long deadline = ticker.getAsLong() + offerTimeoutNanos;
+      long parkNanos = 1_000;
+      // only the consumer removes concurrently, so size() < capacity() guarantees the offer below
+      while (intake.size() >= intake.capacity()) {
+        if (backpressure != BackpressurePolicy.BLOCK) {
+          return offerSlowPath(item); // FAIL_FAST or DROP: counted, not journaled
+        }
+        if (state.get() != RUNNING || ticker.getAsLong() - deadline >= 0) {
+          rejected.increment();
+          return false;
+        }
+        wakeConsumer();
+        LockSupport.parkNanos(this, parkNanos);
+        parkNanos = Math.min(parkNanos * 2, MAX_BLOCK_PARK_NANOS);
+      }
+      journal.append(item);
+      if (!intake.offer(item)) {
+        throw new IllegalStateException("intake refused an item after room was checked");
+      }
+      return true;
+    }
+  }
+
+  /** Sets the journal; called once, before the consumer starts (thread start publishes it). */
+  void setJournal(BatchJournal<T> journal) {
+    this.journal = journal;
+  }
+
+  /** Replays what the journal holds; called once, after the consumer started, before offers. */
+  void replayJournal() {
+    synchronized (journal) {
+      journal.replay(item -> {
+        while (!intake.offer(item)) {
+          wakeConsumer();
+          LockSupport.parkNanos(this, MAX_BLOCK_PARK_NANOS);
+        }
+        accepted.increment();
+        wakeConsumer();
+      });
     }
   }
 
@@ -433,10 +486,16 @@ final class BatchEngine<K, T> implements Runnable {
         processed.addAndGet(n);
         batches.incrementAndGet();
         sizeBuckets.incrementAndGet(31 - Integer.numberOfLeadingZeros(n));
+        if (journal != null) {
+          journal.batchDone(n);
+        }
         break;
       } catch (Throwable e) {
         if (attempt >= maxRetries || state.get() >= ABANDONED) {
           deadLetter(batch, e);
+          if (journal != null) {
+            journal.batchDone(batch.size()); // reported to the dead-letter handler: done
+          }
           break;
         }
         attempt++;
@@ -540,6 +599,9 @@ final class BatchEngine<K, T> implements Runnable {
     }
     closeReport = new CloseReport<>(completed && unprocessed.isEmpty(), unprocessed, failed,
         stillInFlight);
+    if (journal != null && closeReport.completed()) {
+      journal.allDone();
+    }
     return closeReport;
   }
 

@@ -1,6 +1,7 @@
 package io.perfkit.pool.batch;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.memory.MappedLog;
 import io.perfkit.core.queue.Queues;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,6 +44,8 @@ public final class BatcherBuilder<T> {
   private LongSupplier ticker;
   private Executor executor;
   private Boolean daemon;
+  private MappedLog journalLog;
+  private ItemSerializer<T> journalSerializer;
 
   BatcherBuilder() {}
 
@@ -228,6 +231,25 @@ public final class BatcherBuilder<T> {
     return this;
   }
 
+  /**
+   * Makes a plain batcher ({@link #build}) durable for write-behind: each item is appended to
+   * {@code log} before {@code offer} returns {@code true}; the log's processed mark advances as
+   * batches are processed or dead-lettered; and {@link #build} first replays the records that were
+   * accepted but not done (after a crash, a batch that finished just before it may be replayed:
+   * at-least-once). Producers are serialized on the journal. The caller owns {@code log}: close it
+   * after the batcher. An item the intake cannot take (FAIL_FAST, DROP, BLOCK timeout) is not
+   * journaled. Not available for keyed or coalescing batchers.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if already set
+   */
+  public BatcherBuilder<T> journal(MappedLog log, ItemSerializer<T> serializer) {
+    Checks.requireState(journalLog == null, "journal was already set");
+    this.journalLog = Checks.requireNonNull(log, "log");
+    this.journalSerializer = Checks.requireNonNull(serializer, "serializer");
+    return this;
+  }
+
   // ---------------------------------------------------------------- terminal operations
 
   /**
@@ -235,6 +257,7 @@ public final class BatcherBuilder<T> {
    *
    * @throws NullPointerException if {@code processor} is null
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
+   * @throws IllegalStateException if a journal is set and its records cannot be read
    */
   public Batcher<T> build(BatchProcessor<T> processor) {
     Checks.requireNonNull(processor, "processor");
@@ -242,7 +265,13 @@ public final class BatcherBuilder<T> {
     BatchEngine<Boolean, T> engine = new BatchEngine<>(config(), null, Boolean.TRUE,
         (key, batch) -> processor.process(batch), handler == null ? null : handler::onDeadLetter,
         dropListener, Queues.mpsc(capacityOrDefault()));
+    if (journalLog != null) {
+      engine.setJournal(new BatchJournal<>(journalLog, journalSerializer));
+    }
     start(engine);
+    if (journalLog != null) {
+      engine.replayJournal();
+    }
     return new Batcher<>(engine);
   }
 
@@ -254,12 +283,14 @@ public final class BatcherBuilder<T> {
    *     consistent {@code equals}/{@code hashCode})
    * @param processor processes one key's batch
    * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if a journal was set
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
    */
   public <K> Batcher<T> buildKeyed(
       Function<? super T, ? extends K> keyFunction, KeyedBatchProcessor<K, T> processor) {
     Checks.requireNonNull(keyFunction, "keyFunction");
     Checks.requireNonNull(processor, "processor");
+    Checks.requireState(journalLog == null, "a journal is only supported by build()");
     DeadLetterHandler<T> handler = deadLetterHandler;
     BatchEngine<K, T> engine = new BatchEngine<>(config(), keyFunction, null, processor::process,
         handler == null ? null : handler::onDeadLetter, dropListener,
@@ -275,10 +306,12 @@ public final class BatcherBuilder<T> {
    * futures have already failed); a drop listener receives dropped requests.
    *
    * @throws NullPointerException if {@code processor} is null
+   * @throws IllegalStateException if a journal was set
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
    */
   public <R> CoalescingBatcher<T, R> buildCoalescing(CoalescingProcessor<T, R> processor) {
     Checks.requireNonNull(processor, "processor");
+    Checks.requireState(journalLog == null, "a journal is only supported by build()");
     DeadLetterHandler<T> handler = deadLetterHandler;
     Consumer<? super T> drops = dropListener;
     BatchEngine.Failure<CoalescingBatcher.Call<T, R>> failure = (calls, cause) -> {
