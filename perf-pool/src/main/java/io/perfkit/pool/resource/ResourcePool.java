@@ -263,11 +263,13 @@ public final class ResourcePool<R> implements AutoCloseable {
         }
         available.awaitNanos(left);
       }
-    } finally {
-      waiting--;
-      if (waiting > 0) {
+    } catch (InterruptedException | IllegalStateException abandoned) {
+      if (waiting > 1) {
         available.signal(); // pass on a wake-up we may have consumed without using it
       }
+      throw abandoned;
+    } finally {
+      waiting--;
       lock.unlock();
     }
   }
