@@ -1,5 +1,8 @@
 package io.perfkit.pool.batch;
 
+import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.metrics.LatencySnapshot;
+import io.perfkit.core.metrics.RateMeter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -129,6 +132,8 @@ final class BatchEngine<K, T> implements Runnable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLongArray sizeBuckets = new AtomicLongArray(31);
+  private final RateMeter processedRate = RateMeter.create();
+  private final LatencyRecorder latency; // recorded by the sink wrapper; null if off
 
   // ---------------------------------------------------------------- consumer-only state (under lock)
   private final Map<K, Buffer<T>> buffers = new LinkedHashMap<>();
@@ -160,7 +165,8 @@ final class BatchEngine<K, T> implements Runnable {
       Sink<K, T> sink,
       Failure<T> failure,
       Consumer<? super T> dropListener,
-      MessagePassingQueue<T> intake) {
+      MessagePassingQueue<T> intake,
+      LatencyRecorder latency) {
     this.name = config.name();
     this.maxBatchSize = config.maxBatchSize();
     this.lingerNanos = config.lingerNanos();
@@ -176,6 +182,7 @@ final class BatchEngine<K, T> implements Runnable {
     this.failure = failure;
     this.dropListener = dropListener;
     this.intake = intake;
+    this.latency = latency;
   }
 
   // ================================================================ producer side
@@ -486,6 +493,7 @@ final class BatchEngine<K, T> implements Runnable {
         processed.addAndGet(n);
         batches.incrementAndGet();
         sizeBuckets.incrementAndGet(31 - Integer.numberOfLeadingZeros(n));
+        processedRate.mark(n);
         if (journal != null) {
           journal.batchDone(n);
         }
@@ -615,7 +623,8 @@ final class BatchEngine<K, T> implements Runnable {
       buckets[i] = sizeBuckets.get(i);
     }
     return new BatcherStats(accepted.sum(), processed.get(), batches.get(), rejected.sum(),
-        dropped.sum(), retries.get(), deadLettered.sum(), buckets);
+        dropped.sum(), retries.get(), deadLettered.sum(), buckets, processedRate.snapshot(),
+        latency == null ? LatencySnapshot.empty() : latency.snapshot());
   }
 
   /** Package-private test hook: how many items the consumer has moved into its buffers. */

@@ -1,6 +1,7 @@
 package io.perfkit.pool.batch;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.memory.MappedLog;
 import io.perfkit.core.queue.Queues;
 import java.time.Duration;
@@ -45,6 +46,8 @@ public final class BatcherBuilder<T> {
   private Executor executor;
   private Boolean daemon;
   private MappedLog journalLog;
+  private boolean recordLatency;
+  private boolean recordLatencySet;
   private ItemSerializer<T> journalSerializer;
 
   BatcherBuilder() {}
@@ -232,6 +235,19 @@ public final class BatcherBuilder<T> {
   }
 
   /**
+   * Records each item's offer-to-processed latency (real time, {@code System.nanoTime()}, two reads
+   * per item and one small object per item) into {@link BatcherStats#latency()}. Default off.
+   *
+   * @throws IllegalStateException if already set
+   */
+  public BatcherBuilder<T> recordLatency(boolean record) {
+    Checks.requireState(!recordLatencySet, "recordLatency was already set to %s", recordLatency);
+    this.recordLatency = record;
+    this.recordLatencySet = true;
+    return this;
+  }
+
+  /**
    * Makes a plain batcher ({@link #build}) durable for write-behind: each item is appended to
    * {@code log} before {@code offer} returns {@code true}; the log's processed mark advances as
    * batches are processed or dead-lettered; and {@link #build} first replays the records that were
@@ -261,18 +277,7 @@ public final class BatcherBuilder<T> {
    */
   public Batcher<T> build(BatchProcessor<T> processor) {
     Checks.requireNonNull(processor, "processor");
-    DeadLetterHandler<T> handler = deadLetterHandler;
-    BatchEngine<Boolean, T> engine = new BatchEngine<>(config(), null, Boolean.TRUE,
-        (key, batch) -> processor.process(batch), handler == null ? null : handler::onDeadLetter,
-        dropListener, Queues.mpsc(capacityOrDefault()));
-    if (journalLog != null) {
-      engine.setJournal(new BatchJournal<>(journalLog, journalSerializer));
-    }
-    start(engine);
-    if (journalLog != null) {
-      engine.replayJournal();
-    }
-    return new Batcher<>(engine);
+    return buildBatcher(null, Boolean.TRUE, (key, batch) -> processor.process(batch));
   }
 
   /**
@@ -291,12 +296,58 @@ public final class BatcherBuilder<T> {
     Checks.requireNonNull(keyFunction, "keyFunction");
     Checks.requireNonNull(processor, "processor");
     Checks.requireState(journalLog == null, "a journal is only supported by build()");
+    return buildBatcher(keyFunction, null, processor);
+  }
+
+  private <K> Batcher<T> buildBatcher(
+      Function<? super T, ? extends K> keyFunction, K constantKey,
+      KeyedBatchProcessor<K, T> processor) {
     DeadLetterHandler<T> handler = deadLetterHandler;
-    BatchEngine<K, T> engine = new BatchEngine<>(config(), keyFunction, null, processor::process,
-        handler == null ? null : handler::onDeadLetter, dropListener,
-        Queues.mpsc(capacityOrDefault()));
+    Consumer<? super T> drops = dropListener;
+    if (!recordLatency) {
+      BatchEngine<K, T> engine = new BatchEngine<>(config(), keyFunction, constantKey,
+          processor::process, handler == null ? null : handler::onDeadLetter, drops,
+          Queues.mpsc(capacityOrDefault()), null);
+      startWithJournal(engine, journalSerializer);
+      return new Batcher<>(new Batcher.Binding<>(engine, item -> item, item -> item));
+    }
+    LatencyRecorder latency = LatencyRecorder.create();
+    BatchEngine<K, Stamped<T>> engine = new BatchEngine<>(config(),
+        keyFunction == null ? null : s -> keyFunction.apply(s.item()), constantKey,
+        (key, stamped) -> {
+          processor.process(key, Stamped.items(stamped));
+          long now = System.nanoTime();
+          for (Stamped<T> s : stamped) {
+            latency.record(now - s.enqueuedNanos());
+          }
+        },
+        handler == null ? null : (batch, cause) -> handler.onDeadLetter(Stamped.items(batch), cause),
+        drops == null ? null : s -> drops.accept(s.item()),
+        Queues.mpsc(capacityOrDefault()), latency);
+    ItemSerializer<T> serializer = journalSerializer;
+    startWithJournal(engine, serializer == null ? null : new ItemSerializer<>() {
+      @Override
+      public byte[] serialize(Stamped<T> item) {
+        return serializer.serialize(item.item());
+      }
+
+      @Override
+      public Stamped<T> deserialize(byte[] bytes) {
+        return new Stamped<>(serializer.deserialize(bytes), System.nanoTime());
+      }
+    });
+    return new Batcher<>(new Batcher.Binding<>(engine,
+        item -> new Stamped<>(item, System.nanoTime()), Stamped::item));
+  }
+
+  private <E> void startWithJournal(BatchEngine<?, E> engine, ItemSerializer<E> serializer) {
+    if (journalLog != null) {
+      engine.setJournal(new BatchJournal<>(journalLog, serializer));
+    }
     start(engine);
-    return new Batcher<>(engine);
+    if (journalLog != null) {
+      engine.replayJournal();
+    }
   }
 
   /**
@@ -331,7 +382,7 @@ public final class BatcherBuilder<T> {
     };
     BatchEngine<Boolean, CoalescingBatcher.Call<T, R>> engine = new BatchEngine<>(config(),
         null, Boolean.TRUE, (key, calls) -> CoalescingBatcher.complete(processor, calls),
-        failure, dropped, Queues.mpsc(capacityOrDefault()));
+        failure, dropped, Queues.mpsc(capacityOrDefault()), null);
     start(engine);
     return new CoalescingBatcher<>(engine);
   }
