@@ -357,11 +357,13 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     return pending;
   }
 
+  /** Returns {@code true} once {@link #shutdown} or {@link #shutdownNow} was called. */
   @Override
   public boolean isShutdown() {
     return state.get() != RUNNING;
   }
 
+  /** Returns {@code true} once the pool is shut down and every worker has exited. */
   @Override
   public boolean isTerminated() {
     return terminated.getCount() == 0;
