@@ -67,7 +67,7 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
    * worker sees the task or the submitter sees the idle worker and unparks it (Dekker). The same
    * argument makes shutdown safe: a submitter that read RUNNING after its offer is ordered before the
    * shutdown write, so a worker that later reads SHUTDOWN still sees the task in the queue. A
-   * submitter that reads a later state helps by running what is left in the queue itself.
+   * submitter that reads a later state helps by polling and running what is queued itself.
    */
 
   static final int RUNNING = 0;
@@ -246,20 +246,14 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
   }
 
   /**
-   * Our offer raced shutdown: make sure what is queued is run, by the live workers (they do not
-   * park once shut down) or, once they have all left, by this thread.
+   * Our offer raced shutdown: the workers may already have left, so this thread helps run what is
+   * queued (the MPMC queue allows any thread to poll; each task is polled, and run, exactly once).
    */
   private void helpAfterShutdown() {
-    while (!queue.isEmpty()) {
-      if (liveWorkers.get() == 0) {
-        Runnable task = queue.poll();
-        if (task != null) {
-          runTask(task, null);
-        }
-      } else {
-        wakeAll();
-        Thread.yield();
-      }
+    wakeAll();
+    Runnable task;
+    while ((task = queue.poll()) != null) {
+      runTask(task, null);
     }
   }
 
@@ -363,11 +357,13 @@ public final class WorkerPool extends AbstractExecutorService implements AutoClo
     return pending;
   }
 
+  /** Returns {@code true} once {@link #shutdown} or {@link #shutdownNow} was called. */
   @Override
   public boolean isShutdown() {
     return state.get() != RUNNING;
   }
 
+  /** Returns {@code true} once the pool is shut down and every worker has exited. */
   @Override
   public boolean isTerminated() {
     return terminated.getCount() == 0;

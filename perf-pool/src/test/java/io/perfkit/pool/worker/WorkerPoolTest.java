@@ -228,6 +228,41 @@ final class WorkerPoolTest {
   }
 
   @Test
+  void concurrentSubmittersRacingShutdownNow_everyAcceptedTaskRunsOrIsReturned() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      WorkerPool pool = pool(2, 256, RejectionPolicy.CALLER_RUNS);
+      AtomicInteger ran = new AtomicInteger();
+      AtomicInteger accepted = new AtomicInteger();
+      List<Thread> submitters = new ArrayList<>();
+      CountDownLatch going = new CountDownLatch(2);
+      for (int t = 0; t < 2; t++) {
+        Thread s = new Thread(() -> {
+          for (int i = 0; i < 20_000; i++) {
+            if (i == 100) {
+              going.countDown();
+            }
+            try {
+              pool.execute(ran::incrementAndGet);
+              accepted.incrementAndGet();
+            } catch (RejectedExecutionException shut) {
+              break;
+            }
+          }
+        });
+        submitters.add(s);
+        s.start();
+      }
+      going.await();
+      List<Runnable> returned = pool.shutdownNow();
+      for (Thread s : submitters) {
+        s.join();
+      }
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+      assertEquals(accepted.get(), ran.get() + returned.size(), "round " + round);
+    }
+  }
+
+  @Test
   void invokeAll_usesTheWorkers() throws Exception {
     try (WorkerPool pool = pool(2, 64, RejectionPolicy.ABORT)) {
       List<Future<Integer>> results = pool.invokeAll(List.of(() -> 1, () -> 2, () -> 3));
