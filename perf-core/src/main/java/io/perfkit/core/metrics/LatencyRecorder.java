@@ -38,8 +38,11 @@ import org.HdrHistogram.Recorder;
  * allocates that stripe. Reader methods block each other, never a writer.
  *
  * <p><b>Allocation:</b> none in {@code record*} once the stripe exists and its histogram covers the
- * value (the histograms grow to the largest value seen, up to the highest trackable value). Memory is
- * about {@code 4 * 2^(bits for 2*10^digits) * log2(highest/that)} longs per stripe actually used.
+ * value (histograms grow to the largest value seen, up to the highest trackable value). Memory is
+ * per stripe actually written to: with 3 significant digits about 750 KiB for values up to 10 ms and
+ * 1.3 MiB up to one hour (a Recorder holds two concurrent histograms, and the reader keeps a third);
+ * each digit less divides that by about 8. Stripes are created on first use, so a recorder written
+ * by one thread costs one stripe.
  *
  * <p>Values above the highest trackable value are recorded as that value and counted in
  * {@link LatencySnapshot#clampedCount()}, so nothing is lost and nothing silently distorted.
