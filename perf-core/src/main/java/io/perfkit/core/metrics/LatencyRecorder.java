@@ -34,8 +34,10 @@ import org.HdrHistogram.Recorder;
  * started is included in that reader method's result (or in the state that {@code reset} discards);
  * a value recorded concurrently with a reader method lands in exactly one interval, never zero or two.
  *
- * <p><b>Progress:</b> {@code record*} is wait-free, except the first record a stripe receives, which
- * allocates that stripe. Reader methods block each other, never a writer.
+ * <p><b>Progress:</b> {@code record*} is wait-free, except (a) the first record a stripe receives,
+ * which allocates the stripe, and (b) a value beyond the range the stripe's histogram covers so far,
+ * which grows it (at most once per power of two of range; the resize briefly waits for that stripe's
+ * other writers). Reader methods block each other, never a writer.
  *
  * <p><b>Allocation:</b> none in {@code record*} once the stripe exists and its histogram covers the
  * value (histograms grow to the largest value seen, up to the highest trackable value). Memory is
@@ -347,7 +349,7 @@ public final class LatencyRecorder {
     /**
      * Sets the number of writer stripes. More stripes make it less likely that two busy threads
      * share one (and contend) at the cost of memory for each stripe used. Default: twice the number
-     * of processors rounded up to a power of two, at least 2, at most 64.
+     * of processors rounded up to a power of two, at least 4, at most 64.
      *
      * @param count a power of two in {@code [1, 1024]}
      * @return this builder
