@@ -79,7 +79,6 @@ public final class LatencyRecorder {
   private final int significantDigits;
   private final long expectedIntervalNanos;
   private final Recorder[] stripes;
-  private final int mask;
   private final LongAdder clamped = new LongAdder();
 
   // Reader state, guarded by `this`.
@@ -99,7 +98,6 @@ public final class LatencyRecorder {
     int stripeCount = builder.stripes > 0 ? builder.stripes : defaultStripes();
     this.stripes = new Recorder[stripeCount];
     this.recycled = new Histogram[stripeCount];
-    this.mask = stripeCount - 1;
     this.pending = newHistogram(significantDigits);
     this.total = newHistogram(significantDigits);
   }
@@ -136,11 +134,9 @@ public final class LatencyRecorder {
    * @throws IllegalArgumentException if {@code nanos < 0}
    */
   public void record(long nanos) {
-    if (nanos < 0) {
-      throw new IllegalArgumentException("nanos: " + nanos + " (expected: >= 0)");
-    }
-    if (nanos > highestTrackableValue) {
-      nanos = clamp();
+    // One unsigned comparison covers both rare cases: negative (huge unsigned) and too large.
+    if (Long.compareUnsigned(nanos, highestTrackableValue) > 0) {
+      nanos = outOfRange(nanos);
     }
     Recorder recorder = stripe();
     if (expectedIntervalNanos == 0) {
@@ -174,6 +170,13 @@ public final class LatencyRecorder {
     stripe().recordValueWithExpectedInterval(nanos, expectedIntervalNanos);
   }
 
+  private long outOfRange(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("nanos: " + nanos + " (expected: >= 0)");
+    }
+    return clamp();
+  }
+
   private long clamp() {
     clamped.increment();
     return highestTrackableValue;
@@ -182,7 +185,9 @@ public final class LatencyRecorder {
   private Recorder stripe() {
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; same value.
     long id = Thread.currentThread().getId();
-    int index = (int) ((id * GOLDEN_GAMMA) >>> 32) & mask;
+    Recorder[] stripes = this.stripes;
+    // Masking with length - 1 (a power of two) lets the JIT drop the bounds check.
+    int index = (int) ((id * GOLDEN_GAMMA) >>> 32) & (stripes.length - 1);
     // Acquire pairs with the CAS that published the stripe: its Recorder is fully constructed.
     Recorder stripe = (Recorder) STRIPES.getAcquire(stripes, index);
     return stripe != null ? stripe : createStripe(index);
