@@ -87,8 +87,8 @@ public class FalseSharingBenchmark {
       }
       case "perfkit-array": {
         PaddedLongArray slots = new PaddedLongArray(2);
-        first = () -> slots.setRelease(0, slots.getOpaque(0) + 1);
-        second = () -> slots.setRelease(1, slots.getOpaque(1) + 1);
+        first = () -> slots.setRelease(0, slots.getPlain(0) + 1);
+        second = () -> slots.setRelease(1, slots.getPlain(1) + 1);
         break;
       }
       case "unpadded": {

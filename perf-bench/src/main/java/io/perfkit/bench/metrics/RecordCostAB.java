@@ -28,11 +28,10 @@ import org.HdrHistogram.SynchronizedHistogram;
  * {@link LatencyRecorderBenchmark}; it is not a replacement for it.
  *
  * <p>Run: {@code java -cp perf-bench/target/benchmarks.jar io.perfkit.bench.metrics.RecordCostAB
- * [threads=1] [rounds=200]}
+ * [threads=1] [rounds=200] [opsPerSlice=1000000]}
  */
 public final class RecordCostAB {
   private static final int VALUES = 1 << 12;
-  private static final int OPS_PER_SLICE = 200_000;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private RecordCostAB() {}
@@ -40,12 +39,14 @@ public final class RecordCostAB {
   /**
    * Runs the comparison and prints one line per implementation.
    *
-   * @param args {@code [threads [rounds]]}
+   * @param args {@code [threads [rounds [opsPerSlice]]]}
    * @throws Exception if a worker fails
    */
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    // Slices long enough (tens of ms) that concurrent workers really overlap on a busy machine.
+    int opsPerSlice = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
     long[] values = new long[VALUES];
     SplittableRandom random = new SplittableRandom(42);
     for (int i = 0; i < VALUES; i++) {
@@ -84,7 +85,7 @@ public final class RecordCostAB {
       for (int round = -warmup; round < rounds; round++) {
         for (int k = 0; k < names.size(); k++) {
           String name = names.get(Math.floorMod(round + k, names.size()));
-          double[] ns = slice(pool, threads, impls.get(name), values);
+          double[] ns = slice(pool, threads, impls.get(name), values, opsPerSlice);
           if (round >= 0) {
             samples.get(name)[round] = ns[0];
             wall.get(name)[round] = ns[1];
@@ -101,8 +102,9 @@ public final class RecordCostAB {
       double[] s = samples.get(name);
       double median = median(s);
       System.out.printf(Locale.US,
-          "%-14s median %7.2f ns  p10 %7.2f ns  ratio %5.2f   (wall median %7.2f ns)%n", name,
-          median, percentile(s, 10), median / perfkit, median(wall.get(name)));
+          "%-14s median %7.2f ns  p10 %7.2f ns  p90 %7.2f ns  ratio %5.2f   (wall median %7.2f ns)%n",
+          name, median, percentile(s, 10), percentile(s, 90), median / perfkit,
+          median(wall.get(name)));
     }
   }
 
@@ -114,7 +116,7 @@ public final class RecordCostAB {
   }
 
   private static double[] slice(ExecutorService pool, int threads, Loop loop,
-      long[] values) throws Exception {
+      long[] values, int opsPerSlice) throws Exception {
     CyclicBarrier start = new CyclicBarrier(threads);
     List<Future<long[]>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -122,7 +124,7 @@ public final class RecordCostAB {
         start.await();
         long cpu = THREADS.getCurrentThreadCpuTime();
         long begin = System.nanoTime();
-        loop.run(values, OPS_PER_SLICE);
+        loop.run(values, opsPerSlice);
         return new long[] {THREADS.getCurrentThreadCpuTime() - cpu, System.nanoTime() - begin};
       }));
     }
@@ -133,7 +135,7 @@ public final class RecordCostAB {
       cpuTotal += r[0];
       wallTotal += r[1];
     }
-    double ops = (double) threads * OPS_PER_SLICE;
+    double ops = (double) threads * opsPerSlice;
     return new double[] {cpuTotal / ops, wallTotal / ops};
   }
 
