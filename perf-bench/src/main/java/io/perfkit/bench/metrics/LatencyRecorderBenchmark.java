@@ -1,6 +1,8 @@
 package io.perfkit.bench.metrics;
 
 import io.perfkit.core.metrics.LatencyRecorder;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -24,7 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cost of recording one latency value: perfkit's striped {@link LatencyRecorder} ({@code perfkit})
  * vs one shared HdrHistogram {@link Recorder} ({@code recorder}) vs HdrHistogram's
  * {@link SynchronizedHistogram} ({@code synchronized}), from 1 thread and from 2 threads writing the
- * same recorder. All three keep 3 significant digits and auto-resize.
+ * same recorder. {@code alt-threadlocal} is the design perfkit rejected: one {@link Recorder} per
+ * thread found through a {@link ThreadLocal} (and registered for snapshots), which costs a
+ * ThreadLocal lookup per record and one recorder per thread ever seen. All keep 3 significant digits
+ * and auto-resize.
  *
  * <p>Run: {@code java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main LatencyRecorderBenchmark}
  */
@@ -37,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LatencyRecorderBenchmark {
   private static final int VALUES = 1 << 12;
 
-  @Param({"perfkit", "recorder", "synchronized"})
+  @Param({"perfkit", "recorder", "synchronized", "alt-threadlocal"})
   public String impl;
 
   private LongConsumer sink;
@@ -61,8 +66,27 @@ public class LatencyRecorderBenchmark {
         sink = histogram::recordValue;
         break;
       }
+      case "alt-threadlocal": {
+        ThreadLocalRecorders recorders = new ThreadLocalRecorders();
+        sink = recorders::record;
+        break;
+      }
       default:
         throw new IllegalArgumentException("impl: " + impl);
+    }
+  }
+
+  /** The rejected alternative: a Recorder per thread via ThreadLocal, registered for merging. */
+  static final class ThreadLocalRecorders {
+    final Queue<Recorder> registry = new ConcurrentLinkedQueue<>();
+    final ThreadLocal<Recorder> local = ThreadLocal.withInitial(() -> {
+      Recorder recorder = new Recorder(3);
+      registry.add(recorder);
+      return recorder;
+    });
+
+    void record(long value) {
+      local.get().recordValue(value);
     }
   }
 

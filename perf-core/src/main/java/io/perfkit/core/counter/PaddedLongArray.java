@@ -92,6 +92,18 @@ public final class PaddedLongArray {
   }
 
   /**
+   * Returns slot {@code index} with plain semantics: only meaningful from the slot's single writer
+   * (reading back its own value) or after some other synchronisation.
+   *
+   * @param index the slot, in {@code [0, length)}
+   * @return its value
+   * @throws IndexOutOfBoundsException if {@code index} is out of range
+   */
+  public long getPlain(int index) {
+    return (long) SLOTS.get(slots, offset(index));
+  }
+
+  /**
    * Sets slot {@code index} with volatile semantics.
    *
    * @param index the slot, in {@code [0, length)}

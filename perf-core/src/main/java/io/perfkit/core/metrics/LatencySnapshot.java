@@ -73,23 +73,39 @@ public final class LatencySnapshot {
       return clampedCount == 0 ? EMPTY
           : new LatencySnapshot(0, 0, 0, 0.0, 0.0, clampedCount, new long[0], new long[0]);
     }
+    // One pass over the recorded buckets instead of three (getMean and getStdDeviation each
+    // iterate the whole histogram); same arithmetic as HdrHistogram, so the same doubles.
     long[] values = new long[64];
     long[] cumulative = new long[64];
+    double[] medians = new double[64];
     int n = 0;
     long running = 0;
+    double totalValue = 0.0;
     for (HistogramIterationValue v : histogram.recordedValues()) {
       if (n == values.length) {
         values = Arrays.copyOf(values, n * 2);
         cumulative = Arrays.copyOf(cumulative, n * 2);
+        medians = Arrays.copyOf(medians, n * 2);
       }
-      running += v.getCountAtValueIteratedTo();
+      long count = v.getCountAtValueIteratedTo();
+      running += count;
       values[n] = v.getValueIteratedTo();
       cumulative[n] = running;
+      medians[n] = histogram.medianEquivalentValue(v.getValueIteratedTo());
+      totalValue += medians[n] * (double) count;
       n++;
     }
-    return new LatencySnapshot(total, histogram.getMinValue(), histogram.getMaxValue(),
-        histogram.getMean(), histogram.getStdDeviation(), clampedCount,
-        Arrays.copyOf(values, n), Arrays.copyOf(cumulative, n));
+    double mean = totalValue / total;
+    double deviationTotal = 0.0;
+    long previous = 0;
+    for (int i = 0; i < n; i++) {
+      double deviation = medians[i] - mean;
+      deviationTotal += (deviation * deviation) * (cumulative[i] - previous);
+      previous = cumulative[i];
+    }
+    return new LatencySnapshot(total, histogram.getMinValue(), histogram.getMaxValue(), mean,
+        Math.sqrt(deviationTotal / total), clampedCount, Arrays.copyOf(values, n),
+        Arrays.copyOf(cumulative, n));
   }
 
   /** Returns the number of values recorded (including coordinated-omission corrections). */

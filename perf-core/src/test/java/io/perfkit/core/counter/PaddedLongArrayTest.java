@@ -25,6 +25,7 @@ final class PaddedLongArrayTest {
     assertEquals(1, array.get(0));
     assertEquals(2, array.getAcquire(1));
     assertEquals(3, array.getOpaque(2));
+    assertEquals(3, array.getPlain(2));
     assertEquals(2, array.getAndAdd(1, 10));
     assertEquals(22, array.addAndGet(1, 10));
     assertEquals(4, array.incrementAndGet(2));

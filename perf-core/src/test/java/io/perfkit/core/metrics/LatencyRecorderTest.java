@@ -76,6 +76,7 @@ final class LatencyRecorderTest {
     assertEquals(model.getMaxValue(), s.max());
     assertEquals(model.getMinValue(), s.min());
     assertEquals(model.getMean(), s.mean(), 1e-9 * Math.max(1, model.getMean()));
+    assertEquals(model.getStdDeviation(), s.stdDev(), 1e-9 * Math.max(1, model.getStdDeviation()));
     for (double p : new double[] {1, 50, 90, 95, 99, 99.9, 100}) {
       assertEquals(Math.min(model.getValueAtPercentile(p), model.getMaxValue()), s.percentile(p),
           "p" + p);

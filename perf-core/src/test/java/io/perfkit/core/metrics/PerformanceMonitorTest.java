@@ -27,7 +27,9 @@ final class PerformanceMonitorTest {
   private final List<Alert> received = new ArrayList<>();
 
   private PerformanceMonitor.Builder builder() {
-    return PerformanceMonitor.newBuilder().ticker(ticker).systemSource(system::get);
+    // 3 digits: values up to 2048 ns are exact, so thresholds can be probed at +-1 ns.
+    return PerformanceMonitor.newBuilder().ticker(ticker).systemSource(system::get)
+        .significantDigits(3);
   }
 
   private PerformanceMonitor monitor(PerformanceMonitor.Builder builder) {
