@@ -11,7 +11,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -135,7 +134,8 @@ public final class RedisTier implements AutoCloseable {
         .autoReconnect(true)
         // Fail fast while disconnected: a cache read must not wait for a reconnect.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(b.timeout))
+        // No TimeoutOptions: they arm a timer per command (measurable on the GET path); the sync API's
+        // connection timeout (set on connect) and our bounded Future.get bound every call instead.
         .socketOptions(SocketOptions.builder().connectTimeout(b.timeout).keepAlive(true).build())
         .build());
     client.addListener(new StateListener());
