@@ -113,6 +113,15 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
       process = null;
     }
 
+    /** Freezes ({@code true}: SIGSTOP) or thaws ({@code false}: SIGCONT) the server: a hung, not dead, peer. */
+    public synchronized void freeze(boolean frozen) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+          .inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " failed");
+      }
+    }
+
     synchronized void stop() {
       kill();
     }

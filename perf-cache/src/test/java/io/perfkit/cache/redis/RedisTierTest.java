@@ -245,6 +245,25 @@ final class RedisTierTest {
   }
 
   @Test
+  void hungServer_readsTimeOutAsMisses(RedisServerExtension.Server server) throws Exception {
+    RedisTier t = RedisTier.newBuilder(server.host(), server.port(), uniqueName())
+        .timeout(Duration.ofMillis(200)).ioThreads(1).build();
+    tiers.add(t);
+    assertTrue(t.put(b("k"), b("v")));
+    server.freeze(true);
+    try {
+      assertNull(t.get(b("k")), "a read the server does not answer within the timeout is a miss");
+      assertFalse(t.put(b("k"), b("v2")), "an unanswered write is reported, not thrown");
+      assertEquals(1, t.stats().readFailures());
+      assertEquals(1, t.stats().writeFailures());
+    } finally {
+      server.freeze(false);
+    }
+    await("the thawed server to answer", () -> t.get(b("k")) != null);
+    assertEquals(1, t.stats().hits());
+  }
+
+  @Test
   void unavailableAtStart_degrades_thenConnects(RedisServerExtension.Server server) throws Exception {
     server.kill();
     Recorder r = new Recorder();
