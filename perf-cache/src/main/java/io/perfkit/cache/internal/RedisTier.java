@@ -126,7 +126,7 @@ public final class RedisTier implements AutoCloseable {
     this.listener = b.listener;
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(b.ioThreads)
-        .computationThreadPoolSize(1)
+        .computationThreadPoolSize(2)
         .build();
     this.uri = RedisURI.builder().withHost(b.host).withPort(b.port).withTimeout(b.timeout).build();
     this.client = RedisClient.create(resources, uri);

@@ -5,6 +5,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.perfkit.cache.internal.RedisTier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +65,7 @@ public class RedisGetBenchmark {
   private Path dir;
   private RedisTier tier;
   private RedisClient client;
+  private ClientResources resources;
   private StatefulRedisConnection<byte[], byte[]> connection;
   private RedisCommands<byte[], byte[]> sync;
   private final byte[] key = "bench-key-00000042".getBytes(StandardCharsets.UTF_8);
@@ -94,7 +97,10 @@ public class RedisGetBenchmark {
         }
       }
       case "lettuce" -> {
-        client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+        // The tier's thread configuration (2 I/O threads, 2 computation threads: Lettuce's minimum),
+        // so that only the tier's own per-call work differs.
+        resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        client = RedisClient.create(resources, RedisURI.create("127.0.0.1", port));
         connection = client.connect(ByteArrayCodec.INSTANCE);
         connection.setTimeout(Duration.ofSeconds(2));
         sync = connection.sync();
@@ -121,6 +127,7 @@ public class RedisGetBenchmark {
     if (connection != null) {
       connection.close();
       client.shutdown(0, 2, TimeUnit.SECONDS);
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
     server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     try (var files = Files.walk(dir)) {
