@@ -287,6 +287,35 @@ final class RedisTierTest {
     assertArrayEquals(b("v"), t.get(b("k")));
   }
 
+  /** Random get/put/invalidate/invalidateAll through two instances agree with a map model, op by op. */
+  @Test
+  void randomOps_agreeWithMapModel(RedisServerExtension.Server server) {
+    String name = uniqueName();
+    RedisTier[] both = {tier(server, name, RedisTierListener.NONE), tier(server, name, RedisTierListener.NONE)};
+    java.util.Map<String, String> model = new java.util.HashMap<>();
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 3000; i++) {
+      RedisTier t = both[random.nextInt(2)];
+      String key = "k" + random.nextInt(32);
+      int op = random.nextInt(100);
+      if (op < 50) {
+        byte[] v = t.get(b(key));
+        assertEquals(model.get(key), v == null ? null : new String(v, UTF_8), "op " + i + " get " + key);
+      } else if (op < 85) {
+        String v = "v" + i;
+        assertTrue(t.put(b(key), b(v)));
+        model.put(key, v);
+      } else if (op < 99) {
+        assertTrue(t.invalidate(b(key)));
+        model.remove(key);
+      } else {
+        assertTrue(t.invalidateAll());
+        model.clear();
+      }
+    }
+    assertEquals(0, both[0].stats().readFailures() + both[1].stats().readFailures());
+  }
+
   @Test
   void badInput(RedisServerExtension.Server server) {
     RedisTier t = tier(server, uniqueName(), RedisTierListener.NONE);
