@@ -6,6 +6,7 @@ module io.perfkit.cache {
   requires transitive io.perfkit.core;
   requires transitive io.perfkit.pool;
   requires com.github.benmanes.caffeine;
+  requires lettuce.core;
 
   exports io.perfkit.cache;
 
