@@ -27,12 +27,21 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Test methods (and constructors) receive the {@link Server} as a parameter.
  *
  * <p>When {@code redis-server} is not found (on the PATH, or in /usr/bin, /usr/sbin, /usr/local/bin): if the
- * system property {@code perfkit.redis.required} is {@code true} (CI sets it after running
+ * system property {@code perfkit.redis.required} or the environment variable
+ * {@code PERFKIT_REDIS_REQUIRED} is {@code true} (.ci/run sets the variable after running
  * {@code scripts/ensure-redis.sh}) the class fails; otherwise it is skipped with a loud message.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
   static final String REQUIRED_PROPERTY = "perfkit.redis.required";
+  /** Environment variable with the same meaning, so CI can require Redis without changing the command. */
+  static final String REQUIRED_ENV = "PERFKIT_REDIS_REQUIRED";
+
+  /** True when a missing redis-server must fail the tests instead of skipping them. */
+  static boolean required() {
+    return Boolean.getBoolean(REQUIRED_PROPERTY)
+        || "true".equalsIgnoreCase(System.getenv().getOrDefault(REQUIRED_ENV, ""));
+  }
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RedisServerExtension.class);
 
   /** A running redis-server that the test may stop and start again (same port). */
@@ -167,7 +176,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     Path binary = findRedisServer();
     if (binary == null) {
       String msg = "redis-server not found on the PATH (nor in /usr/bin, /usr/sbin, /usr/local/bin): ";
-      if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
+      if (required()) {
         throw new IllegalStateException(msg + REQUIRED_PROPERTY + "=true, so the Redis tier tests of "
             + context.getDisplayName() + " must run. Install it with: bash scripts/ensure-redis.sh");
       }
