@@ -11,23 +11,33 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
- * offer/poll, batch {@code drain}/{@code fill}) and as {@link java.util.Queue}.
+ * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
+ * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
  *
- * <p>Every queue returned is one of JCTools' VarHandle implementations (artifact
- * {@code jctools-core-jdk11}): no {@code sun.misc.Unsafe}, so no warning on JDK 24+ and no JVM
- * flags. A queue of perfkit's own replaces one of them only where it measures faster (see
- * {@code docs/benchmarks.md}).
+ * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
+ * and {@link #mpsc} are perfkit's own VarHandle array queues (JCTools' designs; they measured
+ * faster than JCTools' VarHandle twins, see {@code docs/benchmarks/queues.md}); {@link #mpmc},
+ * {@link #mpscChunked} and {@link #mpscUnbounded} are JCTools' VarHandle queues from {@code
+ * jctools-core-jdk11}.
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in
  * {@code [1, 2^30]} ({@link #MAX_CAPACITY}).
  *
- * <p><b>Thread-safety.</b> The name states the contract: {@code spsc} allows one producer thread
- * and one consumer thread, {@code mpsc} many producers and one consumer, {@code mpmc} many of each.
+ * <p><b>Threading.</b> The name states the contract: {@code spsc} allows one producer thread and
+ * one consumer thread, {@code mpsc} many producers and one consumer, {@code mpmc} many of each.
  * Breaking the contract (two consumers on an mpsc queue) corrupts the queue silently.
  *
- * <p><b>Memory ordering.</b> An {@code offer} happens-before the {@code poll}/{@code drain} that
- * returns the same element, as for {@link java.util.concurrent.BlockingQueue}.
+ * <p><b>Ordering.</b> An {@code offer} happens-before the {@code poll}/{@code drain} that returns
+ * the same element, as for {@link java.util.concurrent.BlockingQueue}; elements from one producer
+ * leave in the order that producer offered them.
+ *
+ * <p><b>Bad input.</b> Null elements throw {@link NullPointerException}; a negative {@code limit}
+ * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it. A null consumer
+ * or supplier throws {@code NullPointerException} from perfkit's queues and {@code
+ * IllegalArgumentException} from JCTools' ({@code mpmc}, {@code mpscChunked}, {@code
+ * mpscUnbounded}). A supplier passed to an {@code mpsc} queue's {@code fill} must not return null
+ * (the slots are claimed before it is called).
  *
  * <p>This class is stateless and thread-safe.
  */
