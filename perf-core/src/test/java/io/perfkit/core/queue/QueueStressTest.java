@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * claim slots in sequence order).
  */
 class QueueStressTest {
-  private static final int ITEMS_PER_PRODUCER = 100_000;
+  private static final int ITEMS_PER_PRODUCER = 50_000;
   private static final int SMALL_CAPACITY = 64;
 
   static Stream<Arguments> configurations() {
@@ -130,7 +130,7 @@ class QueueStressTest {
       QueueKinds.Kind kind, int producers, int consumers, int idleRounds) throws Exception {
     BlockingQueue<Integer> queue =
         Queues.blocking(kind.create(8), IdleStrategy::yielding, idleRounds);
-    int perProducer = 20_000;
+    int perProducer = 10_000;
     int total = producers * perProducer;
     ExecutorService pool = Executors.newFixedThreadPool(producers + consumers);
     try {

@@ -116,7 +116,7 @@ class QueuesTest {
     if (kind == QueueKinds.SPSC || kind == QueueKinds.INSTRUMENTED_SPSC) {
       assertThrows(
           NullPointerException.class, () -> q.fill(() -> next[0] < 2 ? next[0]++ : null, 5));
-      assertEquals(List.of(0, 1), QueueModelProperties.drainAll(q));
+      assertEquals(List.of(0, 1), QueueModelPropertyTest.drainAll(q));
     }
   }
 
