@@ -109,9 +109,10 @@ public final class Queues {
 
   /**
    * A {@link java.util.concurrent.BlockingQueue} over {@code queue} with the default wait: up to
-   * 64 spin hints and 16 yields ({@link #DEFAULT_IDLE_ROUNDS} rounds of {@link
-   * IdleStrategy#backoff(long, long, long, long) backoff(64, 16, 1 µs, 1 µs)}), then park until
-   * signalled. The adapter owns {@code queue}: use it only through the adapter afterwards.
+   * 256 spin hints and 2 yields ({@link #DEFAULT_IDLE_ROUNDS} rounds of {@link
+   * IdleStrategy#backoff(long, long, long, long) backoff(256, 2, 1 µs, 1 µs)}, a few microseconds,
+   * enough for the other side to free a slot or publish an element in a steady stream), then park
+   * until signalled. The adapter owns {@code queue}: use it only through the adapter afterwards.
    *
    * @param queue the queue to wrap
    * @return the blocking adapter
@@ -143,11 +144,11 @@ public final class Queues {
     return new BlockingQueueAdapter<>(queue, idleStrategies, idleRounds);
   }
 
-  /** Idle rounds of the default blocking wait: 64 spins + 16 yields. */
-  public static final int DEFAULT_IDLE_ROUNDS = 80;
+  /** Idle rounds of the default blocking wait: 256 spins + 2 yields. */
+  public static final int DEFAULT_IDLE_ROUNDS = 258;
 
   private static IdleStrategy defaultIdleStrategy() {
-    return IdleStrategy.backoff(64, 16, 1_000, 1_000);
+    return IdleStrategy.backoff(256, 2, 1_000, 1_000);
   }
 
   /** Sampling interval of {@link #instrumented(MessagePassingQueue)}: one offer in 1024. */
