@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Control;
  * put/take's fast path and waiting code, with a deadline.
  *
  * <p>{@code perfkit-blocking}: {@code Queues.blocking(Queues.spsc(1024))} with the default wait
- * (256 spins, 2 yields, then park); {@code perfkit-blocking-park}: the same with no idle rounds
+ * (256 spin hints, then park); {@code perfkit-blocking-park}: the same with no idle rounds
  * (park at once, like the JDK's queues). Peers: {@code abq}, {@code lbq}.
  *
  * <pre>

@@ -109,17 +109,16 @@ public final class Queues {
 
   /**
    * A {@link java.util.concurrent.BlockingQueue} over {@code queue} with the default wait: up to
-   * 256 spin hints and 2 yields ({@link #DEFAULT_IDLE_ROUNDS} rounds of {@link
-   * IdleStrategy#backoff(long, long, long, long) backoff(256, 2, 1 µs, 1 µs)}, a few microseconds,
+   * {@link #DEFAULT_IDLE_ROUNDS} spin hints ({@link IdleStrategy#busySpin()}; a few microseconds,
    * enough for the other side to free a slot or publish an element in a steady stream), then park
-   * until signalled. The adapter owns {@code queue}: use it only through the adapter afterwards.
+   * until signalled. No yields: on a loaded machine a yield can cost a whole time slice. The adapter owns {@code queue}: use it only through the adapter afterwards.
    *
    * @param queue the queue to wrap
    * @return the blocking adapter
    * @throws NullPointerException if {@code queue} is null
    */
   public static <E> BlockingQueueAdapter<E> blocking(MessagePassingQueue<E> queue) {
-    return new BlockingQueueAdapter<>(queue, Queues::defaultIdleStrategy, DEFAULT_IDLE_ROUNDS);
+    return new BlockingQueueAdapter<>(queue, IdleStrategy::busySpin, DEFAULT_IDLE_ROUNDS);
   }
 
   /**
@@ -144,12 +143,8 @@ public final class Queues {
     return new BlockingQueueAdapter<>(queue, idleStrategies, idleRounds);
   }
 
-  /** Idle rounds of the default blocking wait: 256 spins + 2 yields. */
-  public static final int DEFAULT_IDLE_ROUNDS = 258;
-
-  private static IdleStrategy defaultIdleStrategy() {
-    return IdleStrategy.backoff(256, 2, 1_000, 1_000);
-  }
+  /** Idle rounds (spin hints) of the default blocking wait. */
+  public static final int DEFAULT_IDLE_ROUNDS = 256;
 
   /** Sampling interval of {@link #instrumented(MessagePassingQueue)}: one offer in 1024. */
   public static final int DEFAULT_SAMPLE_INTERVAL = 1024;
