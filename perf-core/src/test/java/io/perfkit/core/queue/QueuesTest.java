@@ -102,6 +102,17 @@ class QueuesTest {
     assertEquals(0, q.fill(() -> 1, 0));
   }
 
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void negativeLimit_onEveryKind_throwsIllegalArgumentNamingIt(QueueKinds.Kind kind) {
+    MessagePassingQueue<Integer> q = kind.create(4);
+    String drain =
+        assertThrows(IllegalArgumentException.class, () -> q.drain(e -> {}, -1)).getMessage();
+    String fill = assertThrows(IllegalArgumentException.class, () -> q.fill(() -> 1, -3)).getMessage();
+    assertTrue(drain.contains("limit") && drain.contains("-1"), drain);
+    assertTrue(fill.contains("limit") && fill.contains("-3"), fill);
+  }
+
   static Stream<QueueKinds.Kind> ourQueues() {
     return Stream.of(
         QueueKinds.SPSC, QueueKinds.MPSC, QueueKinds.INSTRUMENTED_SPSC, QueueKinds.INSTRUMENTED_MPMC);
