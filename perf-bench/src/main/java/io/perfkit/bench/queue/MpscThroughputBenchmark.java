@@ -27,7 +27,8 @@ import org.openjdk.jmh.infra.Control;
  * core (the same for every implementation, so an oversubscribed machine measures the queue rather
  * than the scheduler). The failed attempts are counted in the {@code offersFailed}/{@code pollsFailed} aux counters and never inflate it.
  *
- * <p>Compares {@code perfkit} ({@code Queues.mpsc}) with JCTools' Unsafe {@code MpscArrayQueue}
+ * <p>Compares {@code perfkit} ({@code Queues.mpsc}: JCTools' VarHandle queue), {@code perfkit-own}
+ * (perfkit's own VarHandle queue, not handed out) with JCTools' Unsafe {@code MpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's multi-producer ring buffer.
@@ -48,7 +49,7 @@ public class MpscThroughputBenchmark {
   /** Every 64th failure yields, the same for every implementation. */
   static final int BACKOFF_MASK = 63;
 
-  @Param({"perfkit", "jctools-varhandle", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
+  @Param({"perfkit", "perfkit-own", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
   String impl;
 
   Queue<Integer> queue;

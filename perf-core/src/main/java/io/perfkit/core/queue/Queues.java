@@ -2,23 +2,23 @@ package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.metrics.LatencyRecorder;
-import io.perfkit.core.queue.internal.MpscArrayQueue;
-import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscChunkedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
+import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
  * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
  * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
  *
- * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
- * and {@link #mpsc} are perfkit's own VarHandle array queues (JCTools' designs; they measured
- * faster than JCTools' VarHandle twins, see {@code docs/benchmarks/queues.md}); {@link #mpmc},
- * {@link #mpscChunked} and {@link #mpscUnbounded} are JCTools' VarHandle queues from {@code
- * jctools-core-jdk11}.
+ * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. Every queue
+ * is one of JCTools' VarHandle queues from {@code jctools-core-jdk11}. perfkit's own VarHandle SPSC
+ * and MPSC array queues (same designs) measured slower than JCTools' VarHandle twins here, so the
+ * factory does not hand them out; they stay in the benchmarks (see {@code
+ * docs/benchmarks/queues.md}).
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in
@@ -33,11 +33,9 @@ import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
  * leave in the order that producer offered them.
  *
  * <p><b>Bad input.</b> Null elements throw {@link NullPointerException}; a negative {@code limit}
- * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it. A null consumer
- * or supplier throws {@code NullPointerException} from perfkit's queues and {@code
- * IllegalArgumentException} from JCTools' ({@code mpmc}, {@code mpscChunked}, {@code
- * mpscUnbounded}). A supplier passed to an {@code mpsc} queue's {@code fill} must not return null
- * (the slots are claimed before it is called).
+ * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it; a null consumer
+ * or supplier throws {@code IllegalArgumentException} (JCTools' choice, kept as is). A supplier
+ * passed to {@code fill} must not return null.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -50,11 +48,12 @@ public final class Queues {
   /**
    * A bounded single-producer, single-consumer queue.
    *
-   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two (at
+   *     least 4: JCTools' SPSC queue keeps four slots)
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> spsc(int capacity) {
-    return new SpscArrayQueue<>(checkCapacity(capacity, 1));
+    return new SpscVarHandleArrayQueue<>(checkCapacity(capacity, 1));
   }
 
   /**
@@ -65,7 +64,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> mpsc(int capacity) {
-    return new MpscArrayQueue<>(checkCapacity(capacity, 2));
+    return new MpscVarHandleArrayQueue<>(checkCapacity(capacity, 2));
   }
 
   /**

@@ -38,6 +38,8 @@ class QueueStressTest {
         Arguments.of(QueueKinds.MPMC, 2, 2),
         Arguments.of(QueueKinds.MPSC_CHUNKED, 2, 1),
         Arguments.of(QueueKinds.MPSC_UNBOUNDED, 2, 1),
+        Arguments.of(QueueKinds.OWN_SPSC, 1, 1),
+        Arguments.of(QueueKinds.OWN_MPSC, 3, 1),
         Arguments.of(QueueKinds.INSTRUMENTED_SPSC, 1, 1),
         Arguments.of(QueueKinds.INSTRUMENTED_MPMC, 2, 2));
   }
@@ -201,6 +203,7 @@ class QueueStressTest {
     return Stream.of(
         Arguments.of(QueueKinds.SPSC, 1, 1, 0),
         Arguments.of(QueueKinds.SPSC, 1, 1, Queues.DEFAULT_IDLE_ROUNDS),
+        Arguments.of(QueueKinds.OWN_SPSC, 1, 1, Queues.DEFAULT_IDLE_ROUNDS),
         Arguments.of(QueueKinds.MPSC, 3, 1, 0),
         Arguments.of(QueueKinds.MPMC, 2, 2, 0),
         Arguments.of(QueueKinds.MPMC, 2, 2, 4));
