@@ -15,8 +15,8 @@ final class QueueKind {
     switch (impl) {
       case "perfkit":
         return asQueue(Queues.<E>spsc(capacity));
-      case "perfkit-own":
-        return new io.perfkit.core.queue.internal.SpscArrayQueue<>(capacity);
+      case "jctools-varhandle":
+        return new org.jctools.queues.varhandle.SpscVarHandleArrayQueue<>(capacity);
       case "jctools-unsafe":
         return new org.jctools.queues.SpscArrayQueue<>(capacity);
       case "jctools-atomic":

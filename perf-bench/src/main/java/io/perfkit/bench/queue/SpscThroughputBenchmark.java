@@ -27,8 +27,8 @@ import org.openjdk.jmh.infra.Control;
  * core (the same for every implementation, so an oversubscribed machine measures the queue rather
  * than the scheduler). The failed attempts are counted in the {@code offersFailed}/{@code pollsFailed} aux counters and never inflate it.
  *
- * <p>Compares {@code perfkit} ({@code Queues.spsc}: JCTools' VarHandle queue), {@code perfkit-own}
- * (perfkit's own VarHandle queue, not handed out) with JCTools' Unsafe {@code SpscArrayQueue}
+ * <p>Compares {@code perfkit} ({@code Queues.spsc}: perfkit's own VarHandle queue), JCTools'
+ * VarHandle {@code SpscVarHandleArrayQueue} ({@code jctools-varhandle}), with JCTools' Unsafe {@code SpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's single-producer ring buffer.
@@ -49,7 +49,7 @@ public class SpscThroughputBenchmark {
   /** Every 64th failure yields, the same for every implementation. */
   static final int BACKOFF_MASK = 63;
 
-  @Param({"perfkit", "perfkit-own", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
+  @Param({"perfkit", "jctools-varhandle", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
   String impl;
 
   Queue<Integer> queue;

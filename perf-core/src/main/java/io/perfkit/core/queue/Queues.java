@@ -2,23 +2,23 @@ package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscChunkedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
-import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
  * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
  * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
  *
- * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. Every queue
- * is one of JCTools' VarHandle queues from {@code jctools-core-jdk11}. perfkit's own VarHandle SPSC
- * and MPSC array queues (same designs) measured slower than JCTools' VarHandle twins here, so the
- * factory does not hand them out; they stay in the benchmarks (see {@code
- * docs/benchmarks/queues.md}).
+ * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
+ * is perfkit's own VarHandle array queue (JCTools' design; it measured 1.6x JCTools' VarHandle SPSC
+ * in the least loaded run, see {@code docs/benchmarks/queues.md}); every other queue is one of
+ * JCTools' VarHandle queues from {@code jctools-core-jdk11} (perfkit's own MPSC measured slower than
+ * JCTools' VarHandle MPSC and is kept for the benchmarks only).
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in
@@ -33,9 +33,10 @@ import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
  * leave in the order that producer offered them.
  *
  * <p><b>Bad input.</b> Null elements throw {@link NullPointerException}; a negative {@code limit}
- * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it; a null consumer
- * or supplier throws {@code IllegalArgumentException} (JCTools' choice, kept as is). A supplier
- * passed to {@code fill} must not return null.
+ * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it. A null consumer
+ * or supplier throws {@code NullPointerException} from {@code spsc} and {@code
+ * IllegalArgumentException} from JCTools' queues (their choice, kept as is). A supplier passed to
+ * {@code fill} must not return null.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -48,12 +49,11 @@ public final class Queues {
   /**
    * A bounded single-producer, single-consumer queue.
    *
-   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two (at
-   *     least 4: JCTools' SPSC queue keeps four slots)
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> spsc(int capacity) {
-    return new SpscVarHandleArrayQueue<>(checkCapacity(capacity, 1));
+    return new SpscArrayQueue<>(checkCapacity(capacity, 1));
   }
 
   /**
