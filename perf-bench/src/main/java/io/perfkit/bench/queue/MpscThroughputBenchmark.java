@@ -23,11 +23,12 @@ import org.openjdk.jmh.infra.Control;
 /**
  * MPSC throughput (one producer, to stay within 2 cores; the producer still pays the multi-producer CAS): one producer thread offers, one consumer thread polls, through a queue of 16 Ki
  * slots. Each invocation retries until it succeeds (or the iteration ends), so the primary score is
- * successful offers plus successful polls (twice the transfer rate); every 64th consecutive failure yields the
+ * successful offers plus successful polls (twice the transfer rate); every 64th failure yields the
  * core (the same for every implementation, so an oversubscribed machine measures the queue rather
  * than the scheduler). The failed attempts are counted in the {@code offersFailed}/{@code pollsFailed} aux counters and never inflate it.
  *
- * <p>Compares {@code perfkit} ({@code Queues.mpsc}) with JCTools' Unsafe {@code MpscArrayQueue}
+ * <p>Compares {@code perfkit} ({@code Queues.mpsc}: JCTools' VarHandle queue), {@code perfkit-own}
+ * (perfkit's own VarHandle queue, not handed out) with JCTools' Unsafe {@code MpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's multi-producer ring buffer.
@@ -45,10 +46,10 @@ import org.openjdk.jmh.infra.Control;
 public class MpscThroughputBenchmark {
   static final int CAPACITY = 1 << 14;
   static final Integer ITEM = 1;
-  /** Every 64th consecutive failure yields, the same for every implementation. */
+  /** Every 64th failure yields, the same for every implementation. */
   static final int BACKOFF_MASK = 63;
 
-  @Param({"perfkit", "jctools-varhandle", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
+  @Param({"perfkit", "perfkit-own", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
   String impl;
 
   Queue<Integer> queue;

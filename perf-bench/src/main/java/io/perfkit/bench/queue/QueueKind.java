@@ -33,8 +33,8 @@ final class QueueKind {
     switch (impl) {
       case "perfkit":
         return asQueue(Queues.<E>mpsc(capacity));
-      case "jctools-varhandle":
-        return new org.jctools.queues.varhandle.MpscVarHandleArrayQueue<>(capacity);
+      case "perfkit-own":
+        return new io.perfkit.core.queue.internal.MpscArrayQueue<>(capacity);
       case "jctools-unsafe":
         return new org.jctools.queues.MpscArrayQueue<>(capacity);
       case "jctools-atomic":

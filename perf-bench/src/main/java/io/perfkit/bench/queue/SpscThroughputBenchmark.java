@@ -23,11 +23,12 @@ import org.openjdk.jmh.infra.Control;
 /**
  * SPSC throughput: one producer thread offers, one consumer thread polls, through a queue of 16 Ki
  * slots. Each invocation retries until it succeeds (or the iteration ends), so the primary score is
- * successful offers plus successful polls (twice the transfer rate); every 64th consecutive failure yields the
+ * successful offers plus successful polls (twice the transfer rate); every 64th failure yields the
  * core (the same for every implementation, so an oversubscribed machine measures the queue rather
  * than the scheduler). The failed attempts are counted in the {@code offersFailed}/{@code pollsFailed} aux counters and never inflate it.
  *
- * <p>Compares {@code perfkit} ({@code Queues.spsc}) with JCTools' Unsafe {@code SpscArrayQueue}
+ * <p>Compares {@code perfkit} ({@code Queues.spsc}: perfkit's own VarHandle queue), JCTools'
+ * VarHandle {@code SpscVarHandleArrayQueue} ({@code jctools-varhandle}), with JCTools' Unsafe {@code SpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's single-producer ring buffer.
@@ -45,7 +46,7 @@ import org.openjdk.jmh.infra.Control;
 public class SpscThroughputBenchmark {
   static final int CAPACITY = 1 << 14;
   static final Integer ITEM = 1;
-  /** Every 64th consecutive failure yields, the same for every implementation. */
+  /** Every 64th failure yields, the same for every implementation. */
   static final int BACKOFF_MASK = 63;
 
   @Param({"perfkit", "jctools-varhandle", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})

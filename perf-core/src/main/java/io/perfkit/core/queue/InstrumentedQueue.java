@@ -5,7 +5,8 @@ import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.queue.internal.QueueChecks;
 import java.util.AbstractQueue;
 import java.util.Iterator;
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jctools.queues.MessagePassingQueue;
 
 /** Cold, read-only state of an {@link InstrumentedQueue}, ahead of the padding. */
@@ -14,8 +15,6 @@ abstract class InstrumentedQueueFields<E> extends AbstractQueue<E> implements Me
   final MessagePassingQueue<Object> delegate;
   final int sampleMask;
   final LatencyRecorder timeInQueue;
-  final LongAdder offersRejected = new LongAdder();
-  final LongAdder pollsEmpty = new LongAdder();
 
   InstrumentedQueueFields(MessagePassingQueue<Object> delegate, int sampleMask, LatencyRecorder r) {
     this.delegate = delegate;
@@ -41,6 +40,9 @@ abstract class InstrumentedQueueProducerFields<E> extends InstrumentedQueuePad0<
    */
   int offerCount;
 
+  /** Offers that found the queue full; atomic adds (there may be many producers). */
+  volatile long offersRejected;
+
   InstrumentedQueueProducerFields(
       MessagePassingQueue<Object> delegate, int sampleMask, LatencyRecorder r) {
     super(delegate, sampleMask, r);
@@ -52,6 +54,26 @@ abstract class InstrumentedQueuePad1<E> extends InstrumentedQueueProducerFields<
   long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
 
   InstrumentedQueuePad1(MessagePassingQueue<Object> delegate, int sampleMask, LatencyRecorder r) {
+    super(delegate, sampleMask, r);
+  }
+}
+
+/** The consumers' counter, on its own cache lines. */
+abstract class InstrumentedQueueConsumerFields<E> extends InstrumentedQueuePad1<E> {
+  /** Polls that found the queue empty; atomic adds (there may be many consumers). */
+  volatile long pollsEmpty;
+
+  InstrumentedQueueConsumerFields(
+      MessagePassingQueue<Object> delegate, int sampleMask, LatencyRecorder r) {
+    super(delegate, sampleMask, r);
+  }
+}
+
+abstract class InstrumentedQueuePad2<E> extends InstrumentedQueueConsumerFields<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedQueuePad2(MessagePassingQueue<Object> delegate, int sampleMask, LatencyRecorder r) {
     super(delegate, sampleMask, r);
   }
 }
@@ -73,11 +95,12 @@ abstract class InstrumentedQueuePad1<E> extends InstrumentedQueueProducerFields<
  *
  * @param <E> element type (non-null)
  */
-public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
+public final class InstrumentedQueue<E> extends InstrumentedQueuePad2<E> {
   /*
    * Cost model: the unsampled offer adds a plain increment and a mask test on a producer-private
    * cache line; the poll adds a type check on the element it already loaded. The failure counters
-   * are LongAdders, touched only on the failure paths. A sampled offer reads System.nanoTime and
+   * are touched only on the failure paths, each on its own side's padded cache lines (two
+   * LongAdders allocated side by side would share a line between the producer and the consumer). A sampled offer reads System.nanoTime and
    * allocates a Stamped; polling it reads nanoTime again and records the difference.
    */
 
@@ -89,6 +112,21 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     Stamped(Object element, long offeredNanos) {
       this.element = element;
       this.offeredNanos = offeredNanos;
+    }
+  }
+
+  private static final VarHandle OFFERS_REJECTED;
+  private static final VarHandle POLLS_EMPTY;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      OFFERS_REJECTED =
+          lookup.findVarHandle(InstrumentedQueueProducerFields.class, "offersRejected", long.class);
+      POLLS_EMPTY =
+          lookup.findVarHandle(InstrumentedQueueConsumerFields.class, "pollsEmpty", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 
@@ -105,9 +143,17 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     return new QueueStats(
         delegate.size(),
         delegate.capacity(),
-        offersRejected.sum(),
-        pollsEmpty.sum(),
+        offersRejected, // volatile read: pairs with the atomic adds
+        pollsEmpty, // volatile read: pairs with the atomic adds
         timeInQueue.snapshot());
+  }
+
+  private void rejected() {
+    OFFERS_REJECTED.getAndAdd(this, 1L); // atomic: producers may fail concurrently
+  }
+
+  private void empty() {
+    POLLS_EMPTY.getAndAdd(this, 1L); // atomic: consumers may fail concurrently
   }
 
   private Object wrapForOffer(E element) {
@@ -140,7 +186,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     if (delegate.offer(wrapForOffer(e))) {
       return true;
     }
-    offersRejected.increment();
+    rejected();
     return false;
   }
 
@@ -149,7 +195,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     if (delegate.relaxedOffer(wrapForOffer(e))) {
       return true;
     }
-    offersRejected.increment();
+    rejected();
     return false;
   }
 
@@ -157,7 +203,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
   public E poll() {
     Object polled = delegate.poll();
     if (polled == null) {
-      pollsEmpty.increment();
+      empty();
       return null;
     }
     return unwrap(polled);
@@ -167,7 +213,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
   public E relaxedPoll() {
     Object polled = delegate.relaxedPoll();
     if (polled == null) {
-      pollsEmpty.increment();
+      empty();
       return null;
     }
     return unwrap(polled);
@@ -211,7 +257,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     QueueChecks.checkLimit(limit);
     int drained = delegate.drain(polled -> consumer.accept(unwrap(polled)), limit);
     if (drained == 0 && limit > 0) {
-      pollsEmpty.increment();
+      empty();
     }
     return drained;
   }
@@ -236,7 +282,7 @@ public final class InstrumentedQueue<E> extends InstrumentedQueuePad1<E> {
     QueueChecks.checkLimit(limit);
     int filled = delegate.fill(() -> wrapForOffer(supplier.get()), limit);
     if (filled == 0 && limit > 0) {
-      offersRejected.increment();
+      rejected();
     }
     return filled;
   }

@@ -2,32 +2,41 @@ package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.metrics.LatencyRecorder;
-import io.perfkit.core.queue.internal.MpscArrayQueue;
 import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscChunkedVarHandleArrayQueue;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
- * offer/poll, batch {@code drain}/{@code fill}) and as {@link java.util.Queue}.
+ * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
+ * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
  *
- * <p>Every queue returned is one of JCTools' VarHandle implementations (artifact
- * {@code jctools-core-jdk11}): no {@code sun.misc.Unsafe}, so no warning on JDK 24+ and no JVM
- * flags. A queue of perfkit's own replaces one of them only where it measures faster (see
- * {@code docs/benchmarks.md}).
+ * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
+ * is perfkit's own VarHandle array queue (JCTools' design; it measured 1.6x JCTools' VarHandle SPSC
+ * in the least loaded run, see {@code docs/benchmarks/queues.md}); every other queue is one of
+ * JCTools' VarHandle queues from {@code jctools-core-jdk11} (perfkit's own MPSC measured slower than
+ * JCTools' VarHandle MPSC and is kept for the benchmarks only).
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in
  * {@code [1, 2^30]} ({@link #MAX_CAPACITY}).
  *
- * <p><b>Thread-safety.</b> The name states the contract: {@code spsc} allows one producer thread
- * and one consumer thread, {@code mpsc} many producers and one consumer, {@code mpmc} many of each.
+ * <p><b>Threading.</b> The name states the contract: {@code spsc} allows one producer thread and
+ * one consumer thread, {@code mpsc} many producers and one consumer, {@code mpmc} many of each.
  * Breaking the contract (two consumers on an mpsc queue) corrupts the queue silently.
  *
- * <p><b>Memory ordering.</b> An {@code offer} happens-before the {@code poll}/{@code drain} that
- * returns the same element, as for {@link java.util.concurrent.BlockingQueue}.
+ * <p><b>Ordering.</b> An {@code offer} happens-before the {@code poll}/{@code drain} that returns
+ * the same element, as for {@link java.util.concurrent.BlockingQueue}; elements from one producer
+ * leave in the order that producer offered them.
+ *
+ * <p><b>Bad input.</b> Null elements throw {@link NullPointerException}; a negative {@code limit}
+ * to {@code drain}/{@code fill} throws {@link IllegalArgumentException} naming it. A null consumer
+ * or supplier throws {@code NullPointerException} from {@code spsc} and {@code
+ * IllegalArgumentException} from JCTools' queues (their choice, kept as is). A supplier passed to
+ * {@code fill} must not return null.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -55,7 +64,7 @@ public final class Queues {
    * @throws IllegalArgumentException if {@code capacity} is out of range
    */
   public static <E> MessagePassingQueue<E> mpsc(int capacity) {
-    return new MpscArrayQueue<>(checkCapacity(capacity, 2));
+    return new MpscVarHandleArrayQueue<>(checkCapacity(capacity, 2));
   }
 
   /**
@@ -99,16 +108,16 @@ public final class Queues {
 
   /**
    * A {@link java.util.concurrent.BlockingQueue} over {@code queue} with the default wait: up to
-   * 64 spin hints and 16 yields ({@link #DEFAULT_IDLE_ROUNDS} rounds of {@link
-   * IdleStrategy#backoff(long, long, long, long) backoff(64, 16, 1 µs, 1 µs)}), then park until
-   * signalled. The adapter owns {@code queue}: use it only through the adapter afterwards.
+   * {@link #DEFAULT_IDLE_ROUNDS} spin hints ({@link IdleStrategy#busySpin()}; a few microseconds,
+   * enough for the other side to free a slot or publish an element in a steady stream), then park
+   * until signalled. No yields: on a loaded machine a yield can cost a whole time slice. The adapter owns {@code queue}: use it only through the adapter afterwards.
    *
    * @param queue the queue to wrap
    * @return the blocking adapter
    * @throws NullPointerException if {@code queue} is null
    */
   public static <E> BlockingQueueAdapter<E> blocking(MessagePassingQueue<E> queue) {
-    return new BlockingQueueAdapter<>(queue, Queues::defaultIdleStrategy, DEFAULT_IDLE_ROUNDS);
+    return new BlockingQueueAdapter<>(queue, IdleStrategy::busySpin, DEFAULT_IDLE_ROUNDS);
   }
 
   /**
@@ -133,12 +142,8 @@ public final class Queues {
     return new BlockingQueueAdapter<>(queue, idleStrategies, idleRounds);
   }
 
-  /** Idle rounds of the default blocking wait: 64 spins + 16 yields. */
-  public static final int DEFAULT_IDLE_ROUNDS = 80;
-
-  private static IdleStrategy defaultIdleStrategy() {
-    return IdleStrategy.backoff(64, 16, 1_000, 1_000);
-  }
+  /** Idle rounds (spin hints) of the default blocking wait. */
+  public static final int DEFAULT_IDLE_ROUNDS = 256;
 
   /** Sampling interval of {@link #instrumented(MessagePassingQueue)}: one offer in 1024. */
   public static final int DEFAULT_SAMPLE_INTERVAL = 1024;

@@ -10,7 +10,8 @@ final class QueueKinds {
 
   /**
    * A named queue maker with the threading the queue allows. {@code exactFill}: {@code fill}
-   * inserts min(limit, free slots); JCTools' linked-chunk queues may stop a fill at a chunk end.
+   * inserts min(limit, free slots). JCTools' linked-chunk queues may stop a fill at a chunk end,
+   * and its MPSC array queue at its cached producer limit.
    */
   record Kind(String name, IntFunction<MessagePassingQueue<Integer>> maker, boolean bounded,
       int maxProducers, int maxConsumers, boolean exactFill) {
@@ -25,12 +26,18 @@ final class QueueKinds {
   }
 
   static final Kind SPSC = new Kind("spsc", Queues::spsc, true, 1, 1, true);
-  static final Kind MPSC = new Kind("mpsc", Queues::mpsc, true, 4, 1, true);
+  static final Kind MPSC = new Kind("mpsc", Queues::mpsc, true, 4, 1, false);
   static final Kind MPMC = new Kind("mpmc", Queues::mpmc, true, 4, 4, true);
   static final Kind MPSC_CHUNKED =
       new Kind("mpscChunked", c -> Queues.mpscChunked(2, Math.max(4, c)), true, 4, 1, false);
   static final Kind MPSC_UNBOUNDED =
       new Kind("mpscUnbounded", c -> Queues.mpscUnbounded(4), false, 4, 1, false);
+  static final Kind OWN_SPSC =
+      new Kind("own spsc", c -> new io.perfkit.core.queue.internal.SpscArrayQueue<>(pow2(c, 1)),
+          true, 1, 1, true);
+  static final Kind OWN_MPSC =
+      new Kind("own mpsc", c -> new io.perfkit.core.queue.internal.MpscArrayQueue<>(pow2(c, 2)),
+          true, 4, 1, true);
   static final Kind INSTRUMENTED_SPSC =
       new Kind("instrumented(spsc)", c -> Queues.instrumented(Queues.<Integer>spsc(c)), true, 1, 1, true);
   static final Kind INSTRUMENTED_MPMC =
@@ -38,7 +45,13 @@ final class QueueKinds {
 
   static List<Kind> all() {
     return List.of(
-        SPSC, MPSC, MPMC, MPSC_CHUNKED, MPSC_UNBOUNDED, INSTRUMENTED_SPSC, INSTRUMENTED_MPMC);
+        SPSC, MPSC, MPMC, MPSC_CHUNKED, MPSC_UNBOUNDED, OWN_SPSC, OWN_MPSC, INSTRUMENTED_SPSC,
+        INSTRUMENTED_MPMC);
+  }
+
+  private static int pow2(int requested, int minimum) {
+    int p = requested <= 1 ? 1 : Integer.highestOneBit(requested - 1) << 1;
+    return Math.max(p, minimum);
   }
 
   static List<Kind> bounded() {

@@ -17,8 +17,8 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
    * Slots hold a reference or null. A non-null slot is a published element; the consumer nulls a
    * slot after reading it, which is what hands the slot back to the producers. The slot array's
    * length is the (power-of-two) capacity, and every index is computed as
-   * (int) sequence & (slots.length - 1): C2 recognises that pattern and removes the bounds check
-   * (JDK-8003585), which a separately stored mask would not allow.
+   * (int) sequence & (slots.length - 1): that form lets C2 prove the index in range and drop the
+   * bounds check (JDK-8003585); a mask kept in a separate field gives it nothing to prove.
    */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 

@@ -1,6 +1,8 @@
 /**
- * perfkit's own VarHandle queue implementations, handed out by {@code io.perfkit.core.queue.Queues}.
- * Not exported from the module: public only so that perf-bench (on the class path) can benchmark
- * the variants the factory does not pick. Not an API; may change at any time.
+ * perfkit's own VarHandle SPSC and MPSC array queues (JCTools' designs). {@code
+ * io.perfkit.core.queue.Queues#spsc} hands out the SPSC queue; the MPSC queue measured slower than
+ * JCTools' VarHandle MPSC and is kept for the benchmarks (see docs/benchmarks/queues.md). Not
+ * exported from the module: public only so that perf-bench (on the class path) can benchmark them.
+ * Not an API; may change at any time.
  */
 package io.perfkit.core.queue.internal;

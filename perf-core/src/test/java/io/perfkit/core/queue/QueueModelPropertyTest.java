@@ -22,7 +22,7 @@ import org.jctools.queues.MessagePassingQueue;
  * returns, and on the blocking adapter, behaves like an {@link ArrayDeque} bounded to the queue's
  * capacity.
  */
-class QueueModelProperties {
+class QueueModelPropertyTest {
 
   /** One operation and its argument (a batch limit for drain/fill). */
   record Op(String name, int arg) {}
