@@ -1,11 +1,11 @@
 /**
  * perfkit core: bounded lock-free queues, padded counters, latency metrics, object and buffer pools,
- * off-heap and memory-mapped memory. Runs on JDK 17+ with no JVM flags and no {@code sun.misc.Unsafe}.
+ * off-heap and memory-mapped memory. Runs on JDK 17+ with no JVM flags and no the JDK-internal {@code Unsafe}.
  */
 module io.perfkit.core {
   // Queues are handed out as JCTools' MessagePassingQueue, so its API module is part of ours.
   requires transitive org.jctools.core;
-  // VarHandle-based JCTools queues (no sun.misc.Unsafe).
+  // VarHandle-based JCTools queues (no JDK-internal Unsafe).
   requires org.jctools.core.jdk11;
   // Filename-based automatic module: HdrHistogram 2.2.2 ships no module name. Not re-exported.
   requires HdrHistogram;

@@ -14,7 +14,7 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
  * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
  * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
  *
- * <p>No queue uses {@code sun.misc.Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
+ * <p>No queue uses the JDK-internal {@code Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
  * is perfkit's own VarHandle array queue (JCTools' design; it measured 1.6x JCTools' VarHandle SPSC
  * in the least loaded run, see {@code docs/benchmarks/queues.md}); every other queue is one of
  * JCTools' VarHandle queues from {@code jctools-core-jdk11} (perfkit's own MPSC measured slower than

@@ -3,7 +3,7 @@
  * queue, JCTools' VarHandle MPSC, MPMC and linked-chunk MPSC queues), a {@link
  * java.util.concurrent.BlockingQueue} adapter with pluggable {@link
  * io.perfkit.core.queue.IdleStrategy idle strategies}, and an {@link
- * io.perfkit.core.queue.InstrumentedQueue instrumented wrapper}. No {@code sun.misc.Unsafe}, no JVM
+ * io.perfkit.core.queue.InstrumentedQueue instrumented wrapper}. No the JDK-internal {@code Unsafe}, no JVM
  * flags.
  */
 package io.perfkit.core.queue;

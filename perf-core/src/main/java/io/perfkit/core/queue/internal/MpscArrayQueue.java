@@ -113,8 +113,8 @@ abstract class MpscPad3<E> extends MpscConsumerIndexField<E> {
 
 /**
  * A bounded multi-producer single-consumer array queue on VarHandles: JCTools' {@code
- * MpscArrayQueue} design (CAS-claimed producer sequence, cached producer limit) without {@code
- * sun.misc.Unsafe}.
+ * MpscArrayQueue} design (CAS-claimed producer sequence, cached producer limit) without the JDK-internal
+ * {@code Unsafe}.
  *
  * <p><b>Threading:</b> any number of producer threads ({@code offer}, {@code relaxedOffer}, {@code
  * fill}); one consumer thread at a time ({@code poll}, {@code peek}, {@code drain}, {@code clear}

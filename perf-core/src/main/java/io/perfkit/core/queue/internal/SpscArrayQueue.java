@@ -84,8 +84,8 @@ abstract class SpscPad2<E> extends SpscConsumerFields<E> {
 
 /**
  * A bounded single-producer single-consumer array queue on VarHandles: JCTools' {@code
- * SpscArrayQueue} design (FastFlow's null-slot protocol with a producer look-ahead) without {@code
- * sun.misc.Unsafe}.
+ * SpscArrayQueue} design (FastFlow's null-slot protocol with a producer look-ahead) without the JDK-internal
+ * {@code Unsafe}.
  *
  * <p><b>Threading:</b> one producer thread ({@code offer}, {@code relaxedOffer}, {@code fill}) and
  * one consumer thread ({@code poll}, {@code peek}, {@code drain}, {@code clear}, their relaxed
