@@ -5,9 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
 import io.perfkit.cache.internal.OffHeapTier;
+import io.perfkit.cache.internal.PersistentTier;
 import io.perfkit.cache.internal.StatsCounter;
 import io.perfkit.cache.stats.TieredCacheStats;
 import io.perfkit.core.internal.Checks;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,6 +69,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private final Cache<K, Held<V>> l1;
   private final OffHeapTier l2;
+  private final PersistentTier l3;
+  private final Clock clock;
   private final Serializer<K> keySerializer;
   private final Serializer<V> valueSerializer;
   private final Ticker ticker;
@@ -78,13 +84,29 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.recordStats = builder.recordStats;
     this.keySerializer = builder.keySerializer;
     this.valueSerializer = builder.valueSerializer;
-    if (builder.offHeapMaximumSize > 0) {
-      long total = builder.maximumSize + builder.offHeapMaximumSize;
-      this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
-          new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
-          builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits);
+    this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+    if (builder.persistentPath != null) {
+      this.l3 = new PersistentTier(builder.persistentPath, (int) builder.persistentMaximumSize,
+          builder.persistentSlotBytes, builder.persistentExpireAfterWriteMillis,
+          builder.promoteAfterHits, clock.millis());
     } else {
-      this.l2 = null;
+      this.l3 = null;
+    }
+    try {
+      if (builder.offHeapMaximumSize > 0) {
+        long total = builder.maximumSize + builder.offHeapMaximumSize;
+        this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
+            new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
+            builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits,
+            l3 == null ? null : this::spillToPersistent);
+      } else {
+        this.l2 = null;
+      }
+    } catch (RuntimeException | Error e) {
+      if (l3 != null) {
+        l3.close();
+      }
+      throw e;
     }
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
@@ -96,7 +118,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
-    this.l1 = l2 == null
+    this.l1 = l2 == null && l3 == null
         ? caffeine.<K, Held<V>>build()
         : caffeine.<K, Held<V>>evictionListener(this::spill).build();
   }
@@ -129,11 +151,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       return held.value();
     }
-    V value = lookupOffHeap(key);
-    if (recordStats) {
-      (value == null ? stats.misses : stats.offHeapHits).increment();
-    }
-    return value;
+    return lookupLower(key, recordStats);
   }
 
   /**
@@ -164,7 +182,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
       Held<V> held = l1.getIfPresent(key);
-      value = held != null ? held.value() : lookupOffHeap(key);
+      value = held != null ? held.value() : lookupLower(key, false);
       if (value == null) {
         value = load(key, loader);
         if (value != null) {
@@ -244,14 +262,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     Checks.requireNonNull(value, "value");
     checkOpen();
     l1.put(key, new Held<>(value, ticker.read()));
-    if (l2 != null) {
-      // After the L1 write: a reader that still misses L1 can at worst see the older L2 value, which
-      // is ordered before this put.
-      byte[] keyBytes = serializeKey(key);
-      if (keyBytes != null) {
-        l2.remove(key.hashCode(), keyBytes);
-      }
-    }
+    // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
+    // which is ordered before this put.
+    removeBelow(key);
   }
 
   /**
@@ -276,12 +289,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     Checks.requireNonNull(key, "key");
     checkOpen();
     l1.invalidate(key);
-    if (l2 != null) {
-      byte[] keyBytes = serializeKey(key);
-      if (keyBytes != null) {
-        l2.remove(key.hashCode(), keyBytes);
-      }
-    }
+    removeBelow(key);
   }
 
   /**
@@ -294,6 +302,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     l1.invalidateAll();
     if (l2 != null) {
       l2.clear();
+    }
+    if (l3 != null) {
+      l3.clear();
     }
   }
 
@@ -309,9 +320,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     l1.cleanUp();
   }
 
-  /** Returns the number of entries held by L1 and L2 (expired entries not yet removed included). */
+  /** Returns the number of entries held by L1, L2 and L3 (expired entries not yet removed included). */
   public long estimatedSize() {
-    return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
+    return l1.estimatedSize() + (l2 == null ? 0 : l2.size()) + (l3 == null ? 0 : l3.size());
   }
 
   /**
@@ -320,10 +331,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
+    long[] persistent = l3 == null ? new long[3] : l3.counters();
     return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
         stats.loadSuccesses.sum(), stats.loadFailures.sum(), stats.loadNanos.sum(),
         stats.spills.sum(), tier[1], tier[0], stats.oversizeSkips.sum(),
-        stats.serializationFailures.sum(), stats.promotions.sum());
+        stats.serializationFailures.sum(), stats.promotions.sum(), stats.persistentHits.sum(),
+        persistent[0], persistent[1], persistent[2]);
   }
 
   /**
@@ -336,21 +349,69 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return;
     }
     closed = true;
-    l1.invalidateAll();
-    l1.cleanUp();
+    try {
+      if (l3 != null) {
+        persistUpperTiers();
+      }
+    } finally {
+      l1.invalidateAll();
+      l1.cleanUp();
+      if (l2 != null) {
+        l2.close();
+      }
+      if (l3 != null) {
+        l3.close();
+      }
+    }
+  }
+
+  /**
+   * On close: copies L2's and then L1's live entries into L3, so that a restart serves them. L3's
+   * CLOCK makes room as usual; if L3 is smaller than the upper tiers, the later (hotter) ones stay.
+   */
+  private void persistUpperTiers() {
     if (l2 != null) {
-      l2.close();
+      l2.forEach(this::putPersistent, ticker.read());
+    }
+    for (Map.Entry<K, Held<V>> entry : l1.asMap().entrySet()) {
+      byte[] keyBytes = serializeKey(entry.getKey());
+      byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, entry.getValue().value());
+      if (valueBytes != null) {
+        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), entry.getValue().writeNanos());
+      }
     }
   }
 
   // --------------- internals ---------------
 
-  private V lookupOffHeap(K key) {
-    if (l2 == null) {
-      return null;
+  /** Looks in L2, then L3; counts the outcome if {@code count}. */
+  private V lookupLower(K key, boolean count) {
+    byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
+    V value = null;
+    if (keyBytes != null) {
+      value = lookupOffHeap(key, keyBytes);
+      if (value != null) {
+        if (count) {
+          stats.offHeapHits.increment();
+        }
+        return value;
+      }
+      value = lookupPersistent(key, keyBytes);
+      if (value != null) {
+        if (count) {
+          stats.persistentHits.increment();
+        }
+        return value;
+      }
     }
-    byte[] keyBytes = serializeKey(key);
-    if (keyBytes == null) {
+    if (count) {
+      stats.misses.increment();
+    }
+    return null;
+  }
+
+  private V lookupOffHeap(K key, byte[] keyBytes) {
+    if (l2 == null) {
       return null;
     }
     OffHeapTier.Hit<V> hit;
@@ -372,7 +433,60 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return hit.value();
   }
 
-  /** L1's eviction listener: offers size- and expiry-evicted entries to L2. */
+  private V lookupPersistent(K key, byte[] keyBytes) {
+    if (l3 == null) {
+      return null;
+    }
+    PersistentTier.Hit<V> hit;
+    long nowMillis = clock.millis();
+    try {
+      hit = l3.get(keyBytes, valueSerializer, nowMillis);
+    } catch (RuntimeException e) {
+      if (!closed) {
+        stats.serializationFailures.increment();
+      }
+      throw e;
+    }
+    if (hit == null) {
+      return null;
+    }
+    if (hit.promote()) {
+      long ageNanos = saturatedMillisToNanos(nowMillis - hit.writeMillis());
+      l1.asMap().putIfAbsent(key, new Held<>(hit.value(), ticker.read() - ageNanos));
+      stats.promotions.increment();
+    }
+    return hit.value();
+  }
+
+  private static long saturatedMillisToNanos(long millis) {
+    return millis >= Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2
+        : Math.max(0, millis) * 1_000_000;
+  }
+
+  /** Wall-clock time of a value first written at {@code writeNanos} on the ticker. */
+  private long wallMillis(long writeNanos) {
+    return clock.millis() - Math.max(0, ticker.read() - writeNanos) / 1_000_000;
+  }
+
+  /** L2's eviction sink: live L2 victims move down to L3 (called under L2's lock; takes L3's). */
+  private void spillToPersistent(byte[] keyBytes, ByteBuffer valueBytes, long writeNanos) {
+    putPersistent(keyBytes, valueBytes, writeNanos);
+  }
+
+  private void putPersistent(byte[] keyBytes, ByteBuffer valueBytes, long writeNanos) {
+    try {
+      if (!l3.put(keyBytes, valueBytes, wallMillis(writeNanos))) {
+        stats.oversizeSkips.increment();
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      // close() raced with this spill: the entry is discarded with the cache.
+    }
+  }
+
+  /**
+   * L1's eviction listener: offers size- and expiry-evicted entries to L2; those L2 rejects or cannot
+   * hold go on to L3 (when there is no L2, straight to L3).
+   */
   private void spill(K key, Held<V> held, RemovalCause cause) {
     if (key == null || held == null || !cause.wasEvicted() || closed) {
       return;
@@ -383,14 +497,40 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (valueBytes == null) {
       return;
     }
-    try {
-      OffHeapTier.PutResult result =
-          l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
-      if (result == OffHeapTier.PutResult.OVERSIZE) {
-        stats.oversizeSkips.increment();
+    if (l2 != null) {
+      try {
+        OffHeapTier.PutResult result =
+            l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
+        if (result == OffHeapTier.PutResult.STORED) {
+          return;
+        }
+        if (result == OffHeapTier.PutResult.OVERSIZE && l3 == null) {
+          stats.oversizeSkips.increment();
+        }
+      } catch (IllegalStateException closedMeanwhile) {
+        // close() raced with this eviction: the entry is being discarded with the cache.
+        return;
       }
-    } catch (IllegalStateException closedMeanwhile) {
-      // close() raced with this eviction: the entry is being discarded with the cache.
+    }
+    if (l3 != null) {
+      putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), held.writeNanos());
+    }
+  }
+
+  /** Removes {@code key}'s records from L2 and L3. */
+  private void removeBelow(K key) {
+    if (l2 == null && l3 == null) {
+      return;
+    }
+    byte[] keyBytes = serializeKey(key);
+    if (keyBytes == null) {
+      return;
+    }
+    if (l2 != null) {
+      l2.remove(key.hashCode(), keyBytes);
+    }
+    if (l3 != null) {
+      l3.remove(keyBytes);
     }
   }
 
@@ -491,6 +631,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private long offHeapExpireAfterWriteNanos = UNSET;
     private long offHeapExpireAfterAccessNanos = UNSET;
     private int promoteAfterHits = (int) UNSET;
+    private Path persistentPath;
+    private long persistentMaximumSize = UNSET;
+    private int persistentSlotBytes = (int) UNSET;
+    private long persistentExpireAfterWriteMillis = UNSET;
+    private Clock clock;
     private Ticker ticker;
     private Executor executor;
     private Serializer<K> keySerializer;
@@ -538,6 +683,76 @@ public final class TieredCache<K, V> implements AutoCloseable {
           offHeapSlotBytes - OffHeapTier.HEADER_BYTES);
       Checks.checkInRange(bytes, 1, (1 << 30) - OffHeapTier.HEADER_BYTES, "offHeapMaximumEntryBytes");
       offHeapSlotBytes = bytes + OffHeapTier.HEADER_BYTES;
+      return this;
+    }
+
+    /**
+     * Adds a persistent tier (L3): a file of fixed-size, checksummed record slots that survives a
+     * restart. L2's victims (or L1's, without L2) move down into it, and {@link TieredCache#close()}
+     * copies L1's and L2's entries into it, so a cache reopened on the same file serves them. Records
+     * torn by a crash or damaged on disk fail their CRC32C and are dropped, never served. One cache
+     * per file at a time (an OS lock on {@code path + ".lock"}). Requires both serializers; the file
+     * is reformatted (emptied) if it was written with another entry count or entry size.
+     *
+     * @param path the store file (created if missing)
+     * @param entries the number of entries L3 holds
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code entries <= 0} or {@code entries > 2^30}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentTier(Path path, long entries) {
+      Checks.requireState(persistentPath == null, "persistent tier was already set to %s",
+          persistentPath);
+      Checks.requireNonNull(path, "path");
+      persistentMaximumSize = Checks.checkInRange(entries, 1, 1 << 30, "entries");
+      persistentPath = path;
+      return this;
+    }
+
+    /**
+     * Sets the largest serialised key + value, in bytes, that L3 holds (default 512; each L3 entry
+     * reserves this plus a 32-byte header, rounded up to 8, in the file). Larger entries skip L3.
+     *
+     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30 - 40}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentMaximumEntryBytes(int bytes) {
+      Checks.requireState(persistentSlotBytes == UNSET,
+          "persistent maximum entry bytes was already set to %s",
+          persistentSlotBytes - PersistentTier.HEADER_BYTES);
+      Checks.checkInRange(bytes, 1, (1 << 30) - PersistentTier.HEADER_BYTES - 8,
+          "persistentMaximumEntryBytes");
+      persistentSlotBytes = (bytes + PersistentTier.HEADER_BYTES + 7) & ~7;
+      return this;
+    }
+
+    /**
+     * Sets how long L3 keeps an entry after it was first written to the cache (default 1 day),
+     * measured on the wall clock ({@link #clock(Clock)}) so that it holds across restarts.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentExpireAfterWrite(Duration duration) {
+      Checks.requireState(persistentExpireAfterWriteMillis == UNSET,
+          "persistentExpireAfterWrite was already set");
+      long nanos = nanos(duration, "persistentExpireAfterWrite");
+      persistentExpireAfterWriteMillis = nanos == Long.MAX_VALUE ? Long.MAX_VALUE
+          : duration.toMillis();
+      return this;
+    }
+
+    /**
+     * Sets the wall clock L3 stamps and expires its records with (default {@link
+     * Clock#systemUTC()}); the ticker cannot serve, since its values mean nothing after a restart.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> clock(Clock clock) {
+      Checks.requireState(this.clock == null, "clock was already set");
+      this.clock = Checks.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -675,14 +890,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /**
      * Builds the cache.
      *
-     * @throws IllegalStateException if {@code maximumSize} is unset, or an off-heap tier is configured
-     *     without both serializers
+     * @throws IllegalStateException if {@code maximumSize} is unset, or an off-heap or persistent
+     *     tier is configured without both serializers
+     * @throws java.io.UncheckedIOException if the persistent tier's file cannot be created, mapped or
+     *     locked
      */
     public <K1 extends K, V1 extends V> TieredCache<K1, V1> build() {
       Checks.requireState(maximumSize != UNSET, "maximumSize must be set");
       boolean offHeap = offHeapMaximumSize != UNSET;
       Checks.requireState(!offHeap || (keySerializer != null && valueSerializer != null),
           "an off-heap tier needs keySerializer and valueSerializer");
+      Checks.requireState(persistentPath == null
+          || (keySerializer != null && valueSerializer != null),
+          "a persistent tier needs keySerializer and valueSerializer");
+      if (persistentSlotBytes == UNSET) {
+        persistentSlotBytes = 512 + PersistentTier.HEADER_BYTES;
+      }
+      if (persistentExpireAfterWriteMillis == UNSET) {
+        persistentExpireAfterWriteMillis = Duration.ofDays(1).toMillis();
+      }
       if (expireAfterWriteNanos == UNSET) {
         expireAfterWriteNanos = Duration.ofMinutes(5).toNanos();
       }
