@@ -8,7 +8,7 @@ module io.perfkit.pool {
 
   exports io.perfkit.pool.worker;
 
-  // exports io.perfkit.pool.resource;
+  exports io.perfkit.pool.resource;
 
   // exports io.perfkit.pool.internal to io.perfkit.cache;
 }

@@ -1,5 +1,8 @@
 package io.perfkit.pool.batch;
 
+import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.metrics.LatencySnapshot;
+import io.perfkit.core.metrics.RateMeter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -61,9 +64,13 @@ final class BatchEngine<K, T> implements Runnable {
   static final int ABANDONED = 2;
   static final int CLOSED = 3;
 
-  private static final int SPIN_TRIES = 128;
-  private static final int YIELD_TRIES = 8;
-  private static final long MAX_BLOCK_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /*
+   * A few spins before parking catch an item that arrives right after a batch. No Thread.yield():
+   * on an oversubscribed machine a yielding thread loses the wake-up preemption a parked one gets,
+   * which measured as milliseconds of added latency at low load (docs/benchmarks/pooling.md).
+   */
+  private static final int SPIN_TRIES = 32;
+  private static final long MAX_BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
   /** The work a batch goes to. */
   interface Sink<K, T> {
@@ -80,7 +87,7 @@ final class BatchEngine<K, T> implements Runnable {
 
   /** One key's pending items and when the oldest was drained. */
   private static final class Buffer<T> {
-    final ArrayList<T> items = new ArrayList<>();
+    ArrayList<T> items = new ArrayList<>();
     long firstNanos;
   }
 
@@ -99,6 +106,7 @@ final class BatchEngine<K, T> implements Runnable {
   private final Sink<K, T> sink;
   private final Failure<T> failure;
   private final Consumer<? super T> dropListener;
+  private BatchJournal<T> journal; // set once, before the engine is published
 
   // ---------------------------------------------------------------- shared state
   private final MessagePassingQueue<T> intake;
@@ -124,6 +132,8 @@ final class BatchEngine<K, T> implements Runnable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLongArray sizeBuckets = new AtomicLongArray(31);
+  private final RateMeter processedRate = RateMeter.create();
+  private final LatencyRecorder latency; // recorded by the sink wrapper; null if off
 
   // ---------------------------------------------------------------- consumer-only state (under lock)
   private final Map<K, Buffer<T>> buffers = new LinkedHashMap<>();
@@ -155,7 +165,8 @@ final class BatchEngine<K, T> implements Runnable {
       Sink<K, T> sink,
       Failure<T> failure,
       Consumer<? super T> dropListener,
-      MessagePassingQueue<T> intake) {
+      MessagePassingQueue<T> intake,
+      LatencyRecorder latency) {
     this.name = config.name();
     this.maxBatchSize = config.maxBatchSize();
     this.lingerNanos = config.lingerNanos();
@@ -171,6 +182,7 @@ final class BatchEngine<K, T> implements Runnable {
     this.failure = failure;
     this.dropListener = dropListener;
     this.intake = intake;
+    this.latency = latency;
   }
 
   // ================================================================ producer side
@@ -183,7 +195,11 @@ final class BatchEngine<K, T> implements Runnable {
     if (state.get() != RUNNING) {
       throw new IllegalStateException("batcher '" + name + "' is closed");
     }
-    if (!intake.offer(item) && !offerSlowPath(item)) {
+    if (journal != null) {
+      if (!offerJournaled(item)) {
+        return false;
+      }
+    } else if (!intake.offer(item) && !offerSlowPath(item)) {
       return false;
     }
     accepted.increment();
@@ -225,6 +241,54 @@ final class BatchEngine<K, T> implements Runnable {
           LockSupport.parkNanos(this, parkNanos);
           parkNanos = Math.min(parkNanos * 2, MAX_BLOCK_PARK_NANOS);
         }
+    }
+  }
+
+  /**
+   * Journal mode: under the journal's monitor, wait for (or give up on) room first, so an item is
+   * journaled only if it will be accepted; then append and enqueue, in the same order.
+   */
+  private boolean offerJournaled(T item) {
+    synchronized (journal) {
+      long deadline = ticker.getAsLong() + offerTimeoutNanos;
+      long parkNanos = 1_000;
+      // only the consumer removes concurrently, so size() < capacity() guarantees the offer below
+      while (intake.size() >= intake.capacity()) {
+        if (backpressure != BackpressurePolicy.BLOCK) {
+          return offerSlowPath(item); // FAIL_FAST or DROP: counted, not journaled
+        }
+        if (state.get() != RUNNING || ticker.getAsLong() - deadline >= 0) {
+          rejected.increment();
+          return false;
+        }
+        wakeConsumer();
+        LockSupport.parkNanos(this, parkNanos);
+        parkNanos = Math.min(parkNanos * 2, MAX_BLOCK_PARK_NANOS);
+      }
+      journal.append(item);
+      if (!intake.offer(item)) {
+        throw new IllegalStateException("intake refused an item after room was checked");
+      }
+      return true;
+    }
+  }
+
+  /** Sets the journal; called once, before the consumer starts (thread start publishes it). */
+  void setJournal(BatchJournal<T> journal) {
+    this.journal = journal;
+  }
+
+  /** Replays what the journal holds; called once, after the consumer started, before offers. */
+  void replayJournal() {
+    synchronized (journal) {
+      journal.replay(item -> {
+        while (!intake.offer(item)) {
+          wakeConsumer();
+          LockSupport.parkNanos(this, MAX_BLOCK_PARK_NANOS);
+        }
+        accepted.increment();
+        wakeConsumer();
+      });
     }
   }
 
@@ -367,10 +431,15 @@ final class BatchEngine<K, T> implements Runnable {
         continue;
       }
       if (force || size >= maxBatchSize || lingerNanos == 0 || now - b.firstNanos >= lingerNanos) {
-        int n = Math.min(size, maxBatchSize);
-        List<T> head = b.items.subList(0, n);
-        List<T> batch = new ArrayList<>(head);
-        head.clear();
+        List<T> batch;
+        if (size <= maxBatchSize) {
+          batch = b.items; // hand the whole buffer over: no copy
+          b.items = new ArrayList<>(Math.min(size * 2, maxBatchSize));
+        } else {
+          List<T> head = b.items.subList(0, maxBatchSize);
+          batch = new ArrayList<>(head);
+          head.clear();
+        }
         readyKey = e.getKey();
         return batch;
       }
@@ -389,7 +458,7 @@ final class BatchEngine<K, T> implements Runnable {
     return wait;
   }
 
-  /** Spins briefly (low wake-up latency at low load), then yields, then parks. */
+  /** Spins briefly (low wake-up latency at low load), then parks. */
   private int idle(long waitNanos, int idle) {
     if (waitNanos == 0) {
       Thread.onSpinWait();
@@ -397,10 +466,6 @@ final class BatchEngine<K, T> implements Runnable {
     }
     if (waitNanos < 0 && idle < SPIN_TRIES) {
       Thread.onSpinWait();
-      return idle + 1;
-    }
-    if (waitNanos < 0 && idle < SPIN_TRIES + YIELD_TRIES) {
-      Thread.yield();
       return idle + 1;
     }
     // volatile write, then volatile reads of the intake indices: pairs with offer (class comment)
@@ -428,10 +493,17 @@ final class BatchEngine<K, T> implements Runnable {
         processed.addAndGet(n);
         batches.incrementAndGet();
         sizeBuckets.incrementAndGet(31 - Integer.numberOfLeadingZeros(n));
+        processedRate.mark(n);
+        if (journal != null) {
+          journal.batchDone(n);
+        }
         break;
       } catch (Throwable e) {
         if (attempt >= maxRetries || state.get() >= ABANDONED) {
           deadLetter(batch, e);
+          if (journal != null) {
+            journal.batchDone(batch.size()); // reported to the dead-letter handler: done
+          }
           break;
         }
         attempt++;
@@ -535,6 +607,9 @@ final class BatchEngine<K, T> implements Runnable {
     }
     closeReport = new CloseReport<>(completed && unprocessed.isEmpty(), unprocessed, failed,
         stillInFlight);
+    if (journal != null && closeReport.completed()) {
+      journal.allDone();
+    }
     return closeReport;
   }
 
@@ -548,7 +623,8 @@ final class BatchEngine<K, T> implements Runnable {
       buckets[i] = sizeBuckets.get(i);
     }
     return new BatcherStats(accepted.sum(), processed.get(), batches.get(), rejected.sum(),
-        dropped.sum(), retries.get(), deadLettered.sum(), buckets);
+        dropped.sum(), retries.get(), deadLettered.sum(), buckets, processedRate.snapshot(),
+        latency == null ? LatencySnapshot.empty() : latency.snapshot());
   }
 
   /** Package-private test hook: how many items the consumer has moved into its buffers. */

@@ -2,7 +2,10 @@ package io.perfkit.pool.batch;
 
 import io.perfkit.core.internal.Checks;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * Groups items offered by many threads into batches and hands each batch to one processor call,
@@ -41,10 +44,51 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Batcher<T> implements AutoCloseable {
   private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final BatchEngine<?, T> engine;
+  /** The engine and how items of {@code T} map to its entries {@code E}. */
+  static final class Binding<T, E> {
+    final BatchEngine<?, E> engine;
+    private final Function<T, E> wrap;
+    private final Function<E, T> unwrap;
 
-  Batcher(BatchEngine<?, T> engine) {
-    this.engine = engine;
+    Binding(BatchEngine<?, E> engine, Function<T, E> wrap, Function<E, T> unwrap) {
+      this.engine = engine;
+      this.wrap = wrap;
+      this.unwrap = unwrap;
+    }
+
+    boolean offer(T item) {
+      if (item == null) {
+        throw new NullPointerException("item must not be null");
+      }
+      return engine.offer(wrap.apply(item));
+    }
+
+    private CloseReport<T> report; // guarded by this
+
+    synchronized CloseReport<T> close(long timeoutNanos) throws InterruptedException {
+      if (report == null) {
+        CloseReport<E> r = engine.close(timeoutNanos);
+        report = new CloseReport<>(r.completed(), map(r.unprocessed()), map(r.failed()),
+            r.inFlight());
+      }
+      return report;
+    }
+
+    private List<T> map(List<E> entries) {
+      List<T> items = new ArrayList<>(entries.size());
+      for (E e : entries) {
+        items.add(unwrap.apply(e));
+      }
+      return items;
+    }
+  }
+
+  private final Binding<T, ?> binding;
+  private final BatchEngine<?, ?> engine;
+
+  Batcher(Binding<T, ?> binding) {
+    this.binding = binding;
+    this.engine = binding.engine;
   }
 
   /**
@@ -65,7 +109,7 @@ public final class Batcher<T> implements AutoCloseable {
    * @throws IllegalStateException if the batcher is closing or closed
    */
   public boolean offer(T item) {
-    return engine.offer(item);
+    return binding.offer(item);
   }
 
   /**
@@ -77,7 +121,7 @@ public final class Batcher<T> implements AutoCloseable {
    *     full
    */
   public void put(T item) {
-    if (!engine.offer(item)) {
+    if (!binding.offer(item)) {
       throw new RejectedExecutionException("batcher '" + engine.name + "' is full: item not accepted");
     }
   }
@@ -109,7 +153,7 @@ public final class Batcher<T> implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting (the batcher stays closing)
    */
   public CloseReport<T> close(Duration timeout) throws InterruptedException {
-    return engine.close(nanos(timeout, "timeout"));
+    return binding.close(nanos(timeout, "timeout"));
   }
 
   /**
@@ -119,7 +163,7 @@ public final class Batcher<T> implements AutoCloseable {
   @Override
   public void close() {
     try {
-      engine.close(nanos(DEFAULT_CLOSE_TIMEOUT, "timeout"));
+      binding.close(nanos(DEFAULT_CLOSE_TIMEOUT, "timeout"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -135,7 +179,7 @@ public final class Batcher<T> implements AutoCloseable {
     return engine.stats();
   }
 
-  BatchEngine<?, T> engine() {
+  BatchEngine<?, ?> engine() {
     return engine;
   }
 

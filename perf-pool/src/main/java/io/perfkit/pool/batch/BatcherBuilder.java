@@ -1,6 +1,8 @@
 package io.perfkit.pool.batch;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.memory.MappedLog;
 import io.perfkit.core.queue.Queues;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,6 +45,10 @@ public final class BatcherBuilder<T> {
   private LongSupplier ticker;
   private Executor executor;
   private Boolean daemon;
+  private MappedLog journalLog;
+  private boolean recordLatency;
+  private boolean recordLatencySet;
+  private ItemSerializer<T> journalSerializer;
 
   BatcherBuilder() {}
 
@@ -228,6 +234,38 @@ public final class BatcherBuilder<T> {
     return this;
   }
 
+  /**
+   * Records each item's offer-to-processed latency (real time, {@code System.nanoTime()}, two reads
+   * per item and one small object per item) into {@link BatcherStats#latency()}. Default off.
+   *
+   * @throws IllegalStateException if already set
+   */
+  public BatcherBuilder<T> recordLatency(boolean record) {
+    Checks.requireState(!recordLatencySet, "recordLatency was already set to %s", recordLatency);
+    this.recordLatency = record;
+    this.recordLatencySet = true;
+    return this;
+  }
+
+  /**
+   * Makes a plain batcher ({@link #build}) durable for write-behind: each item is appended to
+   * {@code log} before {@code offer} returns {@code true}; the log's processed mark advances as
+   * batches are processed or dead-lettered; and {@link #build} first replays the records that were
+   * accepted but not done (after a crash, a batch that finished just before it may be replayed:
+   * at-least-once). Producers are serialized on the journal. The caller owns {@code log}: close it
+   * after the batcher. An item the intake cannot take (FAIL_FAST, DROP, BLOCK timeout) is not
+   * journaled. Not available for keyed or coalescing batchers.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if already set
+   */
+  public BatcherBuilder<T> journal(MappedLog log, ItemSerializer<T> serializer) {
+    Checks.requireState(journalLog == null, "journal was already set");
+    this.journalLog = Checks.requireNonNull(log, "log");
+    this.journalSerializer = Checks.requireNonNull(serializer, "serializer");
+    return this;
+  }
+
   // ---------------------------------------------------------------- terminal operations
 
   /**
@@ -235,15 +273,11 @@ public final class BatcherBuilder<T> {
    *
    * @throws NullPointerException if {@code processor} is null
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
+   * @throws IllegalStateException if a journal is set and its records cannot be read
    */
   public Batcher<T> build(BatchProcessor<T> processor) {
     Checks.requireNonNull(processor, "processor");
-    DeadLetterHandler<T> handler = deadLetterHandler;
-    BatchEngine<Boolean, T> engine = new BatchEngine<>(config(), null, Boolean.TRUE,
-        (key, batch) -> processor.process(batch), handler == null ? null : handler::onDeadLetter,
-        dropListener, Queues.mpsc(capacityOrDefault()));
-    start(engine);
-    return new Batcher<>(engine);
+    return buildBatcher(null, Boolean.TRUE, (key, batch) -> processor.process(batch));
   }
 
   /**
@@ -254,18 +288,66 @@ public final class BatcherBuilder<T> {
    *     consistent {@code equals}/{@code hashCode})
    * @param processor processes one key's batch
    * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if a journal was set
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
    */
   public <K> Batcher<T> buildKeyed(
       Function<? super T, ? extends K> keyFunction, KeyedBatchProcessor<K, T> processor) {
     Checks.requireNonNull(keyFunction, "keyFunction");
     Checks.requireNonNull(processor, "processor");
+    Checks.requireState(journalLog == null, "a journal is only supported by build()");
+    return buildBatcher(keyFunction, null, processor);
+  }
+
+  private <K> Batcher<T> buildBatcher(
+      Function<? super T, ? extends K> keyFunction, K constantKey,
+      KeyedBatchProcessor<K, T> processor) {
     DeadLetterHandler<T> handler = deadLetterHandler;
-    BatchEngine<K, T> engine = new BatchEngine<>(config(), keyFunction, null, processor::process,
-        handler == null ? null : handler::onDeadLetter, dropListener,
-        Queues.mpsc(capacityOrDefault()));
+    Consumer<? super T> drops = dropListener;
+    if (!recordLatency) {
+      BatchEngine<K, T> engine = new BatchEngine<>(config(), keyFunction, constantKey,
+          processor::process, handler == null ? null : handler::onDeadLetter, drops,
+          Queues.mpsc(capacityOrDefault()), null);
+      startWithJournal(engine, journalSerializer);
+      return new Batcher<>(new Batcher.Binding<>(engine, item -> item, item -> item));
+    }
+    LatencyRecorder latency = LatencyRecorder.create();
+    BatchEngine<K, Stamped<T>> engine = new BatchEngine<>(config(),
+        keyFunction == null ? null : s -> keyFunction.apply(s.item()), constantKey,
+        (key, stamped) -> {
+          processor.process(key, Stamped.items(stamped));
+          long now = System.nanoTime();
+          for (Stamped<T> s : stamped) {
+            latency.record(now - s.enqueuedNanos());
+          }
+        },
+        handler == null ? null : (batch, cause) -> handler.onDeadLetter(Stamped.items(batch), cause),
+        drops == null ? null : s -> drops.accept(s.item()),
+        Queues.mpsc(capacityOrDefault()), latency);
+    ItemSerializer<T> serializer = journalSerializer;
+    startWithJournal(engine, serializer == null ? null : new ItemSerializer<>() {
+      @Override
+      public byte[] serialize(Stamped<T> item) {
+        return serializer.serialize(item.item());
+      }
+
+      @Override
+      public Stamped<T> deserialize(byte[] bytes) {
+        return new Stamped<>(serializer.deserialize(bytes), System.nanoTime());
+      }
+    });
+    return new Batcher<>(new Batcher.Binding<>(engine,
+        item -> new Stamped<>(item, System.nanoTime()), Stamped::item));
+  }
+
+  private <E> void startWithJournal(BatchEngine<?, E> engine, ItemSerializer<E> serializer) {
+    if (journalLog != null) {
+      engine.setJournal(new BatchJournal<>(journalLog, serializer));
+    }
     start(engine);
-    return new Batcher<>(engine);
+    if (journalLog != null) {
+      engine.replayJournal();
+    }
   }
 
   /**
@@ -275,10 +357,12 @@ public final class BatcherBuilder<T> {
    * futures have already failed); a drop listener receives dropped requests.
    *
    * @throws NullPointerException if {@code processor} is null
+   * @throws IllegalStateException if a journal was set
    * @throws java.util.concurrent.RejectedExecutionException if the executor rejects the consumer
    */
   public <R> CoalescingBatcher<T, R> buildCoalescing(CoalescingProcessor<T, R> processor) {
     Checks.requireNonNull(processor, "processor");
+    Checks.requireState(journalLog == null, "a journal is only supported by build()");
     DeadLetterHandler<T> handler = deadLetterHandler;
     Consumer<? super T> drops = dropListener;
     BatchEngine.Failure<CoalescingBatcher.Call<T, R>> failure = (calls, cause) -> {
@@ -298,7 +382,7 @@ public final class BatcherBuilder<T> {
     };
     BatchEngine<Boolean, CoalescingBatcher.Call<T, R>> engine = new BatchEngine<>(config(),
         null, Boolean.TRUE, (key, calls) -> CoalescingBatcher.complete(processor, calls),
-        failure, dropped, Queues.mpsc(capacityOrDefault()));
+        failure, dropped, Queues.mpsc(capacityOrDefault()), null);
     start(engine);
     return new CoalescingBatcher<>(engine);
   }

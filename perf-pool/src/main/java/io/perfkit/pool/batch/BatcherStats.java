@@ -1,5 +1,7 @@
 package io.perfkit.pool.batch;
 
+import io.perfkit.core.metrics.LatencySnapshot;
+import io.perfkit.core.metrics.RateSnapshot;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Arrays;
  * @param deadLettered items handed to the dead-letter handler (or kept as failed)
  * @param batchSizeLog2Counts {@code [i]} counts successful batches whose size lies in
  *     {@code [2^i, 2^(i+1))}; 31 buckets
+ * @param processedRate items processed per second (mean and 1/5/15-minute moving averages)
+ * @param latency offer-to-processed latency in nanoseconds of successfully processed items (empty
+ *     unless the builder enabled {@code recordLatency})
  */
 public record BatcherStats(
     long accepted,
@@ -26,7 +31,9 @@ public record BatcherStats(
     long dropped,
     long retries,
     long deadLettered,
-    long[] batchSizeLog2Counts) {
+    long[] batchSizeLog2Counts,
+    RateSnapshot processedRate,
+    LatencySnapshot latency) {
 
   /** Copies the histogram. */
   public BatcherStats {
@@ -54,7 +61,9 @@ public record BatcherStats(
         && dropped == s.dropped
         && retries == s.retries
         && deadLettered == s.deadLettered
-        && Arrays.equals(batchSizeLog2Counts, s.batchSizeLog2Counts);
+        && Arrays.equals(batchSizeLog2Counts, s.batchSizeLog2Counts)
+        && processedRate.equals(s.processedRate)
+        && latency.equals(s.latency);
   }
 
   @Override
@@ -67,6 +76,7 @@ public record BatcherStats(
   public String toString() {
     return "BatcherStats[accepted=" + accepted + ", processed=" + processed + ", batches=" + batches
         + ", rejected=" + rejected + ", dropped=" + dropped + ", retries=" + retries
-        + ", deadLettered=" + deadLettered + ", meanBatchSize=" + meanBatchSize() + "]";
+        + ", deadLettered=" + deadLettered + ", meanBatchSize=" + meanBatchSize()
+        + ", processedRate=" + processedRate + ", latency=" + latency + "]";
   }
 }

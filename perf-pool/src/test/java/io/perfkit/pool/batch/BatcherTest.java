@@ -425,6 +425,28 @@ final class BatcherTest {
   }
 
   @Test
+  void metrics_latencyRateAndBatchSizes() throws Exception {
+    Batcher<Integer> batcher = Batcher.<Integer>newBuilder().maxBatchSize(8).recordLatency(true)
+        .build(batch -> { });
+    for (int i = 0; i < 100; i++) {
+      batcher.put(i);
+    }
+    assertTrue(batcher.close(WAIT).completed());
+    BatcherStats stats = batcher.stats();
+    assertEquals(100, stats.latency().count());
+    assertTrue(stats.latency().max() > 0);
+    assertEquals(100, stats.processedRate().count());
+    long batches = 0;
+    long[] buckets = stats.batchSizeLog2Counts();
+    for (long b : buckets) {
+      batches += b;
+    }
+    assertEquals(stats.batches(), batches);
+    assertEquals(0, buckets[4], "no batch of 16 or more with maxBatchSize 8");
+    assertEquals(0, Batcher.<Integer>newBuilder().build(b -> { }).stats().latency().count());
+  }
+
+  @Test
   void nullItem_throwsNpe() throws Exception {
     try (Batcher<Integer> batcher = Batcher.<Integer>newBuilder().build(batch -> { })) {
       assertThrows(NullPointerException.class, () -> batcher.offer(null));
