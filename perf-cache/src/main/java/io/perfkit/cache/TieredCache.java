@@ -7,8 +7,11 @@ import io.perfkit.cache.internal.FrequencySketch;
 import io.perfkit.cache.internal.OffHeapTier;
 import io.perfkit.cache.internal.PersistentTier;
 import io.perfkit.cache.internal.StatsCounter;
+import io.perfkit.cache.internal.WriteBehind;
 import io.perfkit.cache.stats.TieredCacheStats;
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.memory.MappedLog;
+import io.perfkit.pool.batch.DeadLetterHandler;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -71,6 +76,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final OffHeapTier l2;
   private final PersistentTier l3;
   private final Clock clock;
+  private final WritePolicy writePolicy;
+  private final CacheWriter<K, V> writer;
+  private final WriteBehind<K, V> writeBehind;
+  /** Per-key-stripe locks that keep the store's order of writes to a key the tiers' order. */
+  private final ReentrantLock[] writeLocks;
   private final Serializer<K> keySerializer;
   private final Serializer<V> valueSerializer;
   private final Ticker ticker;
@@ -118,6 +128,32 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
+    this.writePolicy = builder.writePolicy;
+    this.writer = builder.writer;
+    this.writeLocks = writer == null ? null : new ReentrantLock[64];
+    if (writeLocks != null) {
+      for (int i = 0; i < writeLocks.length; i++) {
+        writeLocks[i] = new ReentrantLock();
+      }
+    }
+    WriteBehind<K, V> queue = null;
+    if (writePolicy == WritePolicy.WRITE_BEHIND) {
+      try {
+        queue = new WriteBehind<>(writer, builder.writeBehindBatchSize,
+            builder.writeBehindLinger, builder.writeBehindRetries, builder.writeBehindDeadLetter,
+            builder.writeBehindJournal, keySerializer, valueSerializer,
+            builder.writeBehindCloseTimeout);
+      } catch (RuntimeException | Error e) {
+        if (l2 != null) {
+          l2.close();
+        }
+        if (l3 != null) {
+          l3.close();
+        }
+        throw e;
+      }
+    }
+    this.writeBehind = queue;
     this.l1 = l2 == null && l3 == null
         ? caffeine.<K, Held<V>>build()
         : caffeine.<K, Held<V>>evictionListener(this::spill).build();
@@ -168,7 +204,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public V get(K key, Function<? super K, ? extends V> loader) {
     Checks.requireNonNull(loader, "loader");
     V value = get(key);
-    if (value != null) {
+    if (value != null || pendingDelete(key)) {
       return value;
     }
     CompletableFuture<V> result = new CompletableFuture<>();
@@ -186,7 +222,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       if (value == null) {
         value = load(key, loader);
         if (value != null) {
-          put(key, value);
+          checkOpen();
+          storeInTiers(key, value);
         }
       }
       result.complete(value);
@@ -232,7 +269,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(missing), bulkLoader);
       loaded.forEach((key, value) -> {
         if (key != null && value != null) {
-          put(key, value);
+          checkOpen();
+          storeInTiers(key, value);
           if (missing.contains(key)) {
             found.put(key, value);
           }
@@ -252,19 +290,133 @@ public final class TieredCache<K, V> implements AutoCloseable {
   // --------------- writes ---------------
 
   /**
-   * Stores {@code value} for {@code key} in L1, replacing any value in any tier.
+   * Stores {@code value} for {@code key} in L1, replacing any value in any tier, under the cache's
+   * {@link WritePolicy}: cache-aside touches only the cache; write-through calls
+   * {@link CacheWriter#write} first and changes nothing if it throws; write-behind stores in the
+   * tiers and queues the write for the writer.
    *
    * @throws NullPointerException if {@code key} or {@code value} is null
    * @throws IllegalStateException if the cache is closed
+   * @throws CacheWriterException write-through: the writer threw a checked exception (its cause)
+   * @throws RuntimeException write-through: whatever unchecked exception the writer threw (the cache
+   *     is unchanged)
+   * @throws java.util.concurrent.RejectedExecutionException write-behind: the queue stayed full for
+   *     its offer timeout (the key is then invalidated, so no tier holds a value the store will never
+   *     get)
    */
   public void put(K key, V value) {
     Checks.requireNonNull(key, "key");
     Checks.requireNonNull(value, "value");
     checkOpen();
+    if (writer == null) {
+      storeInTiers(key, value);
+      return;
+    }
+    ReentrantLock lock = writeLock(key);
+    lock.lock();
+    try {
+      if (writePolicy == WritePolicy.WRITE_THROUGH) {
+        callWriter(() -> writer.write(key, value), key);
+        storeInTiers(key, value);
+      } else {
+        storeInTiers(key, value);
+        try {
+          writeBehind.enqueue(new WriteOperation<>(key, value));
+        } catch (RuntimeException e) {
+          l1.invalidate(key);
+          removeBelow(key);
+          throw e;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes {@code key} from the store and the cache, under the cache's {@link WritePolicy}:
+   * cache-aside only invalidates (the caller deletes from the store); write-through calls
+   * {@link CacheWriter#delete} first and changes nothing if it throws; write-behind invalidates and
+   * queues the delete (until it is stored, reads of the key return {@code null} without loading).
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   * @throws CacheWriterException write-through: the writer threw a checked exception (its cause)
+   * @throws RuntimeException write-through: whatever unchecked exception the writer threw
+   * @throws java.util.concurrent.RejectedExecutionException write-behind: the queue stayed full
+   *     (the key is invalidated all the same)
+   */
+  public void delete(K key) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    if (writer == null) {
+      invalidate(key);
+      return;
+    }
+    ReentrantLock lock = writeLock(key);
+    lock.lock();
+    try {
+      if (writePolicy == WritePolicy.WRITE_THROUGH) {
+        callWriter(() -> writer.delete(key), key);
+        invalidate(key);
+      } else {
+        invalidate(key);
+        writeBehind.enqueue(new WriteOperation<>(key, null));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Write-behind: waits until every write made before this call has reached the writer (or its
+   * dead-letter handler). Returns {@code true} at once for other policies.
+   *
+   * @return whether that happened within {@code timeout}
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws IllegalStateException if the cache is closed
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean flushWrites(Duration timeout) throws InterruptedException {
+    Checks.requireNonNull(timeout, "timeout");
+    Checks.requireArgument(!timeout.isNegative(), "timeout: %s (expected: >= 0)", timeout);
+    checkOpen();
+    return writeBehind == null || writeBehind.flush(timeout);
+  }
+
+  /** Returns the cache's write policy. */
+  public WritePolicy writePolicy() {
+    return writePolicy;
+  }
+
+  /** Stores in L1 and removes lower-tier copies; no writer involved (puts, and loaded values). */
+  private void storeInTiers(K key, V value) {
     l1.put(key, new Held<>(value, ticker.read()));
     // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
     // which is ordered before this put.
     removeBelow(key);
+  }
+
+  private ReentrantLock writeLock(K key) {
+    int h = key.hashCode();
+    return writeLocks[(h ^ (h >>> 16)) & (writeLocks.length - 1)];
+  }
+
+  /** A writer call that may throw anything. */
+  @FunctionalInterface
+  private interface WriterCall {
+    void run() throws Exception;
+  }
+
+  private static void callWriter(WriterCall call, Object key) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheWriterException("cache writer failed for key " + key, e, List.of());
+    }
   }
 
   /**
@@ -340,8 +492,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Empties the cache and releases its off-heap memory. Idempotent. Later reads and writes throw
-   * {@link IllegalStateException}; a load running concurrently may fail with it.
+   * Empties the cache and releases its resources: copies L1's and L2's entries into the persistent
+   * tier (if any) and closes its file, releases the off-heap memory, and (write-behind) stores every
+   * queued write, waiting up to the configured close timeout. Idempotent. Later reads and writes
+   * throw {@link IllegalStateException}; a load or write running concurrently may fail with it.
+   *
+   * @throws CacheWriterException write-behind: some accepted writes were neither stored nor taken by
+   *     a dead-letter handler; they are listed in {@link CacheWriterException#unwritten()} (every other
+   *     resource is released all the same)
    */
   @Override
   public void close() {
@@ -361,6 +519,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       if (l3 != null) {
         l3.close();
+      }
+      if (writeBehind != null) {
+        writeBehind.close();
       }
     }
   }
@@ -387,7 +548,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** Looks in L2, then L3; counts the outcome if {@code count}. */
   private V lookupLower(K key, boolean count) {
     byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
-    V value = null;
+    V value;
     if (keyBytes != null) {
       value = lookupOffHeap(key, keyBytes);
       if (value != null) {
@@ -404,10 +565,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
         return value;
       }
     }
+    WriteOperation<K, V> pending = writeBehind == null ? null : writeBehind.pending(key);
+    if (pending != null && !pending.isDelete()) {
+      // Evicted from every tier before its write reached the store: the queue is authoritative.
+      if (count) {
+        stats.heapHits.increment();
+      }
+      return pending.value();
+    }
     if (count) {
       stats.misses.increment();
     }
     return null;
+  }
+
+  private boolean pendingDelete(K key) {
+    if (writeBehind == null) {
+      return false;
+    }
+    WriteOperation<K, V> pending = writeBehind.pending(key);
+    return pending != null && pending.isDelete();
   }
 
   private V lookupOffHeap(K key, byte[] keyBytes) {
@@ -636,6 +813,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private int persistentSlotBytes = (int) UNSET;
     private long persistentExpireAfterWriteMillis = UNSET;
     private Clock clock;
+    private WritePolicy writePolicy = WritePolicy.CACHE_ASIDE;
+    private CacheWriter<K, V> writer;
+    private int writeBehindBatchSize = (int) UNSET;
+    private Duration writeBehindLinger;
+    private int writeBehindRetries = (int) UNSET;
+    private DeadLetterHandler<WriteOperation<K, V>> writeBehindDeadLetter;
+    private MappedLog writeBehindJournal;
+    private Duration writeBehindCloseTimeout;
     private Ticker ticker;
     private Executor executor;
     private Serializer<K> keySerializer;
@@ -753,6 +938,127 @@ public final class TieredCache<K, V> implements AutoCloseable {
     public Builder<K, V> clock(Clock clock) {
       Checks.requireState(this.clock == null, "clock was already set");
       this.clock = Checks.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Makes the cache write-through ({@link WritePolicy#WRITE_THROUGH}): {@code put} and
+     * {@code delete} call {@code writer} first and change the cache only if it returns normally.
+     *
+     * @throws NullPointerException if {@code writer} is null
+     * @throws IllegalStateException if a writer was already set
+     */
+    public <K1 extends K, V1 extends V> Builder<K1, V1> writeThrough(CacheWriter<K1, V1> writer) {
+      return setWriter(WritePolicy.WRITE_THROUGH, writer);
+    }
+
+    /**
+     * Makes the cache write-behind ({@link WritePolicy#WRITE_BEHIND}): {@code put} and
+     * {@code delete} change the tiers at once and queue the write; a perf-pool batcher (one daemon
+     * consumer thread, {@code perfkit-batcher-cache-write-behind}) hands queued writes to
+     * {@link CacheWriter#writeAll} in batches, retrying failed batches with backoff and then giving
+     * them to the dead-letter handler; {@link TieredCache#close()} stores everything queued.
+     *
+     * @throws NullPointerException if {@code writer} is null
+     * @throws IllegalStateException if a writer was already set
+     */
+    public <K1 extends K, V1 extends V> Builder<K1, V1> writeBehind(CacheWriter<K1, V1> writer) {
+      return setWriter(WritePolicy.WRITE_BEHIND, writer);
+    }
+
+    private <K1 extends K, V1 extends V> Builder<K1, V1> setWriter(WritePolicy policy,
+        CacheWriter<K1, V1> writer) {
+      Checks.requireState(this.writer == null, "a %s writer was already set", writePolicy);
+      Checks.requireNonNull(writer, "writer");
+      // Safe as in keySerializer: the writer is the only field typed by K1 and V1 set here, and the
+      // write-behind settings typed by K and V are narrowed the same way by build().
+      @SuppressWarnings("unchecked")
+      Builder<K1, V1> self = (Builder<K1, V1>) this;
+      self.writer = writer;
+      self.writePolicy = policy;
+      return self;
+    }
+
+    /**
+     * Write-behind: the most writes per {@link CacheWriter#writeAll} call (default 256).
+     *
+     * @throws IllegalArgumentException if {@code writes <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindBatchSize(int writes) {
+      Checks.requireState(writeBehindBatchSize == UNSET, "writeBehindBatchSize was already set");
+      writeBehindBatchSize = Checks.checkPositive(writes, "writeBehindBatchSize");
+      return this;
+    }
+
+    /**
+     * Write-behind: the longest a write waits for its batch to fill (default zero: a batch is what
+     * accumulated while the writer handled the previous one).
+     *
+     * @throws NullPointerException if {@code linger} is null
+     * @throws IllegalArgumentException if {@code linger} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindLinger(Duration linger) {
+      Checks.requireState(writeBehindLinger == null, "writeBehindLinger was already set");
+      nanos(linger, "writeBehindLinger");
+      writeBehindLinger = linger;
+      return this;
+    }
+
+    /**
+     * Write-behind: retries of a failed batch before it is dead-lettered (default 3; backoff 10 ms
+     * doubling to 1 s).
+     *
+     * @throws IllegalArgumentException if {@code retries < 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindRetries(int retries) {
+      Checks.requireState(writeBehindRetries == UNSET, "writeBehindRetries was already set");
+      writeBehindRetries = Checks.checkNonNegative(retries, "writeBehindRetries");
+      return this;
+    }
+
+    /**
+     * Write-behind: receives batches that failed every retry (default none: they are kept and
+     * reported by {@link TieredCache#close()} in a {@link CacheWriterException}).
+     *
+     * @throws NullPointerException if {@code handler} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindDeadLetterHandler(
+        DeadLetterHandler<WriteOperation<K, V>> handler) {
+      Checks.requireState(writeBehindDeadLetter == null, "writeBehindDeadLetterHandler was already set");
+      writeBehindDeadLetter = Checks.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Write-behind: appends every accepted write to {@code log} (with the key and value serializers)
+     * before {@code put} returns, and replays the writes accepted but not stored before a crash when
+     * the cache is built (at-least-once: a batch stored just before the crash may be written again).
+     * The caller owns the log and closes it after the cache.
+     *
+     * @throws NullPointerException if {@code log} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindJournal(MappedLog log) {
+      Checks.requireState(writeBehindJournal == null, "writeBehindJournal was already set");
+      writeBehindJournal = Checks.requireNonNull(log, "log");
+      return this;
+    }
+
+    /**
+     * Write-behind: how long {@link TieredCache#close()} waits for queued writes (default 30 s).
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindCloseTimeout(Duration timeout) {
+      Checks.requireState(writeBehindCloseTimeout == null, "writeBehindCloseTimeout was already set");
+      nanos(timeout, "writeBehindCloseTimeout");
+      writeBehindCloseTimeout = timeout;
       return this;
     }
 
@@ -903,6 +1209,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireState(persistentPath == null
           || (keySerializer != null && valueSerializer != null),
           "a persistent tier needs keySerializer and valueSerializer");
+      boolean writeBehindSet = writeBehindBatchSize != UNSET || writeBehindLinger != null
+          || writeBehindRetries != UNSET || writeBehindDeadLetter != null
+          || writeBehindJournal != null || writeBehindCloseTimeout != null;
+      Checks.requireState(!writeBehindSet || writePolicy == WritePolicy.WRITE_BEHIND,
+          "write-behind settings need writeBehind(writer)");
+      Checks.requireState(writeBehindJournal == null
+          || (keySerializer != null && valueSerializer != null),
+          "a write-behind journal needs keySerializer and valueSerializer");
+      writeBehindBatchSize = writeBehindBatchSize == UNSET ? 256 : writeBehindBatchSize;
+      writeBehindLinger = writeBehindLinger == null ? Duration.ZERO : writeBehindLinger;
+      writeBehindRetries = writeBehindRetries == UNSET ? 3 : writeBehindRetries;
+      writeBehindCloseTimeout = writeBehindCloseTimeout == null
+          ? Duration.ofSeconds(30) : writeBehindCloseTimeout;
       if (persistentSlotBytes == UNSET) {
         persistentSlotBytes = 512 + PersistentTier.HEADER_BYTES;
       }
