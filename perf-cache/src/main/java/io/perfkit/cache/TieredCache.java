@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
+import io.perfkit.cache.internal.InvalidationGraph;
 import io.perfkit.cache.internal.OffHeapTier;
 import io.perfkit.cache.internal.PersistentTier;
 import io.perfkit.cache.internal.StatsCounter;
@@ -39,6 +40,15 @@ import java.util.function.Function;
  * primitive arrays. Tiers are exclusive: a key is normally in at most one of them; if both hold it, L1's
  * value is newer and wins. A hit in L2 is served from L2 (one copy out of direct memory) unless the
  * builder's {@link Builder#promoteAfterHits(int)} moves it up. Each tier has its own expiry.
+ *
+ * <p><b>Persistent tier.</b> An optional L3 ({@link Builder#persistentTier}) keeps checksummed records
+ * in a mapped file: L2's victims (and the L1 victims L2 turns away) move down into it, {@link #close()}
+ * copies L1 and L2 into it, and a cache built on the same file later serves them. Records torn by a
+ * crash or damaged on disk fail their CRC32C and are dropped, never served.
+ *
+ * <p><b>Write policies.</b> Cache-aside by default; {@link Builder#writeThrough} and
+ * {@link Builder#writeBehind} attach a {@link CacheWriter}; see {@link WritePolicy} for which copy is
+ * authoritative under each.
  *
  * <p><b>Threading:</b> thread-safe. <b>Ordering:</b> a {@code put(k, v)} happens-before any {@code get}
  * that returns {@code v}; a completed {@code invalidate(k)} is seen by every later {@code get(k)}, except
@@ -87,6 +97,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final boolean recordStats;
   private final StatsCounter stats = new StatsCounter();
   private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
+  private final InvalidationGraph<K> graph = new InvalidationGraph<>();
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -390,11 +401,24 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return writePolicy;
   }
 
-  /** Stores in L1 and removes lower-tier copies; no writer involved (puts, and loaded values). */
+  /**
+   * Stores in L1 and removes lower-tier copies; no writer involved (puts, and loaded values). Keys
+   * depending on {@code key} are invalidated: they were derived from its previous value.
+   */
   private void storeInTiers(K key, V value) {
     l1.put(key, new Held<>(value, ticker.read()));
     // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
     // which is ordered before this put.
+    removeBelow(key);
+    if (!graph.isEmpty()) {
+      for (K dependent : graph.cascade(key, false)) {
+        invalidateOne(dependent);
+      }
+    }
+  }
+
+  private void invalidateOne(K key) {
+    l1.invalidate(key);
     removeBelow(key);
   }
 
@@ -432,7 +456,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Removes {@code key} from every tier.
+   * Removes {@code key} from every tier, with every key that {@linkplain #dependsOn depends} on it,
+   * transitively. Never touches the store (see {@link #delete}).
    *
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache is closed
@@ -440,17 +465,72 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public void invalidate(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    l1.invalidate(key);
-    removeBelow(key);
+    if (graph.isEmpty()) {
+      invalidateOne(key);
+      return;
+    }
+    for (K invalidated : graph.cascade(key, true)) {
+      invalidateOne(invalidated);
+    }
   }
 
   /**
-   * Removes every entry from every tier (explicit removals do not spill).
+   * Records that {@code dependent} is derived from {@code dependency}: invalidating, deleting or
+   * writing {@code dependency} invalidates {@code dependent} (and what depends on it, transitively;
+   * cycles are followed once). The relation is consumed by that invalidation: register it again when
+   * {@code dependent} is recomputed. Relations live on the heap, independent of which tier (if any)
+   * holds the keys, and are not persisted.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void dependsOn(K dependent, K dependency) {
+    Checks.requireNonNull(dependent, "dependent");
+    Checks.requireNonNull(dependency, "dependency");
+    checkOpen();
+    graph.dependsOn(dependent, dependency);
+  }
+
+  /**
+   * Attaches {@code tag} (compared by {@code equals}) to {@code key}, for {@link #invalidateTag}. The
+   * tag is forgotten when the key is invalidated; it is not persisted.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void tag(K key, Object tag) {
+    Checks.requireNonNull(key, "key");
+    Checks.requireNonNull(tag, "tag");
+    checkOpen();
+    graph.tag(key, tag);
+  }
+
+  /**
+   * Invalidates every key carrying {@code tag}, and their dependents transitively; returns how many
+   * keys that was (present in a tier or not).
+   *
+   * @throws NullPointerException if {@code tag} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public int invalidateTag(Object tag) {
+    Checks.requireNonNull(tag, "tag");
+    checkOpen();
+    Set<K> keys = graph.cascadeTag(tag);
+    for (K key : keys) {
+      invalidateOne(key);
+    }
+    return keys.size();
+  }
+
+  /**
+   * Removes every entry from every tier (explicit removals do not spill) and forgets every tag and
+   * dependency.
    *
    * @throws IllegalStateException if the cache is closed
    */
   public void invalidateAll() {
     checkOpen();
+    graph.clear();
     l1.invalidateAll();
     if (l2 != null) {
       l2.clear();
@@ -789,8 +869,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
    *
    * <p>Defaults: L1 expires entries 5 minutes after write, L2 30 minutes after their first write; no
    * expire-after-access. A duration of {@code Long.MAX_VALUE} nanoseconds (about 292 years) or more
-   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
-   * maintenance on {@link ForkJoinPool#commonPool()}; no statistics.
+   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512
+   * bytes; L3 slots of 512 bytes with a 1-day expire-after-write on the UTC system clock; no promotion
+   * of L2 or L3 hits; cache-aside writes; system ticker; Caffeine's maintenance on
+   * {@link ForkJoinPool#commonPool()}; no statistics.
    *
    * <p><b>Threading:</b> not thread-safe; configure from one thread.
    *
