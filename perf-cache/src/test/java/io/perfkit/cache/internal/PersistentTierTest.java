@@ -22,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.UniqueElements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -204,12 +205,13 @@ final class PersistentTierTest {
   }
 
   /**
-   * Flips bytes at random positions of a file of n records, reopens: a record is served iff none of
+   * Flips bytes at distinct random positions (a repeated position would flip a byte back) of a file
+   * of n records, reopens: a record is served iff none of
    * its bytes was touched, and then with exactly its value; a damaged file header empties the store.
    */
   @Property(tries = 60)
   void corruptBytes_neverServesACorruptValue(@ForAll @IntRange(min = 1, max = 40) int n,
-      @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 0, max = 64 + 40 * SLOT - 1) Integer>
+      @ForAll @Size(min = 1, max = 6) @UniqueElements List<@IntRange(min = 0, max = 64 + 40 * SLOT - 1) Integer>
           positions,
       @ForAll @IntRange(min = 1, max = 255) int flip) throws IOException {
     // jqwik does not inject JUnit's @TempDir: a temporary file of our own, deleted at the end.
