@@ -98,6 +98,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final StatsCounter stats = new StatsCounter();
   private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
   private final InvalidationGraph<K> graph = new InvalidationGraph<>();
+  /** Keys a loader found absent, remembered for the negative TTL; null when negative caching is off. */
+  private final Cache<K, Boolean> negatives;
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -139,6 +141,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
+    this.negatives = builder.negativeExpireAfterWriteNanos == UNSET_NANOS ? null
+        : Caffeine.newBuilder()
+            .maximumSize(builder.maximumSize)
+            .expireAfterWrite(Duration.ofNanos(builder.negativeExpireAfterWriteNanos))
+            .ticker(ticker::read)
+            .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor)
+            .<K, Boolean>build();
     this.writePolicy = builder.writePolicy;
     this.writer = builder.writer;
     this.writeLocks = writer == null ? null : new ReentrantLock[64];
@@ -215,7 +224,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public V get(K key, Function<? super K, ? extends V> loader) {
     Checks.requireNonNull(loader, "loader");
     V value = get(key);
-    if (value != null || pendingDelete(key)) {
+    if (value != null || pendingDelete(key)
+        || (negatives != null && negatives.getIfPresent(key) != null)) {
       return value;
     }
     CompletableFuture<V> result = new CompletableFuture<>();
@@ -232,9 +242,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
       value = held != null ? held.value() : lookupLower(key, false);
       if (value == null) {
         value = load(key, loader);
+        checkOpen();
         if (value != null) {
-          checkOpen();
           storeInTiers(key, value);
+        } else if (negatives != null) {
+          negatives.put(key, Boolean.TRUE);
         }
       }
       result.complete(value);
@@ -272,6 +284,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       V value = get(key);
       if (value != null) {
         found.put(key, value);
+      } else if (negatives != null && negatives.getIfPresent(key) != null) {
+        continue; // known absent: not loaded again until the negative entry expires
       } else {
         missing.add(key);
       }
@@ -287,6 +301,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
           }
         }
       });
+      if (negatives != null) {
+        for (K key : missing) {
+          if (!found.containsKey(key)) {
+            negatives.put(key, Boolean.TRUE);
+          }
+        }
+      }
     }
     Map<K, V> ordered = new LinkedHashMap<>();
     for (K key : keys) {
@@ -407,6 +428,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   private void storeInTiers(K key, V value) {
     l1.put(key, new Held<>(value, ticker.read()));
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
     // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
     // which is ordered before this put.
     removeBelow(key);
@@ -419,6 +443,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private void invalidateOne(K key) {
     l1.invalidate(key);
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
     removeBelow(key);
   }
 
@@ -531,6 +558,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public void invalidateAll() {
     checkOpen();
     graph.clear();
+    if (negatives != null) {
+      negatives.invalidateAll();
+    }
     l1.invalidateAll();
     if (l2 != null) {
       l2.clear();
@@ -843,6 +873,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
   }
 
+  /** "Not set" for the negative TTL (a valid duration is never negative). */
+  private static final long UNSET_NANOS = -1;
+
   private static <V> V await(CompletableFuture<V> load) {
     try {
       return load.join();
@@ -895,6 +928,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private int persistentSlotBytes = (int) UNSET;
     private long persistentExpireAfterWriteMillis = UNSET;
     private Clock clock;
+    private long negativeExpireAfterWriteNanos = UNSET_NANOS;
     private WritePolicy writePolicy = WritePolicy.CACHE_ASIDE;
     private CacheWriter<K, V> writer;
     private int writeBehindBatchSize = (int) UNSET;
@@ -1141,6 +1175,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireState(writeBehindCloseTimeout == null, "writeBehindCloseTimeout was already set");
       nanos(timeout, "writeBehindCloseTimeout");
       writeBehindCloseTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Turns on negative caching: when a loader (or a bulk loader) finds no value for a key, the
+     * absence is remembered on the heap for {@code duration} (at most {@code maximumSize} keys), and
+     * {@code get(key, loader)} and {@code getAll} return without calling the loader again until then.
+     * A {@code put}, {@code invalidate} or {@code delete} of the key forgets the absence. Default off.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> negativeExpireAfterWrite(Duration duration) {
+      Checks.requireState(negativeExpireAfterWriteNanos == UNSET_NANOS,
+          "negativeExpireAfterWrite was already set");
+      long nanos = nanos(duration, "negativeExpireAfterWrite");
+      Checks.requireArgument(nanos > 0, "negativeExpireAfterWrite: %s (expected: > 0)", duration);
+      negativeExpireAfterWriteNanos = nanos;
       return this;
     }
 
