@@ -100,6 +100,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final InvalidationGraph<K> graph = new InvalidationGraph<>();
   /** Keys a loader found absent, remembered for the negative TTL; null when negative caching is off. */
   private final Cache<K, Boolean> negatives;
+  private final long refreshAfterWriteNanos;
+  private final Executor executor;
+  /** Keys being refreshed in the background (one refresh per key at a time). */
+  private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -141,6 +145,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
+    this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
+    this.refreshAfterWriteNanos = builder.refreshAfterWriteNanos;
     this.negatives = builder.negativeExpireAfterWriteNanos == UNSET_NANOS ? null
         : Caffeine.newBuilder()
             .maximumSize(builder.maximumSize)
@@ -223,6 +229,20 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public V get(K key, Function<? super K, ? extends V> loader) {
     Checks.requireNonNull(loader, "loader");
+    if (refreshAfterWriteNanos != Long.MAX_VALUE) {
+      Checks.requireNonNull(key, "key");
+      checkOpen();
+      Held<V> held = l1.getIfPresent(key);
+      if (held != null) {
+        if (recordStats) {
+          stats.heapHits.increment();
+        }
+        if (ticker.read() - held.writeNanos() >= refreshAfterWriteNanos) {
+          refreshAhead(key, held, loader);
+        }
+        return held.value();
+      }
+    }
     V value = get(key);
     if (value != null || pendingDelete(key)
         || (negatives != null && negatives.getIfPresent(key) != null)) {
@@ -689,6 +709,39 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Reloads {@code key} on the executor while callers keep getting {@code stale}; the result replaces
+   * the entry only if it is still {@code stale} (a put or invalidate in the meantime wins). A failing
+   * or null-returning reload keeps the old value and counts as a load failure.
+   */
+  private void refreshAhead(K key, Held<V> stale, Function<? super K, ? extends V> loader) {
+    if (!refreshing.add(key)) {
+      return;
+    }
+    Runnable refresh = () -> {
+      try {
+        V fresh = load(key, loader);
+        if (fresh != null && !closed
+            && l1.asMap().replace(key, stale, new Held<>(fresh, ticker.read()))) {
+          if (!graph.isEmpty()) {
+            for (K dependent : graph.cascade(key, false)) {
+              invalidateOne(dependent);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // Counted by load(); the stale value stays until it expires or the next refresh succeeds.
+      } finally {
+        refreshing.remove(key);
+      }
+    };
+    try {
+      executor.execute(refresh);
+    } catch (RuntimeException rejected) {
+      refreshing.remove(key); // the executor refused: serve the old value, try again on a later hit
+    }
+  }
+
   private boolean pendingDelete(K key) {
     if (writeBehind == null) {
       return false;
@@ -929,6 +982,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private long persistentExpireAfterWriteMillis = UNSET;
     private Clock clock;
     private long negativeExpireAfterWriteNanos = UNSET_NANOS;
+    private long refreshAfterWriteNanos = UNSET_NANOS;
     private WritePolicy writePolicy = WritePolicy.CACHE_ASIDE;
     private CacheWriter<K, V> writer;
     private int writeBehindBatchSize = (int) UNSET;
@@ -1179,6 +1233,27 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
 
     /**
+     * Turns on refresh-ahead: a {@code get(key, loader)} that hits an L1 entry written at least
+     * {@code duration} ago returns that value at once and reloads the key with the same loader on the
+     * builder's {@link #executor(Executor) executor} (one refresh per key at a time). The reloaded
+     * value replaces the entry unless it changed meanwhile; a failing reload keeps the old value
+     * (counted as a load failure). Only L1 entries are refreshed; set it shorter than
+     * {@code expireAfterWrite} so that hot entries never expire. Default off.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> refreshAfterWrite(Duration duration) {
+      Checks.requireState(refreshAfterWriteNanos == UNSET_NANOS,
+          "refreshAfterWrite was already set");
+      long nanos = nanos(duration, "refreshAfterWrite");
+      Checks.requireArgument(nanos > 0, "refreshAfterWrite: %s (expected: > 0)", duration);
+      refreshAfterWriteNanos = nanos;
+      return this;
+    }
+
+    /**
      * Turns on negative caching: when a loader (or a bulk loader) finds no value for a key, the
      * absence is remembered on the heap for {@code duration} (at most {@code maximumSize} keys), and
      * {@code get(key, loader)} and {@code getAll} return without calling the loader again until then.
@@ -1352,6 +1427,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireState(writeBehindJournal == null
           || (keySerializer != null && valueSerializer != null),
           "a write-behind journal needs keySerializer and valueSerializer");
+      refreshAfterWriteNanos = refreshAfterWriteNanos == UNSET_NANOS
+          ? Long.MAX_VALUE : refreshAfterWriteNanos;
       writeBehindBatchSize = writeBehindBatchSize == UNSET ? 256 : writeBehindBatchSize;
       writeBehindLinger = writeBehindLinger == null ? Duration.ZERO : writeBehindLinger;
       writeBehindRetries = writeBehindRetries == UNSET ? 3 : writeBehindRetries;
