@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
+import io.perfkit.cache.internal.HotKeysFile;
 import io.perfkit.cache.internal.InvalidationGraph;
 import io.perfkit.cache.internal.OffHeapTier;
 import io.perfkit.cache.internal.PersistentTier;
@@ -104,6 +105,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Executor executor;
   /** Keys being refreshed in the background (one refresh per key at a time). */
   private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
+  private final Path hotKeysPath;
+  private final int hotKeysCount;
+  private final List<K> persistedHotKeys;
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -146,6 +150,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
     this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
+    this.hotKeysPath = builder.hotKeysPath;
+    this.hotKeysCount = builder.hotKeysCount;
+    this.persistedHotKeys = hotKeysPath == null ? List.of()
+        : HotKeysFile.read(hotKeysPath, keySerializer);
     this.refreshAfterWriteNanos = builder.refreshAfterWriteNanos;
     this.negatives = builder.negativeExpireAfterWriteNanos == UNSET_NANOS ? null
         : Caffeine.newBuilder()
@@ -590,6 +598,69 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
   }
 
+  // --------------- warming ---------------
+
+  /**
+   * Loads the {@code keys} that no tier holds, in bulk-loader calls of up to 256 keys, storing what
+   * the loader returns, and reports progress after each call. Runs on the calling thread.
+   *
+   * @param keys the keys to warm (duplicates are loaded once per batch they appear in)
+   * @param bulkLoader loads a set of missing keys; may return fewer (or extra) entries
+   * @param progress told after each batch; may be {@code (done, total) -> {}}
+   * @return the number of entries stored
+   * @throws NullPointerException if an argument or a key is null, or the loader returns null
+   * @throws IllegalStateException if the cache is closed
+   * @throws RuntimeException whatever the loader or the progress callback threw (batches before it
+   *     stay cached)
+   */
+  public long warm(Iterable<? extends K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader,
+      WarmingProgress progress) {
+    Checks.requireNonNull(keys, "keys");
+    Checks.requireNonNull(bulkLoader, "bulkLoader");
+    Checks.requireNonNull(progress, "progress");
+    checkOpen();
+    long total = keys instanceof java.util.Collection<?> collection ? collection.size() : -1;
+    long processed = 0;
+    long stored = 0;
+    Set<K> batch = new LinkedHashSet<>();
+    int inBatch = 0;
+    java.util.Iterator<? extends K> iterator = keys.iterator();
+    while (iterator.hasNext()) {
+      K key = Checks.requireNonNull(iterator.next(), "key");
+      inBatch++;
+      if (l1.getIfPresent(key) == null && lookupLower(key, false) == null) {
+        batch.add(key);
+      }
+      if (inBatch == 256 || !iterator.hasNext()) {
+        if (!batch.isEmpty()) {
+          Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(batch), bulkLoader);
+          for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              checkOpen();
+              storeInTiers(entry.getKey(), entry.getValue());
+              stored++;
+            }
+          }
+        }
+        processed += inBatch;
+        progress.progress(processed, total);
+        batch = new LinkedHashSet<>();
+        inBatch = 0;
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Returns the hot keys the previous cache on the {@link Builder#hotKeysFile hot-keys file} saved at
+   * close (hottest first), read when this cache was built; empty without that file. Pass them to
+   * {@link #warm} to come back warm after a restart.
+   */
+  public List<K> persistedHotKeys() {
+    return persistedHotKeys;
+  }
+
   // --------------- inspection and lifecycle ---------------
 
   /**
@@ -638,6 +709,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     closed = true;
     try {
+      if (hotKeysPath != null) {
+        Set<K> hottest = l1.policy().eviction()
+            .map(eviction -> eviction.hottest(hotKeysCount).keySet()).orElse(Set.of());
+        HotKeysFile.save(hotKeysPath, hottest, keySerializer);
+      }
       if (l3 != null) {
         persistUpperTiers();
       }
@@ -983,6 +1059,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private Clock clock;
     private long negativeExpireAfterWriteNanos = UNSET_NANOS;
     private long refreshAfterWriteNanos = UNSET_NANOS;
+    private Path hotKeysPath;
+    private int hotKeysCount;
     private WritePolicy writePolicy = WritePolicy.CACHE_ASIDE;
     private CacheWriter<K, V> writer;
     private int writeBehindBatchSize = (int) UNSET;
@@ -1233,6 +1311,24 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
 
     /**
+     * Saves the {@code count} hottest L1 keys (by Caffeine's eviction policy, with the key
+     * serializer) to {@code path} at {@link TieredCache#close()}, and reads the list saved by the
+     * previous cache when this one is built: see {@link TieredCache#persistedHotKeys()}. The file is
+     * replaced atomically and checksummed; a damaged one reads as empty.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code count <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> hotKeysFile(Path path, int count) {
+      Checks.requireState(hotKeysPath == null, "hotKeysFile was already set to %s", hotKeysPath);
+      Checks.requireNonNull(path, "path");
+      hotKeysCount = Checks.checkPositive(count, "count");
+      hotKeysPath = path;
+      return this;
+    }
+
+    /**
      * Turns on refresh-ahead: a {@code get(key, loader)} that hits an L1 entry written at least
      * {@code duration} ago returns that value at once and reloads the key with the same loader on the
      * builder's {@link #executor(Executor) executor} (one refresh per key at a time). The reloaded
@@ -1416,6 +1512,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       boolean offHeap = offHeapMaximumSize != UNSET;
       Checks.requireState(!offHeap || (keySerializer != null && valueSerializer != null),
           "an off-heap tier needs keySerializer and valueSerializer");
+      Checks.requireState(hotKeysPath == null || keySerializer != null,
+          "a hot-keys file needs keySerializer");
       Checks.requireState(persistentPath == null
           || (keySerializer != null && valueSerializer != null),
           "a persistent tier needs keySerializer and valueSerializer");
