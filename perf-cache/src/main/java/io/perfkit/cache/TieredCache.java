@@ -791,6 +791,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * or null-returning reload keeps the old value and counts as a load failure.
    */
   private void refreshAhead(K key, Held<V> stale, Function<? super K, ? extends V> loader) {
+    if (writeBehind != null && writeBehind.pending(key) != null) {
+      return; // the store is behind the cache for this key: reloading it would go back in time
+    }
     if (!refreshing.add(key)) {
       return;
     }

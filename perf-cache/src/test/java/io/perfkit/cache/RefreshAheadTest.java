@@ -78,6 +78,33 @@ final class RefreshAheadTest {
   }
 
   @Test
+  void writeBehind_keyWithAPendingWriteIsNotRefreshedFromTheStaleStore() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CacheWriter<Long, String> slowStore = new CacheWriter<>() {
+      @Override
+      public void write(Long key, String value) throws InterruptedException {
+        release.await();
+      }
+
+      @Override
+      public void delete(Long key) {}
+    };
+    TieredCache<Long, String> cache = TieredCache.newBuilder().maximumSize(100).ticker(ticker)
+        .executor(manual).refreshAfterWrite(Duration.ofMinutes(1)).writeBehind(slowStore).build();
+    try {
+      cache.put(1L, "written");
+      ticker.advance(Duration.ofMinutes(2));
+      assertEquals("written", cache.get(1L, loader));
+      runTasks();
+      assertEquals(0, loads.get());
+      assertEquals("written", cache.get(1L, loader));
+    } finally {
+      release.countDown();
+      cache.close();
+    }
+  }
+
+  @Test
   void builder_badInput() {
     assertThrows(IllegalArgumentException.class,
         () -> TieredCache.newBuilder().refreshAfterWrite(Duration.ZERO));
