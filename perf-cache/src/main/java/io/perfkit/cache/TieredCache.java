@@ -707,6 +707,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (l3 != null) {
+      // Run L1's pending maintenance while spills are still accepted: an entry that expired in L1
+      // but lives on in L2/L3 is hidden from asMap() below and must move down now, or it is lost.
+      l1.cleanUp();
+    }
     closed = true;
     try {
       if (hotKeysPath != null) {
