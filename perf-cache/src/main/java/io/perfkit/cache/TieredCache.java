@@ -4,14 +4,24 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
+import io.perfkit.cache.internal.HotKeysFile;
+import io.perfkit.cache.internal.InvalidationGraph;
 import io.perfkit.cache.internal.OffHeapTier;
+import io.perfkit.cache.internal.PersistentTier;
 import io.perfkit.cache.internal.StatsCounter;
+import io.perfkit.cache.internal.WriteBehind;
 import io.perfkit.cache.stats.TieredCacheStats;
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.memory.MappedLog;
+import io.perfkit.pool.batch.DeadLetterHandler;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -30,6 +41,15 @@ import java.util.function.Function;
  * primitive arrays. Tiers are exclusive: a key is normally in at most one of them; if both hold it, L1's
  * value is newer and wins. A hit in L2 is served from L2 (one copy out of direct memory) unless the
  * builder's {@link Builder#promoteAfterHits(int)} moves it up. Each tier has its own expiry.
+ *
+ * <p><b>Persistent tier.</b> An optional L3 ({@link Builder#persistentTier}) keeps checksummed records
+ * in a mapped file: L2's victims (and the L1 victims L2 turns away) move down into it, {@link #close()}
+ * copies L1 and L2 into it, and a cache built on the same file later serves them. Records torn by a
+ * crash or damaged on disk fail their CRC32C and are dropped, never served.
+ *
+ * <p><b>Write policies.</b> Cache-aside by default; {@link Builder#writeThrough} and
+ * {@link Builder#writeBehind} attach a {@link CacheWriter}; see {@link WritePolicy} for which copy is
+ * authoritative under each.
  *
  * <p><b>Threading:</b> thread-safe. <b>Ordering:</b> a {@code put(k, v)} happens-before any {@code get}
  * that returns {@code v}; a completed {@code invalidate(k)} is seen by every later {@code get(k)}, except
@@ -65,12 +85,29 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private final Cache<K, Held<V>> l1;
   private final OffHeapTier l2;
+  private final PersistentTier l3;
+  private final Clock clock;
+  private final WritePolicy writePolicy;
+  private final CacheWriter<K, V> writer;
+  private final WriteBehind<K, V> writeBehind;
+  /** Per-key-stripe locks that keep the store's order of writes to a key the tiers' order. */
+  private final ReentrantLock[] writeLocks;
   private final Serializer<K> keySerializer;
   private final Serializer<V> valueSerializer;
   private final Ticker ticker;
   private final boolean recordStats;
   private final StatsCounter stats = new StatsCounter();
   private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
+  private final InvalidationGraph<K> graph = new InvalidationGraph<>();
+  /** Keys a loader found absent, remembered for the negative TTL; null when negative caching is off. */
+  private final Cache<K, Boolean> negatives;
+  private final long refreshAfterWriteNanos;
+  private final Executor executor;
+  /** Keys being refreshed in the background (one refresh per key at a time). */
+  private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
+  private final Path hotKeysPath;
+  private final int hotKeysCount;
+  private final List<K> persistedHotKeys;
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -78,13 +115,29 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.recordStats = builder.recordStats;
     this.keySerializer = builder.keySerializer;
     this.valueSerializer = builder.valueSerializer;
-    if (builder.offHeapMaximumSize > 0) {
-      long total = builder.maximumSize + builder.offHeapMaximumSize;
-      this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
-          new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
-          builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits);
+    this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+    if (builder.persistentPath != null) {
+      this.l3 = new PersistentTier(builder.persistentPath, (int) builder.persistentMaximumSize,
+          builder.persistentSlotBytes, builder.persistentExpireAfterWriteMillis,
+          builder.promoteAfterHits, clock.millis());
     } else {
-      this.l2 = null;
+      this.l3 = null;
+    }
+    try {
+      if (builder.offHeapMaximumSize > 0) {
+        long total = builder.maximumSize + builder.offHeapMaximumSize;
+        this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
+            new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
+            builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits,
+            l3 == null ? null : this::spillToPersistent);
+      } else {
+        this.l2 = null;
+      }
+    } catch (RuntimeException | Error e) {
+      if (l3 != null) {
+        l3.close();
+      }
+      throw e;
     }
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
@@ -96,7 +149,46 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
-    this.l1 = l2 == null
+    this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
+    this.hotKeysPath = builder.hotKeysPath;
+    this.hotKeysCount = builder.hotKeysCount;
+    this.persistedHotKeys = hotKeysPath == null ? List.of()
+        : HotKeysFile.read(hotKeysPath, keySerializer);
+    this.refreshAfterWriteNanos = builder.refreshAfterWriteNanos;
+    this.negatives = builder.negativeExpireAfterWriteNanos == UNSET_NANOS ? null
+        : Caffeine.newBuilder()
+            .maximumSize(builder.maximumSize)
+            .expireAfterWrite(Duration.ofNanos(builder.negativeExpireAfterWriteNanos))
+            .ticker(ticker::read)
+            .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor)
+            .<K, Boolean>build();
+    this.writePolicy = builder.writePolicy;
+    this.writer = builder.writer;
+    this.writeLocks = writer == null ? null : new ReentrantLock[64];
+    if (writeLocks != null) {
+      for (int i = 0; i < writeLocks.length; i++) {
+        writeLocks[i] = new ReentrantLock();
+      }
+    }
+    WriteBehind<K, V> queue = null;
+    if (writePolicy == WritePolicy.WRITE_BEHIND) {
+      try {
+        queue = new WriteBehind<>(writer, builder.writeBehindBatchSize,
+            builder.writeBehindLinger, builder.writeBehindRetries, builder.writeBehindDeadLetter,
+            builder.writeBehindJournal, keySerializer, valueSerializer,
+            builder.writeBehindCloseTimeout);
+      } catch (RuntimeException | Error e) {
+        if (l2 != null) {
+          l2.close();
+        }
+        if (l3 != null) {
+          l3.close();
+        }
+        throw e;
+      }
+    }
+    this.writeBehind = queue;
+    this.l1 = l2 == null && l3 == null
         ? caffeine.<K, Held<V>>build()
         : caffeine.<K, Held<V>>evictionListener(this::spill).build();
   }
@@ -129,11 +221,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       return held.value();
     }
-    V value = lookupOffHeap(key);
-    if (recordStats) {
-      (value == null ? stats.misses : stats.offHeapHits).increment();
-    }
-    return value;
+    return lookupLower(key, recordStats);
   }
 
   /**
@@ -149,8 +237,23 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public V get(K key, Function<? super K, ? extends V> loader) {
     Checks.requireNonNull(loader, "loader");
+    if (refreshAfterWriteNanos != Long.MAX_VALUE) {
+      Checks.requireNonNull(key, "key");
+      checkOpen();
+      Held<V> held = l1.getIfPresent(key);
+      if (held != null) {
+        if (recordStats) {
+          stats.heapHits.increment();
+        }
+        if (ticker.read() - held.writeNanos() >= refreshAfterWriteNanos) {
+          refreshAhead(key, held, loader);
+        }
+        return held.value();
+      }
+    }
     V value = get(key);
-    if (value != null) {
+    if (value != null || pendingDelete(key)
+        || (negatives != null && negatives.getIfPresent(key) != null)) {
       return value;
     }
     CompletableFuture<V> result = new CompletableFuture<>();
@@ -164,11 +267,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
       Held<V> held = l1.getIfPresent(key);
-      value = held != null ? held.value() : lookupOffHeap(key);
+      value = held != null ? held.value() : lookupLower(key, false);
       if (value == null) {
         value = load(key, loader);
+        checkOpen();
         if (value != null) {
-          put(key, value);
+          storeInTiers(key, value);
+        } else if (negatives != null) {
+          negatives.put(key, Boolean.TRUE);
         }
       }
       result.complete(value);
@@ -206,6 +312,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       V value = get(key);
       if (value != null) {
         found.put(key, value);
+      } else if (negatives != null && negatives.getIfPresent(key) != null) {
+        continue; // known absent: not loaded again until the negative entry expires
       } else {
         missing.add(key);
       }
@@ -214,12 +322,20 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(missing), bulkLoader);
       loaded.forEach((key, value) -> {
         if (key != null && value != null) {
-          put(key, value);
+          checkOpen();
+          storeInTiers(key, value);
           if (missing.contains(key)) {
             found.put(key, value);
           }
         }
       });
+      if (negatives != null) {
+        for (K key : missing) {
+          if (!found.containsKey(key)) {
+            negatives.put(key, Boolean.TRUE);
+          }
+        }
+      }
     }
     Map<K, V> ordered = new LinkedHashMap<>();
     for (K key : keys) {
@@ -234,23 +350,151 @@ public final class TieredCache<K, V> implements AutoCloseable {
   // --------------- writes ---------------
 
   /**
-   * Stores {@code value} for {@code key} in L1, replacing any value in any tier.
+   * Stores {@code value} for {@code key} in L1, replacing any value in any tier, under the cache's
+   * {@link WritePolicy}: cache-aside touches only the cache; write-through calls
+   * {@link CacheWriter#write} first and changes nothing if it throws; write-behind stores in the
+   * tiers and queues the write for the writer.
    *
    * @throws NullPointerException if {@code key} or {@code value} is null
    * @throws IllegalStateException if the cache is closed
+   * @throws CacheWriterException write-through: the writer threw a checked exception (its cause)
+   * @throws RuntimeException write-through: whatever unchecked exception the writer threw (the cache
+   *     is unchanged)
+   * @throws java.util.concurrent.RejectedExecutionException write-behind: the queue stayed full for
+   *     its offer timeout (the key is then invalidated, so no tier holds a value the store will never
+   *     get)
    */
   public void put(K key, V value) {
     Checks.requireNonNull(key, "key");
     Checks.requireNonNull(value, "value");
     checkOpen();
-    l1.put(key, new Held<>(value, ticker.read()));
-    if (l2 != null) {
-      // After the L1 write: a reader that still misses L1 can at worst see the older L2 value, which
-      // is ordered before this put.
-      byte[] keyBytes = serializeKey(key);
-      if (keyBytes != null) {
-        l2.remove(key.hashCode(), keyBytes);
+    if (writer == null) {
+      storeInTiers(key, value);
+      return;
+    }
+    ReentrantLock lock = writeLock(key);
+    lock.lock();
+    try {
+      if (writePolicy == WritePolicy.WRITE_THROUGH) {
+        callWriter(() -> writer.write(key, value), key);
+        storeInTiers(key, value);
+      } else {
+        storeInTiers(key, value);
+        try {
+          writeBehind.enqueue(new WriteOperation<>(key, value));
+        } catch (RuntimeException e) {
+          l1.invalidate(key);
+          removeBelow(key);
+          throw e;
+        }
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes {@code key} from the store and the cache, under the cache's {@link WritePolicy}:
+   * cache-aside only invalidates (the caller deletes from the store); write-through calls
+   * {@link CacheWriter#delete} first and changes nothing if it throws; write-behind invalidates and
+   * queues the delete (until it is stored, reads of the key return {@code null} without loading).
+   *
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   * @throws CacheWriterException write-through: the writer threw a checked exception (its cause)
+   * @throws RuntimeException write-through: whatever unchecked exception the writer threw
+   * @throws java.util.concurrent.RejectedExecutionException write-behind: the queue stayed full
+   *     (the key is invalidated all the same)
+   */
+  public void delete(K key) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    if (writer == null) {
+      invalidate(key);
+      return;
+    }
+    ReentrantLock lock = writeLock(key);
+    lock.lock();
+    try {
+      if (writePolicy == WritePolicy.WRITE_THROUGH) {
+        callWriter(() -> writer.delete(key), key);
+        invalidate(key);
+      } else {
+        invalidate(key);
+        writeBehind.enqueue(new WriteOperation<>(key, null));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Write-behind: waits until every write made before this call has reached the writer (or its
+   * dead-letter handler). Returns {@code true} at once for other policies.
+   *
+   * @return whether that happened within {@code timeout}
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws IllegalStateException if the cache is closed
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean flushWrites(Duration timeout) throws InterruptedException {
+    Checks.requireNonNull(timeout, "timeout");
+    Checks.requireArgument(!timeout.isNegative(), "timeout: %s (expected: >= 0)", timeout);
+    checkOpen();
+    return writeBehind == null || writeBehind.flush(timeout);
+  }
+
+  /** Returns the cache's write policy. */
+  public WritePolicy writePolicy() {
+    return writePolicy;
+  }
+
+  /**
+   * Stores in L1 and removes lower-tier copies; no writer involved (puts, and loaded values). Keys
+   * depending on {@code key} are invalidated: they were derived from its previous value.
+   */
+  private void storeInTiers(K key, V value) {
+    l1.put(key, new Held<>(value, ticker.read()));
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
+    // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
+    // which is ordered before this put.
+    removeBelow(key);
+    if (!graph.isEmpty()) {
+      for (K dependent : graph.cascade(key, false)) {
+        invalidateOne(dependent);
+      }
+    }
+  }
+
+  private void invalidateOne(K key) {
+    l1.invalidate(key);
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
+    removeBelow(key);
+  }
+
+  private ReentrantLock writeLock(K key) {
+    int h = key.hashCode();
+    return writeLocks[(h ^ (h >>> 16)) & (writeLocks.length - 1)];
+  }
+
+  /** A writer call that may throw anything. */
+  @FunctionalInterface
+  private interface WriterCall {
+    void run() throws Exception;
+  }
+
+  private static void callWriter(WriterCall call, Object key) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheWriterException("cache writer failed for key " + key, e, List.of());
     }
   }
 
@@ -267,7 +511,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Removes {@code key} from every tier.
+   * Removes {@code key} from every tier, with every key that {@linkplain #dependsOn depends} on it,
+   * transitively. Never touches the store (see {@link #delete}).
    *
    * @throws NullPointerException if {@code key} is null
    * @throws IllegalStateException if the cache is closed
@@ -275,26 +520,145 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public void invalidate(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    l1.invalidate(key);
-    if (l2 != null) {
-      byte[] keyBytes = serializeKey(key);
-      if (keyBytes != null) {
-        l2.remove(key.hashCode(), keyBytes);
-      }
+    if (graph.isEmpty()) {
+      invalidateOne(key);
+      return;
+    }
+    for (K invalidated : graph.cascade(key, true)) {
+      invalidateOne(invalidated);
     }
   }
 
   /**
-   * Removes every entry from every tier (explicit removals do not spill).
+   * Records that {@code dependent} is derived from {@code dependency}: invalidating, deleting or
+   * writing {@code dependency} invalidates {@code dependent} (and what depends on it, transitively;
+   * cycles are followed once). The relation is consumed by that invalidation: register it again when
+   * {@code dependent} is recomputed. Relations live on the heap, independent of which tier (if any)
+   * holds the keys, and are not persisted.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void dependsOn(K dependent, K dependency) {
+    Checks.requireNonNull(dependent, "dependent");
+    Checks.requireNonNull(dependency, "dependency");
+    checkOpen();
+    graph.dependsOn(dependent, dependency);
+  }
+
+  /**
+   * Attaches {@code tag} (compared by {@code equals}) to {@code key}, for {@link #invalidateTag}. The
+   * tag is forgotten when the key is invalidated; it is not persisted.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public void tag(K key, Object tag) {
+    Checks.requireNonNull(key, "key");
+    Checks.requireNonNull(tag, "tag");
+    checkOpen();
+    graph.tag(key, tag);
+  }
+
+  /**
+   * Invalidates every key carrying {@code tag}, and their dependents transitively; returns how many
+   * keys that was (present in a tier or not).
+   *
+   * @throws NullPointerException if {@code tag} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  public int invalidateTag(Object tag) {
+    Checks.requireNonNull(tag, "tag");
+    checkOpen();
+    Set<K> keys = graph.cascadeTag(tag);
+    for (K key : keys) {
+      invalidateOne(key);
+    }
+    return keys.size();
+  }
+
+  /**
+   * Removes every entry from every tier (explicit removals do not spill) and forgets every tag and
+   * dependency.
    *
    * @throws IllegalStateException if the cache is closed
    */
   public void invalidateAll() {
     checkOpen();
+    graph.clear();
+    if (negatives != null) {
+      negatives.invalidateAll();
+    }
     l1.invalidateAll();
     if (l2 != null) {
       l2.clear();
     }
+    if (l3 != null) {
+      l3.clear();
+    }
+  }
+
+  // --------------- warming ---------------
+
+  /**
+   * Loads the {@code keys} that no tier holds, in bulk-loader calls of up to 256 keys, storing what
+   * the loader returns, and reports progress after each call. Runs on the calling thread.
+   *
+   * @param keys the keys to warm (duplicates are loaded once per batch they appear in)
+   * @param bulkLoader loads a set of missing keys; may return fewer (or extra) entries
+   * @param progress told after each batch; may be {@code (done, total) -> {}}
+   * @return the number of entries stored
+   * @throws NullPointerException if an argument or a key is null, or the loader returns null
+   * @throws IllegalStateException if the cache is closed
+   * @throws RuntimeException whatever the loader or the progress callback threw (batches before it
+   *     stay cached)
+   */
+  public long warm(Iterable<? extends K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader,
+      WarmingProgress progress) {
+    Checks.requireNonNull(keys, "keys");
+    Checks.requireNonNull(bulkLoader, "bulkLoader");
+    Checks.requireNonNull(progress, "progress");
+    checkOpen();
+    long total = keys instanceof java.util.Collection<?> collection ? collection.size() : -1;
+    long processed = 0;
+    long stored = 0;
+    Set<K> batch = new LinkedHashSet<>();
+    int inBatch = 0;
+    java.util.Iterator<? extends K> iterator = keys.iterator();
+    while (iterator.hasNext()) {
+      K key = Checks.requireNonNull(iterator.next(), "key");
+      inBatch++;
+      if (l1.getIfPresent(key) == null && lookupLower(key, false) == null) {
+        batch.add(key);
+      }
+      if (inBatch == 256 || !iterator.hasNext()) {
+        if (!batch.isEmpty()) {
+          Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(batch), bulkLoader);
+          for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
+            if (entry.getKey() != null && entry.getValue() != null) {
+              checkOpen();
+              storeInTiers(entry.getKey(), entry.getValue());
+              stored++;
+            }
+          }
+        }
+        processed += inBatch;
+        progress.progress(processed, total);
+        batch = new LinkedHashSet<>();
+        inBatch = 0;
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Returns the hot keys the previous cache on the {@link Builder#hotKeysFile hot-keys file} saved at
+   * close (hottest first), read when this cache was built; empty without that file. Pass them to
+   * {@link #warm} to come back warm after a restart.
+   */
+  public List<K> persistedHotKeys() {
+    return persistedHotKeys;
   }
 
   // --------------- inspection and lifecycle ---------------
@@ -309,9 +673,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     l1.cleanUp();
   }
 
-  /** Returns the number of entries held by L1 and L2 (expired entries not yet removed included). */
+  /** Returns the number of entries held by L1, L2 and L3 (expired entries not yet removed included). */
   public long estimatedSize() {
-    return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
+    return l1.estimatedSize() + (l2 == null ? 0 : l2.size()) + (l3 == null ? 0 : l3.size());
   }
 
   /**
@@ -320,37 +684,158 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
+    long[] persistent = l3 == null ? new long[3] : l3.counters();
     return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
         stats.loadSuccesses.sum(), stats.loadFailures.sum(), stats.loadNanos.sum(),
         stats.spills.sum(), tier[1], tier[0], stats.oversizeSkips.sum(),
-        stats.serializationFailures.sum(), stats.promotions.sum());
+        stats.serializationFailures.sum(), stats.promotions.sum(), stats.persistentHits.sum(),
+        persistent[0], persistent[1], persistent[2]);
   }
 
   /**
-   * Empties the cache and releases its off-heap memory. Idempotent. Later reads and writes throw
-   * {@link IllegalStateException}; a load running concurrently may fail with it.
+   * Empties the cache and releases its resources: copies L1's and L2's entries into the persistent
+   * tier (if any) and closes its file, releases the off-heap memory, and (write-behind) stores every
+   * queued write, waiting up to the configured close timeout. Idempotent. Later reads and writes
+   * throw {@link IllegalStateException}; a load or write running concurrently may fail with it.
+   *
+   * @throws CacheWriterException write-behind: some accepted writes were neither stored nor taken by
+   *     a dead-letter handler; they are listed in {@link CacheWriterException#unwritten()} (every other
+   *     resource is released all the same)
    */
   @Override
   public void close() {
     if (closed) {
       return;
     }
+    if (l3 != null) {
+      // Run L1's pending maintenance while spills are still accepted: an entry that expired in L1
+      // but lives on in L2/L3 is hidden from asMap() below and must move down now, or it is lost.
+      l1.cleanUp();
+    }
     closed = true;
-    l1.invalidateAll();
-    l1.cleanUp();
+    try {
+      if (hotKeysPath != null) {
+        Set<K> hottest = l1.policy().eviction()
+            .map(eviction -> eviction.hottest(hotKeysCount).keySet()).orElse(Set.of());
+        HotKeysFile.save(hotKeysPath, hottest, keySerializer);
+      }
+      if (l3 != null) {
+        persistUpperTiers();
+      }
+    } finally {
+      l1.invalidateAll();
+      l1.cleanUp();
+      if (l2 != null) {
+        l2.close();
+      }
+      if (l3 != null) {
+        l3.close();
+      }
+      if (writeBehind != null) {
+        writeBehind.close();
+      }
+    }
+  }
+
+  /**
+   * On close: copies L2's and then L1's live entries into L3, so that a restart serves them. L3's
+   * CLOCK makes room as usual; if L3 is smaller than the upper tiers, the later (hotter) ones stay.
+   */
+  private void persistUpperTiers() {
     if (l2 != null) {
-      l2.close();
+      l2.forEach(this::putPersistent, ticker.read());
+    }
+    for (Map.Entry<K, Held<V>> entry : l1.asMap().entrySet()) {
+      byte[] keyBytes = serializeKey(entry.getKey());
+      byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, entry.getValue().value());
+      if (valueBytes != null) {
+        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), entry.getValue().writeNanos());
+      }
     }
   }
 
   // --------------- internals ---------------
 
-  private V lookupOffHeap(K key) {
-    if (l2 == null) {
-      return null;
+  /** Looks in L2, then L3; counts the outcome if {@code count}. */
+  private V lookupLower(K key, boolean count) {
+    byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
+    V value;
+    if (keyBytes != null) {
+      value = lookupOffHeap(key, keyBytes);
+      if (value != null) {
+        if (count) {
+          stats.offHeapHits.increment();
+        }
+        return value;
+      }
+      value = lookupPersistent(key, keyBytes);
+      if (value != null) {
+        if (count) {
+          stats.persistentHits.increment();
+        }
+        return value;
+      }
     }
-    byte[] keyBytes = serializeKey(key);
-    if (keyBytes == null) {
+    WriteOperation<K, V> pending = writeBehind == null ? null : writeBehind.pending(key);
+    if (pending != null && !pending.isDelete()) {
+      // Evicted from every tier before its write reached the store: the queue is authoritative.
+      if (count) {
+        stats.heapHits.increment();
+      }
+      return pending.value();
+    }
+    if (count) {
+      stats.misses.increment();
+    }
+    return null;
+  }
+
+  /**
+   * Reloads {@code key} on the executor while callers keep getting {@code stale}; the result replaces
+   * the entry only if it is still {@code stale} (a put or invalidate in the meantime wins). A failing
+   * or null-returning reload keeps the old value and counts as a load failure.
+   */
+  private void refreshAhead(K key, Held<V> stale, Function<? super K, ? extends V> loader) {
+    if (writeBehind != null && writeBehind.pending(key) != null) {
+      return; // the store is behind the cache for this key: reloading it would go back in time
+    }
+    if (!refreshing.add(key)) {
+      return;
+    }
+    Runnable refresh = () -> {
+      try {
+        V fresh = load(key, loader);
+        if (fresh != null && !closed
+            && l1.asMap().replace(key, stale, new Held<>(fresh, ticker.read()))) {
+          if (!graph.isEmpty()) {
+            for (K dependent : graph.cascade(key, false)) {
+              invalidateOne(dependent);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // Counted by load(); the stale value stays until it expires or the next refresh succeeds.
+      } finally {
+        refreshing.remove(key);
+      }
+    };
+    try {
+      executor.execute(refresh);
+    } catch (RuntimeException rejected) {
+      refreshing.remove(key); // the executor refused: serve the old value, try again on a later hit
+    }
+  }
+
+  private boolean pendingDelete(K key) {
+    if (writeBehind == null) {
+      return false;
+    }
+    WriteOperation<K, V> pending = writeBehind.pending(key);
+    return pending != null && pending.isDelete();
+  }
+
+  private V lookupOffHeap(K key, byte[] keyBytes) {
+    if (l2 == null) {
       return null;
     }
     OffHeapTier.Hit<V> hit;
@@ -372,7 +857,60 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return hit.value();
   }
 
-  /** L1's eviction listener: offers size- and expiry-evicted entries to L2. */
+  private V lookupPersistent(K key, byte[] keyBytes) {
+    if (l3 == null) {
+      return null;
+    }
+    PersistentTier.Hit<V> hit;
+    long nowMillis = clock.millis();
+    try {
+      hit = l3.get(keyBytes, valueSerializer, nowMillis);
+    } catch (RuntimeException e) {
+      if (!closed) {
+        stats.serializationFailures.increment();
+      }
+      throw e;
+    }
+    if (hit == null) {
+      return null;
+    }
+    if (hit.promote()) {
+      long ageNanos = saturatedMillisToNanos(nowMillis - hit.writeMillis());
+      l1.asMap().putIfAbsent(key, new Held<>(hit.value(), ticker.read() - ageNanos));
+      stats.promotions.increment();
+    }
+    return hit.value();
+  }
+
+  private static long saturatedMillisToNanos(long millis) {
+    return millis >= Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2
+        : Math.max(0, millis) * 1_000_000;
+  }
+
+  /** Wall-clock time of a value first written at {@code writeNanos} on the ticker. */
+  private long wallMillis(long writeNanos) {
+    return clock.millis() - Math.max(0, ticker.read() - writeNanos) / 1_000_000;
+  }
+
+  /** L2's eviction sink: live L2 victims move down to L3 (called under L2's lock; takes L3's). */
+  private void spillToPersistent(byte[] keyBytes, ByteBuffer valueBytes, long writeNanos) {
+    putPersistent(keyBytes, valueBytes, writeNanos);
+  }
+
+  private void putPersistent(byte[] keyBytes, ByteBuffer valueBytes, long writeNanos) {
+    try {
+      if (!l3.put(keyBytes, valueBytes, wallMillis(writeNanos))) {
+        stats.oversizeSkips.increment();
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      // close() raced with this spill: the entry is discarded with the cache.
+    }
+  }
+
+  /**
+   * L1's eviction listener: offers size- and expiry-evicted entries to L2; those L2 rejects or cannot
+   * hold go on to L3 (when there is no L2, straight to L3).
+   */
   private void spill(K key, Held<V> held, RemovalCause cause) {
     if (key == null || held == null || !cause.wasEvicted() || closed) {
       return;
@@ -383,14 +921,40 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (valueBytes == null) {
       return;
     }
-    try {
-      OffHeapTier.PutResult result =
-          l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
-      if (result == OffHeapTier.PutResult.OVERSIZE) {
-        stats.oversizeSkips.increment();
+    if (l2 != null) {
+      try {
+        OffHeapTier.PutResult result =
+            l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
+        if (result == OffHeapTier.PutResult.STORED) {
+          return;
+        }
+        if (result == OffHeapTier.PutResult.OVERSIZE && l3 == null) {
+          stats.oversizeSkips.increment();
+        }
+      } catch (IllegalStateException closedMeanwhile) {
+        // close() raced with this eviction: the entry is being discarded with the cache.
+        return;
       }
-    } catch (IllegalStateException closedMeanwhile) {
-      // close() raced with this eviction: the entry is being discarded with the cache.
+    }
+    if (l3 != null) {
+      putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), held.writeNanos());
+    }
+  }
+
+  /** Removes {@code key}'s records from L2 and L3. */
+  private void removeBelow(K key) {
+    if (l2 == null && l3 == null) {
+      return;
+    }
+    byte[] keyBytes = serializeKey(key);
+    if (keyBytes == null) {
+      return;
+    }
+    if (l2 != null) {
+      l2.remove(key.hashCode(), keyBytes);
+    }
+    if (l3 != null) {
+      l3.remove(keyBytes);
     }
   }
 
@@ -446,6 +1010,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
   }
 
+  /** "Not set" for the negative TTL (a valid duration is never negative). */
+  private static final long UNSET_NANOS = -1;
+
   private static <V> V await(CompletableFuture<V> load) {
     try {
       return load.join();
@@ -472,8 +1039,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
    *
    * <p>Defaults: L1 expires entries 5 minutes after write, L2 30 minutes after their first write; no
    * expire-after-access. A duration of {@code Long.MAX_VALUE} nanoseconds (about 292 years) or more
-   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512 bytes; no promotion of L2 hits; system ticker; Caffeine's
-   * maintenance on {@link ForkJoinPool#commonPool()}; no statistics.
+   * means "never" (and spares L1 the clock read that expiry costs on every hit); L2 slots of 512
+   * bytes; L3 slots of 512 bytes with a 1-day expire-after-write on the UTC system clock; no promotion
+   * of L2 or L3 hits; cache-aside writes; system ticker; Caffeine's maintenance on
+   * {@link ForkJoinPool#commonPool()}; no statistics.
    *
    * <p><b>Threading:</b> not thread-safe; configure from one thread.
    *
@@ -491,6 +1060,23 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private long offHeapExpireAfterWriteNanos = UNSET;
     private long offHeapExpireAfterAccessNanos = UNSET;
     private int promoteAfterHits = (int) UNSET;
+    private Path persistentPath;
+    private long persistentMaximumSize = UNSET;
+    private int persistentSlotBytes = (int) UNSET;
+    private long persistentExpireAfterWriteMillis = UNSET;
+    private Clock clock;
+    private long negativeExpireAfterWriteNanos = UNSET_NANOS;
+    private long refreshAfterWriteNanos = UNSET_NANOS;
+    private Path hotKeysPath;
+    private int hotKeysCount;
+    private WritePolicy writePolicy = WritePolicy.CACHE_ASIDE;
+    private CacheWriter<K, V> writer;
+    private int writeBehindBatchSize = (int) UNSET;
+    private Duration writeBehindLinger;
+    private int writeBehindRetries = (int) UNSET;
+    private DeadLetterHandler<WriteOperation<K, V>> writeBehindDeadLetter;
+    private MappedLog writeBehindJournal;
+    private Duration writeBehindCloseTimeout;
     private Ticker ticker;
     private Executor executor;
     private Serializer<K> keySerializer;
@@ -538,6 +1124,255 @@ public final class TieredCache<K, V> implements AutoCloseable {
           offHeapSlotBytes - OffHeapTier.HEADER_BYTES);
       Checks.checkInRange(bytes, 1, (1 << 30) - OffHeapTier.HEADER_BYTES, "offHeapMaximumEntryBytes");
       offHeapSlotBytes = bytes + OffHeapTier.HEADER_BYTES;
+      return this;
+    }
+
+    /**
+     * Adds a persistent tier (L3): a file of fixed-size, checksummed record slots that survives a
+     * restart. L2's victims (or L1's, without L2) move down into it, and {@link TieredCache#close()}
+     * copies L1's and L2's entries into it, so a cache reopened on the same file serves them. Records
+     * torn by a crash or damaged on disk fail their CRC32C and are dropped, never served. One cache
+     * per file at a time (an OS lock on {@code path + ".lock"}). Requires both serializers; the file
+     * is reformatted (emptied) if it was written with another entry count or entry size.
+     *
+     * @param path the store file (created if missing)
+     * @param entries the number of entries L3 holds
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code entries <= 0} or {@code entries > 2^30}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentTier(Path path, long entries) {
+      Checks.requireState(persistentPath == null, "persistent tier was already set to %s",
+          persistentPath);
+      Checks.requireNonNull(path, "path");
+      persistentMaximumSize = Checks.checkInRange(entries, 1, 1 << 30, "entries");
+      persistentPath = path;
+      return this;
+    }
+
+    /**
+     * Sets the largest serialised key + value, in bytes, that L3 holds (default 512; each L3 entry
+     * reserves this plus a 32-byte header, rounded up to 8, in the file). Larger entries skip L3.
+     *
+     * @throws IllegalArgumentException if {@code bytes <= 0} or {@code bytes > 2^30 - 40}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentMaximumEntryBytes(int bytes) {
+      Checks.requireState(persistentSlotBytes == UNSET,
+          "persistent maximum entry bytes was already set to %s",
+          persistentSlotBytes - PersistentTier.HEADER_BYTES);
+      Checks.checkInRange(bytes, 1, (1 << 30) - PersistentTier.HEADER_BYTES - 8,
+          "persistentMaximumEntryBytes");
+      persistentSlotBytes = (bytes + PersistentTier.HEADER_BYTES + 7) & ~7;
+      return this;
+    }
+
+    /**
+     * Sets how long L3 keeps an entry after it was first written to the cache (default 1 day),
+     * measured on the wall clock ({@link #clock(Clock)}) so that it holds across restarts.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> persistentExpireAfterWrite(Duration duration) {
+      Checks.requireState(persistentExpireAfterWriteMillis == UNSET,
+          "persistentExpireAfterWrite was already set");
+      long nanos = nanos(duration, "persistentExpireAfterWrite");
+      persistentExpireAfterWriteMillis = nanos == Long.MAX_VALUE ? Long.MAX_VALUE
+          : duration.toMillis();
+      return this;
+    }
+
+    /**
+     * Sets the wall clock L3 stamps and expires its records with (default {@link
+     * Clock#systemUTC()}); the ticker cannot serve, since its values mean nothing after a restart.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> clock(Clock clock) {
+      Checks.requireState(this.clock == null, "clock was already set");
+      this.clock = Checks.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Makes the cache write-through ({@link WritePolicy#WRITE_THROUGH}): {@code put} and
+     * {@code delete} call {@code writer} first and change the cache only if it returns normally.
+     *
+     * @throws NullPointerException if {@code writer} is null
+     * @throws IllegalStateException if a writer was already set
+     */
+    public <K1 extends K, V1 extends V> Builder<K1, V1> writeThrough(CacheWriter<K1, V1> writer) {
+      return setWriter(WritePolicy.WRITE_THROUGH, writer);
+    }
+
+    /**
+     * Makes the cache write-behind ({@link WritePolicy#WRITE_BEHIND}): {@code put} and
+     * {@code delete} change the tiers at once and queue the write; a perf-pool batcher (one daemon
+     * consumer thread, {@code perfkit-batcher-cache-write-behind}) hands queued writes to
+     * {@link CacheWriter#writeAll} in batches, retrying failed batches with backoff and then giving
+     * them to the dead-letter handler; {@link TieredCache#close()} stores everything queued.
+     *
+     * @throws NullPointerException if {@code writer} is null
+     * @throws IllegalStateException if a writer was already set
+     */
+    public <K1 extends K, V1 extends V> Builder<K1, V1> writeBehind(CacheWriter<K1, V1> writer) {
+      return setWriter(WritePolicy.WRITE_BEHIND, writer);
+    }
+
+    private <K1 extends K, V1 extends V> Builder<K1, V1> setWriter(WritePolicy policy,
+        CacheWriter<K1, V1> writer) {
+      Checks.requireState(this.writer == null, "a %s writer was already set", writePolicy);
+      Checks.requireNonNull(writer, "writer");
+      // Safe as in keySerializer: the writer is the only field typed by K1 and V1 set here, and the
+      // write-behind settings typed by K and V are narrowed the same way by build().
+      @SuppressWarnings("unchecked")
+      Builder<K1, V1> self = (Builder<K1, V1>) this;
+      self.writer = writer;
+      self.writePolicy = policy;
+      return self;
+    }
+
+    /**
+     * Write-behind: the most writes per {@link CacheWriter#writeAll} call (default 256).
+     *
+     * @throws IllegalArgumentException if {@code writes <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindBatchSize(int writes) {
+      Checks.requireState(writeBehindBatchSize == UNSET, "writeBehindBatchSize was already set");
+      writeBehindBatchSize = Checks.checkPositive(writes, "writeBehindBatchSize");
+      return this;
+    }
+
+    /**
+     * Write-behind: the longest a write waits for its batch to fill (default zero: a batch is what
+     * accumulated while the writer handled the previous one).
+     *
+     * @throws NullPointerException if {@code linger} is null
+     * @throws IllegalArgumentException if {@code linger} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindLinger(Duration linger) {
+      Checks.requireState(writeBehindLinger == null, "writeBehindLinger was already set");
+      nanos(linger, "writeBehindLinger");
+      writeBehindLinger = linger;
+      return this;
+    }
+
+    /**
+     * Write-behind: retries of a failed batch before it is dead-lettered (default 3; backoff 10 ms
+     * doubling to 1 s).
+     *
+     * @throws IllegalArgumentException if {@code retries < 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindRetries(int retries) {
+      Checks.requireState(writeBehindRetries == UNSET, "writeBehindRetries was already set");
+      writeBehindRetries = Checks.checkNonNegative(retries, "writeBehindRetries");
+      return this;
+    }
+
+    /**
+     * Write-behind: receives batches that failed every retry (default none: they are kept and
+     * reported by {@link TieredCache#close()} in a {@link CacheWriterException}).
+     *
+     * @throws NullPointerException if {@code handler} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindDeadLetterHandler(
+        DeadLetterHandler<WriteOperation<K, V>> handler) {
+      Checks.requireState(writeBehindDeadLetter == null, "writeBehindDeadLetterHandler was already set");
+      writeBehindDeadLetter = Checks.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Write-behind: appends every accepted write to {@code log} (with the key and value serializers)
+     * before {@code put} returns, and replays the writes accepted but not stored before a crash when
+     * the cache is built (at-least-once: a batch stored just before the crash may be written again).
+     * The caller owns the log and closes it after the cache.
+     *
+     * @throws NullPointerException if {@code log} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindJournal(MappedLog log) {
+      Checks.requireState(writeBehindJournal == null, "writeBehindJournal was already set");
+      writeBehindJournal = Checks.requireNonNull(log, "log");
+      return this;
+    }
+
+    /**
+     * Write-behind: how long {@link TieredCache#close()} waits for queued writes (default 30 s).
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> writeBehindCloseTimeout(Duration timeout) {
+      Checks.requireState(writeBehindCloseTimeout == null, "writeBehindCloseTimeout was already set");
+      nanos(timeout, "writeBehindCloseTimeout");
+      writeBehindCloseTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Saves the {@code count} hottest L1 keys (by Caffeine's eviction policy, with the key
+     * serializer) to {@code path} at {@link TieredCache#close()}, and reads the list saved by the
+     * previous cache when this one is built: see {@link TieredCache#persistedHotKeys()}. The file is
+     * replaced atomically and checksummed; a damaged one reads as empty.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code count <= 0}
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> hotKeysFile(Path path, int count) {
+      Checks.requireState(hotKeysPath == null, "hotKeysFile was already set to %s", hotKeysPath);
+      Checks.requireNonNull(path, "path");
+      hotKeysCount = Checks.checkPositive(count, "count");
+      hotKeysPath = path;
+      return this;
+    }
+
+    /**
+     * Turns on refresh-ahead: a {@code get(key, loader)} that hits an L1 entry written at least
+     * {@code duration} ago returns that value at once and reloads the key with the same loader on the
+     * builder's {@link #executor(Executor) executor} (one refresh per key at a time). The reloaded
+     * value replaces the entry unless it changed meanwhile; a failing reload keeps the old value
+     * (counted as a load failure). Only L1 entries are refreshed; set it shorter than
+     * {@code expireAfterWrite} so that hot entries never expire. Default off.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> refreshAfterWrite(Duration duration) {
+      Checks.requireState(refreshAfterWriteNanos == UNSET_NANOS,
+          "refreshAfterWrite was already set");
+      long nanos = nanos(duration, "refreshAfterWrite");
+      Checks.requireArgument(nanos > 0, "refreshAfterWrite: %s (expected: > 0)", duration);
+      refreshAfterWriteNanos = nanos;
+      return this;
+    }
+
+    /**
+     * Turns on negative caching: when a loader (or a bulk loader) finds no value for a key, the
+     * absence is remembered on the heap for {@code duration} (at most {@code maximumSize} keys), and
+     * {@code get(key, loader)} and {@code getAll} return without calling the loader again until then.
+     * A {@code put}, {@code invalidate} or {@code delete} of the key forgets the absence. Default off.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> negativeExpireAfterWrite(Duration duration) {
+      Checks.requireState(negativeExpireAfterWriteNanos == UNSET_NANOS,
+          "negativeExpireAfterWrite was already set");
+      long nanos = nanos(duration, "negativeExpireAfterWrite");
+      Checks.requireArgument(nanos > 0, "negativeExpireAfterWrite: %s (expected: > 0)", duration);
+      negativeExpireAfterWriteNanos = nanos;
       return this;
     }
 
@@ -675,14 +1510,42 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /**
      * Builds the cache.
      *
-     * @throws IllegalStateException if {@code maximumSize} is unset, or an off-heap tier is configured
-     *     without both serializers
+     * @throws IllegalStateException if {@code maximumSize} is unset, or an off-heap or persistent
+     *     tier is configured without both serializers
+     * @throws java.io.UncheckedIOException if the persistent tier's file cannot be created, mapped or
+     *     locked
      */
     public <K1 extends K, V1 extends V> TieredCache<K1, V1> build() {
       Checks.requireState(maximumSize != UNSET, "maximumSize must be set");
       boolean offHeap = offHeapMaximumSize != UNSET;
       Checks.requireState(!offHeap || (keySerializer != null && valueSerializer != null),
           "an off-heap tier needs keySerializer and valueSerializer");
+      Checks.requireState(hotKeysPath == null || keySerializer != null,
+          "a hot-keys file needs keySerializer");
+      Checks.requireState(persistentPath == null
+          || (keySerializer != null && valueSerializer != null),
+          "a persistent tier needs keySerializer and valueSerializer");
+      boolean writeBehindSet = writeBehindBatchSize != UNSET || writeBehindLinger != null
+          || writeBehindRetries != UNSET || writeBehindDeadLetter != null
+          || writeBehindJournal != null || writeBehindCloseTimeout != null;
+      Checks.requireState(!writeBehindSet || writePolicy == WritePolicy.WRITE_BEHIND,
+          "write-behind settings need writeBehind(writer)");
+      Checks.requireState(writeBehindJournal == null
+          || (keySerializer != null && valueSerializer != null),
+          "a write-behind journal needs keySerializer and valueSerializer");
+      refreshAfterWriteNanos = refreshAfterWriteNanos == UNSET_NANOS
+          ? Long.MAX_VALUE : refreshAfterWriteNanos;
+      writeBehindBatchSize = writeBehindBatchSize == UNSET ? 256 : writeBehindBatchSize;
+      writeBehindLinger = writeBehindLinger == null ? Duration.ZERO : writeBehindLinger;
+      writeBehindRetries = writeBehindRetries == UNSET ? 3 : writeBehindRetries;
+      writeBehindCloseTimeout = writeBehindCloseTimeout == null
+          ? Duration.ofSeconds(30) : writeBehindCloseTimeout;
+      if (persistentSlotBytes == UNSET) {
+        persistentSlotBytes = 512 + PersistentTier.HEADER_BYTES;
+      }
+      if (persistentExpireAfterWriteMillis == UNSET) {
+        persistentExpireAfterWriteMillis = Duration.ofDays(1).toMillis();
+      }
       if (expireAfterWriteNanos == UNSET) {
         expireAfterWriteNanos = Duration.ofMinutes(5).toNanos();
       }

@@ -21,7 +21,10 @@ import net.jqwik.api.Provide;
 final class TieredCacheModelTest {
   private static final Duration LIFETIME = Duration.ofMinutes(30);
 
-  sealed interface Op permits Get, Load, Put, Invalidate, Advance {}
+  sealed interface Op permits Get, Load, Put, Invalidate, Advance, Restart {}
+
+  /** Close the cache and build a new one on the same persistent file (persistent property only). */
+  record Restart() implements Op {}
 
   record Get(long key) implements Op {}
 
@@ -47,9 +50,66 @@ final class TieredCacheModelTest {
         .ticker(ticker)
         .executor(Runnable::run)
         .build()) {
+      run(ops, cache, ticker, null, model, null);
+    }
+  }
+
+  /**
+   * The same with L1 = 3, L2 = 4 and a persistent L3 holding every key: entries move down through
+   * all three tiers, and a restart (close, then a new cache on the same file) loses nothing that has
+   * not expired. L3's lifetime is on a wall clock advanced with the ticker.
+   */
+  @Property(tries = 100)
+  void withPersistentTier_agreesWithMapModelAcrossRestarts(@ForAll("opsWithRestarts") List<Op> ops)
+      throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("perfkit-model");
+    java.nio.file.Path file = dir.resolve("l3");
+    FakeTicker ticker = new FakeTicker();
+    TieredCachePersistentTest.MutableClock clock = new TieredCachePersistentTest.MutableClock();
+    java.util.function.Supplier<TieredCache<Long, String>> open = () -> TieredCache.newBuilder()
+        .maximumSize(3)
+        .offHeapMaximumSize(4)
+        .persistentTier(file, 64)
+        .persistentExpireAfterWrite(LIFETIME)
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.string())
+        .ticker(ticker)
+        .clock(clock)
+        .executor(Runnable::run)
+        .build();
+    java.util.concurrent.atomic.AtomicReference<TieredCache<Long, String>> holder =
+        new java.util.concurrent.atomic.AtomicReference<>(open.get());
+    try {
+      run(ops, holder.get(), ticker, clock, new HashMap<>(), () -> {
+        holder.get().close();
+        holder.set(open.get());
+        return holder.get();
+      });
+    } finally {
+      holder.get().close();
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+        for (java.nio.file.Path f : files.toList()) {
+          java.nio.file.Files.delete(f);
+        }
+      }
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
+  private static void run(List<Op> ops, TieredCache<Long, String> initial, FakeTicker ticker,
+      TieredCachePersistentTest.MutableClock clock, Map<Long, Entry> model,
+      java.util.function.Supplier<TieredCache<Long, String>> restart) {
+    TieredCache<Long, String> cache = initial;
+    {
       int step = 0;
       for (Op op : ops) {
         step++;
+        if (op instanceof Restart) {
+          if (restart != null) {
+            cache = restart.get();
+          }
+          continue;
+        }
         long now = ticker.read();
         model.values().removeIf(e -> now - e.writtenNanos() >= LIFETIME.toNanos());
         if (op instanceof Get get) {
@@ -74,13 +134,29 @@ final class TieredCacheModelTest {
           model.remove(invalidate.key());
         } else if (op instanceof Advance advance) {
           ticker.advance(advance.by());
+          if (clock != null) {
+            clock.advance(advance.by());
+          }
         }
       }
     }
   }
 
   @Provide
+  Arbitrary<List<Op>> opsWithRestarts() {
+    Arbitrary<Op> restart = Arbitraries.just(new Restart());
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(30, op()),
+        net.jqwik.api.Tuple.of(1, restart))
+        .list().ofMaxSize(80);
+  }
+
+  @Provide
   Arbitrary<List<Op>> ops() {
+    return op().list().ofMaxSize(80);
+  }
+
+  private static Arbitrary<Op> op() {
     Arbitrary<Long> keys = Arbitraries.longs().between(0, 12);
     Arbitrary<String> values = Arbitraries.strings().alpha().ofMaxLength(20);
     Arbitrary<Duration> steps = Arbitraries.of(Duration.ofSeconds(1), Duration.ofMinutes(1),
@@ -91,6 +167,6 @@ final class TieredCacheModelTest {
         net.jqwik.api.Tuple.of(4, Combinators.combine(keys, values).as(Put::new)),
         net.jqwik.api.Tuple.of(1, keys.map(Invalidate::new)),
         net.jqwik.api.Tuple.of(1, steps.map(Advance::new)));
-    return op.list().ofMaxSize(80);
+    return op;
   }
 }

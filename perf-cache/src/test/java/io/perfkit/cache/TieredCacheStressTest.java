@@ -24,18 +24,53 @@ final class TieredCacheStressTest {
   private static final int OPS = 50_000;
   private static final int KEYS = 256;
 
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dir;
+
   @Test
   void concurrentMix_valuesNeverCrossKeys() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    AtomicLong loads = new AtomicLong();
-    try (TieredCache<Long, String> cache = TieredCache.newBuilder()
+    mix(TieredCache.newBuilder()
         .maximumSize(16)
         .offHeapMaximumSize(64)
         .offHeapMaximumEntryBytes(64)
         .keySerializer(Serializer.longs())
         .valueSerializer(Serializer.string())
         .recordStats()
-        .build()) {
+        .build(), 16 + 64);
+  }
+
+  /** The same over three tiers (L2 small, so L2 evicts into L3 all the time), then a reopen. */
+  @Test
+  void concurrentMix_withPersistentTier_valuesNeverCrossKeysAndSurviveReopen() throws Exception {
+    java.util.function.Supplier<TieredCache<Long, String>> open = () -> TieredCache.newBuilder()
+        .maximumSize(16)
+        .offHeapMaximumSize(16)
+        .offHeapMaximumEntryBytes(64)
+        .persistentTier(dir.resolve("l3"), 128)
+        .persistentMaximumEntryBytes(64)
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.string())
+        .recordStats()
+        .<Long, String>build();
+    mix(open.get(), 16 + 16 + 128);
+    try (TieredCache<Long, String> reopened = open.get()) {
+      int found = 0;
+      for (long key = 0; key < KEYS; key++) {
+        String value = reopened.get(key);
+        if (value != null) {
+          checkBelongs(key, value);
+          found++;
+        }
+      }
+      assertEquals(0, reopened.stats().persistentCorruptDropCount());
+      assertEquals(reopened.stats().persistentRecoveredCount(), found);
+    }
+  }
+
+  private static void mix(TieredCache<Long, String> built, long capacity) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    AtomicLong loads = new AtomicLong();
+    try (TieredCache<Long, String> cache = built) {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Long>> results = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -79,7 +114,7 @@ final class TieredCacheStressTest {
       assertEquals(loads.get(), stats.loadSuccessCount());
       assertEquals(0, stats.serializationFailureCount());
       cache.cleanUp();
-      assertTrue(cache.estimatedSize() <= 16 + 64, "size " + cache.estimatedSize());
+      assertTrue(cache.estimatedSize() <= capacity, "size " + cache.estimatedSize());
     } finally {
       pool.shutdownNow();
     }

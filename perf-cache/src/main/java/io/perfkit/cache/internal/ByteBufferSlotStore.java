@@ -85,6 +85,15 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   @Override
+  public byte[] key(int slot) {
+    ByteBuffer slab = slab(slot);
+    int offset = offset(slot);
+    byte[] key = new byte[slab.getInt(offset)];
+    slab.get(offset + HEADER_BYTES, key);
+    return key;
+  }
+
+  @Override
   public boolean keyEquals(int slot, byte[] key) {
     ByteBuffer slab = slab(slot);
     int offset = offset(slot);

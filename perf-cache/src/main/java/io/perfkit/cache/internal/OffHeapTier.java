@@ -49,6 +49,22 @@ public final class OffHeapTier implements AutoCloseable {
     OVERSIZE
   }
 
+  /**
+   * Receives the live entries this tier evicts to make room (expired ones are not handed over), e.g.
+   * to spill them into a lower tier. Called under the tier's lock: it must not call back into the tier.
+   */
+  @FunctionalInterface
+  public interface EvictionSink {
+    /**
+     * Takes one evicted record.
+     *
+     * @param key the key bytes (a fresh copy)
+     * @param value the value bytes from position to limit; a shared view valid only during the call
+     * @param writeNanos when the value was first written
+     */
+    void evicted(byte[] key, ByteBuffer value, long writeNanos);
+  }
+
   /** A value found by {@link #get}; {@code promote} says it was removed here to move up to L1. */
   public record Hit<V>(V value, long writeNanos, boolean promote) {}
 
@@ -64,6 +80,7 @@ public final class OffHeapTier implements AutoCloseable {
   private final long expireAfterWriteNanos;
   private final long expireAfterAccessNanos;
   private final int promoteAfter;
+  private final EvictionSink evictionSink;
 
   private final int[] table;
   private final int tableMask;
@@ -88,9 +105,11 @@ public final class OffHeapTier implements AutoCloseable {
    * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
    * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
    * @param promoteAfter hits after which {@link #get} removes the entry for promotion; 0 = never
+   * @param evictionSink receives live evicted records, or {@code null}
    */
   public OffHeapTier(int capacity, int slotBytes, FrequencySketch sketch, long expireAfterWriteNanos,
-      long expireAfterAccessNanos, int promoteAfter) {
+      long expireAfterAccessNanos, int promoteAfter, EvictionSink evictionSink) {
+    this.evictionSink = evictionSink;
     this.capacity = capacity;
     this.protectedCapacity = (int) (capacity * 0.8);
     this.store = new ByteBufferSlotStore(capacity, slotBytes);
@@ -239,6 +258,26 @@ public final class OffHeapTier implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands every live record to {@code sink}, probation first, then protected from least to most
+   * recently used (so a receiver that evicts oldest-first keeps the hottest), without removing them.
+   */
+  public void forEach(EvictionSink sink, long nowNanos) {
+    lock.lock();
+    try {
+      checkOpen();
+      for (int sentinel : new int[] {probationSentinel(), protectedSentinel()}) {
+        for (int slot = next[sentinel]; slot != sentinel; slot = next[slot]) {
+          if (nowNanos - store.expiresAtNanos(slot) < 0) {
+            sink.evicted(store.key(slot), store.value(slot), store.writeNanos(slot));
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Returns the number of records, expired ones not yet removed included. */
   public int size() {
     lock.lock();
@@ -285,6 +324,9 @@ public final class OffHeapTier implements AutoCloseable {
       return false;
     }
     evictions++;
+    if (!expired && evictionSink != null) {
+      evictionSink.evicted(store.key(victim), store.value(victim), store.writeNanos(victim));
+    }
     removeSlot(victim);
     return true;
   }

@@ -38,6 +38,9 @@ interface SlotStore extends AutoCloseable {
   /** Replaces the expiry time stored with {@code slot}'s record. */
   void expiresAtNanos(int slot, long nanos);
 
+  /** Returns a copy of the key bytes of {@code slot}'s record. */
+  byte[] key(int slot);
+
   /** Returns whether the record in {@code slot} has exactly the key bytes {@code key}. */
   boolean keyEquals(int slot, byte[] key);
 

@@ -25,6 +25,8 @@ public final class StatsCounter {
   public final LongAdder oversizeSkips = new LongAdder();
   /** Serializer calls that threw or returned null. */
   public final LongAdder serializationFailures = new LongAdder();
-  /** L2 entries moved up to L1. */
+  /** Lookups answered by L3. */
+  public final LongAdder persistentHits = new LongAdder();
+  /** L2 or L3 entries moved up to L1. */
   public final LongAdder promotions = new LongAdder();
 }

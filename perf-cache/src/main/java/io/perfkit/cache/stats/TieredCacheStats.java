@@ -18,9 +18,14 @@ package io.perfkit.cache.stats;
  * @param spillCount entries evicted from L1 and offered to L2
  * @param admissionRejectCount spilled entries L2's frequency filter turned away
  * @param offHeapEvictionCount entries evicted from L2 (size or expiry)
- * @param oversizeSkipCount entries too large for L2's slots, so not stored there
+ * @param oversizeSkipCount spilled entries too large for the slots of every lower tier, so not stored
  * @param serializationFailureCount serializer calls that threw or returned {@code null}
- * @param promotionCount L2 entries moved up to L1 after enough hits
+ * @param promotionCount L2 or L3 entries moved up to L1 after enough hits
+ * @param persistentHitCount lookups answered by the persistent tier (L3)
+ * @param persistentEvictionCount entries evicted from L3 (size or expiry)
+ * @param persistentCorruptDropCount L3 records dropped because their checksum did not match (torn by
+ *     a crash or damaged on disk), on open or on read
+ * @param persistentRecoveredCount L3 records found intact when its file was opened
  */
 public record TieredCacheStats(
     long heapHitCount,
@@ -34,16 +39,21 @@ public record TieredCacheStats(
     long offHeapEvictionCount,
     long oversizeSkipCount,
     long serializationFailureCount,
-    long promotionCount) {
+    long promotionCount,
+    long persistentHitCount,
+    long persistentEvictionCount,
+    long persistentCorruptDropCount,
+    long persistentRecoveredCount) {
 
   /** Returns the number of lookups: hits in any tier plus misses. */
   public long requestCount() {
-    return heapHitCount + offHeapHitCount + missCount;
+    return heapHitCount + offHeapHitCount + persistentHitCount + missCount;
   }
 
   /** Returns the fraction of lookups answered by any tier, or 1.0 when there were none. */
   public double hitRate() {
     long requests = requestCount();
-    return requests == 0 ? 1.0 : (double) (heapHitCount + offHeapHitCount) / requests;
+    long hits = heapHitCount + offHeapHitCount + persistentHitCount;
+    return requests == 0 ? 1.0 : (double) hits / requests;
   }
 }

@@ -20,7 +20,7 @@ final class OffHeapTierTest {
 
   private static OffHeapTier tier(int capacity) {
     return new OffHeapTier(capacity, 64, new FrequencySketch(capacity), Long.MAX_VALUE,
-        Long.MAX_VALUE, 0);
+        Long.MAX_VALUE, 0, null);
   }
 
   private static byte[] key(long k) {
@@ -87,7 +87,7 @@ final class OffHeapTierTest {
 
   @Test
   void get_expiredEntryIsRemoved() {
-    try (OffHeapTier tier = new OffHeapTier(4, 64, new FrequencySketch(4), 100, Long.MAX_VALUE, 0)) {
+    try (OffHeapTier tier = new OffHeapTier(4, 64, new FrequencySketch(4), 100, Long.MAX_VALUE, 0, null)) {
       tier.put(1, key(1), key(1), 0, 0);
       assertEquals(1L, tier.get(1, key(1), LONGS, 99).value());
       assertNull(tier.get(1, key(1), LONGS, 100));
