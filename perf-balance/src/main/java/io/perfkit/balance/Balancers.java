@@ -1,15 +1,15 @@
 package io.perfkit.balance;
 
+import static io.perfkit.balance.internal.BuilderSupport.requireUnset;
+
 import io.perfkit.balance.internal.BalancerConfig;
+import io.perfkit.balance.internal.BuilderSupport;
 import io.perfkit.balance.internal.RandomSource;
 import io.perfkit.balance.internal.SlowStart;
 import io.perfkit.core.internal.Checks;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Builder for the key-less balancers. Each setter may be called once (a second call throws {@link
@@ -70,10 +70,6 @@ public final class Balancers {
     return new Balancers();
   }
 
-  private static void requireUnset(Object field, String name) {
-    Checks.requireState(field == null, "%s was already set to %s", name, field);
-  }
-
   /**
    * Sets the initial endpoints (insertion order matters to round robin and smooth weighted round
    * robin). Default: none.
@@ -86,15 +82,7 @@ public final class Balancers {
    */
   public Balancers endpoints(Collection<Endpoint> initial) {
     requireUnset(endpoints, "endpoints");
-    Checks.requireNonNull(initial, "endpoints");
-    List<Endpoint> copy = new ArrayList<>(initial.size());
-    Set<String> ids = new HashSet<>();
-    for (Endpoint e : initial) {
-      Checks.requireNonNull(e, "endpoint");
-      Checks.requireArgument(ids.add(e.id()), "duplicate endpoint id: %s", e.id());
-      copy.add(e);
-    }
-    endpoints = copy;
+    endpoints = BuilderSupport.copyEndpoints(initial);
     return this;
   }
 
@@ -110,9 +98,7 @@ public final class Balancers {
    */
   public Balancers panicThreshold(double percent) {
     requireUnset(panicThreshold, "panicThreshold");
-    Checks.requireArgument(
-        percent >= 0 && percent <= 100, "panicThreshold: %s (expected: in [0, 100])", percent);
-    panicThreshold = percent;
+    panicThreshold = BuilderSupport.checkPanicThreshold(percent);
     return this;
   }
 
@@ -379,7 +365,7 @@ public final class Balancers {
   }
 
   private List<Endpoint> endpointsOrEmpty() {
-    return endpoints == null ? List.of() : endpoints;
+    return BuilderSupport.orEmpty(endpoints);
   }
 
   private RandomSource randomSource() {
@@ -394,9 +380,6 @@ public final class Balancers {
                 slowStartWindowNanos,
                 (slowStartMinPercent == null ? 10.0 : slowStartMinPercent) / 100.0,
                 slowStartAggression == null ? 1.0 : slowStartAggression);
-    return new BalancerConfig(
-        panicThreshold == null ? 50.0 : panicThreshold,
-        ticker == null ? Ticker.system() : ticker,
-        slowStart);
+    return BuilderSupport.config(panicThreshold, ticker, slowStart);
   }
 }

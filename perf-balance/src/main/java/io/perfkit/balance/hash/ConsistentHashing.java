@@ -1,15 +1,15 @@
 package io.perfkit.balance.hash;
 
+import static io.perfkit.balance.internal.BuilderSupport.requireUnset;
+
 import io.perfkit.balance.Endpoint;
 import io.perfkit.balance.Ticker;
 import io.perfkit.balance.internal.BalancerConfig;
+import io.perfkit.balance.internal.BuilderSupport;
 import io.perfkit.balance.internal.SlowStart;
 import io.perfkit.core.internal.Checks;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Builder for the consistent-hashing balancers. Each setter may be called once (a second call
@@ -59,10 +59,6 @@ public final class ConsistentHashing {
     return new ConsistentHashing();
   }
 
-  private static void requireUnset(Object field, String name) {
-    Checks.requireState(field == null, "%s was already set to %s", name, field);
-  }
-
   /**
    * Sets the initial endpoints. Default: none.
    *
@@ -74,15 +70,7 @@ public final class ConsistentHashing {
    */
   public ConsistentHashing endpoints(Collection<Endpoint> initial) {
     requireUnset(endpoints, "endpoints");
-    Checks.requireNonNull(initial, "endpoints");
-    List<Endpoint> copy = new ArrayList<>(initial.size());
-    Set<String> ids = new HashSet<>();
-    for (Endpoint e : initial) {
-      Checks.requireNonNull(e, "endpoint");
-      Checks.requireArgument(ids.add(e.id()), "duplicate endpoint id: %s", e.id());
-      copy.add(e);
-    }
-    endpoints = copy;
+    endpoints = BuilderSupport.copyEndpoints(initial);
     return this;
   }
 
@@ -96,9 +84,7 @@ public final class ConsistentHashing {
    */
   public ConsistentHashing panicThreshold(double percent) {
     requireUnset(panicThreshold, "panicThreshold");
-    Checks.requireArgument(
-        percent >= 0 && percent <= 100, "panicThreshold: %s (expected: in [0, 100])", percent);
-    panicThreshold = percent;
+    panicThreshold = BuilderSupport.checkPanicThreshold(percent);
     return this;
   }
 
@@ -277,13 +263,10 @@ public final class ConsistentHashing {
   }
 
   private List<Endpoint> endpointsOrEmpty() {
-    return endpoints == null ? List.of() : endpoints;
+    return BuilderSupport.orEmpty(endpoints);
   }
 
   private BalancerConfig config() {
-    return new BalancerConfig(
-        panicThreshold == null ? 50.0 : panicThreshold,
-        ticker == null ? Ticker.system() : ticker,
-        SlowStart.OFF);
+    return BuilderSupport.config(panicThreshold, ticker, SlowStart.OFF);
   }
 }

@@ -1,13 +1,8 @@
 package io.perfkit.bench.queue;
 
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Group;
-import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -16,9 +11,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Control;
 
 /**
  * MPSC throughput (one producer, to stay within 2 cores; the producer still pays the multi-producer CAS): one producer thread offers, one consumer thread polls, through a queue of 16 Ki
@@ -43,80 +36,12 @@ import org.openjdk.jmh.infra.Control;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-public class MpscThroughputBenchmark {
-  static final int CAPACITY = 1 << 14;
-  static final Integer ITEM = 1;
-  /** Every 64th failure yields, the same for every implementation. */
-  static final int BACKOFF_MASK = 63;
-
+public class MpscThroughputBenchmark extends QueueTransferHarness {
   @Param({"perfkit", "perfkit-own", "jctools-unsafe", "jctools-atomic", "abq", "lbq", "clq", "disruptor"})
   String impl;
-
-  Queue<Integer> queue;
-
-  /** Offers that found the queue full. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class OfferCounters {
-    public long offersFailed;
-
-    @Setup(Level.Iteration)
-    public void clear() {
-      offersFailed = 0;
-    }
-  }
-
-  /** Polls that found the queue empty. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class PollCounters {
-    public long pollsFailed;
-
-    @Setup(Level.Iteration)
-    public void clear() {
-      pollsFailed = 0;
-    }
-  }
 
   @Setup(Level.Trial)
   public void setUp() {
     queue = QueueKind.mpsc(impl, CAPACITY);
-  }
-
-  @TearDown(Level.Iteration)
-  public void emptyQueue() {
-    while (queue.poll() != null) {
-      // start every iteration from an empty queue
-    }
-  }
-
-  @Benchmark
-  @Group("transfer")
-  @GroupThreads(1)
-  public void offer(Control control, OfferCounters counters) {
-    while (!queue.offer(ITEM)) {
-      if ((++counters.offersFailed & BACKOFF_MASK) == 0) {
-        if (control.stopMeasurement) {
-          return;
-        }
-        Thread.yield(); // give the consumer the core if the machine is oversubscribed
-      }
-    }
-  }
-
-  @Benchmark
-  @Group("transfer")
-  @GroupThreads(1)
-  public Integer poll(Control control, PollCounters counters) {
-    Integer item;
-    while ((item = queue.poll()) == null) {
-      if ((++counters.pollsFailed & BACKOFF_MASK) == 0) {
-        if (control.stopMeasurement) {
-          return null;
-        }
-        Thread.yield(); // give the producer the core if the machine is oversubscribed
-      }
-    }
-    return item;
   }
 }
