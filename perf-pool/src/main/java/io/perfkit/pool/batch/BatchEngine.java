@@ -78,6 +78,7 @@ final class BatchEngine<K, T> implements Runnable {
    */
   private static final int SPIN_TRIES = 32;
   private static final long MAX_BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
 
   /** The work a batch goes to. */
   interface Sink<K, T> {
@@ -126,6 +127,9 @@ final class BatchEngine<K, T> implements Runnable {
   private volatile long flushesDone;
   private final Object flushMonitor = new Object();
   private final List<T> retainedFailures = new ArrayList<>(); // guarded by itself
+  private boolean failuresReported; // guarded by retainedFailures: close() copied them
+  private volatile Consumer<String> lateFailureLog =
+      message -> LOG.log(System.Logger.Level.WARNING, message);
   // serializes dead-letter hand-overs: the consumer and a sweeping producer never overlap
   private final ReentrantLock deadLetterLock = new ReentrantLock();
   // size of the batch taken from the buffers and not yet counted as processed or dead-lettered;
@@ -567,8 +571,16 @@ final class BatchEngine<K, T> implements Runnable {
 
   private void retain(List<T> batch) {
     synchronized (retainedFailures) {
-      retainedFailures.addAll(batch);
+      if (!failuresReported) {
+        retainedFailures.addAll(batch); // close() will put them into CloseReport.failed()
+        return;
+      }
     }
+    // close() already built its report (an in-flight batch that failed after an expired close,
+    // or an offer that raced close's sweep, with no handler or a throwing one): the report cannot
+    // take them any more, so say so rather than keep them where nobody looks
+    lateFailureLog.accept("batcher '" + name + "': " + batch.size() + " item(s) failed after "
+        + "close() returned its report and no dead-letter handler took them: " + batch);
   }
 
   private void completeFlush(long ticket) {
@@ -633,6 +645,7 @@ final class BatchEngine<K, T> implements Runnable {
     List<T> failed;
     synchronized (retainedFailures) {
       failed = new ArrayList<>(retainedFailures);
+      failuresReported = true; // later retains are logged instead (see retain)
     }
     closeReport = new CloseReport<>(completed && unprocessed.isEmpty(), unprocessed, failed,
         stillInFlight);
@@ -664,6 +677,11 @@ final class BatchEngine<K, T> implements Runnable {
     } finally {
       consumerLock.unlock();
     }
+  }
+
+  /** Package-private test hook: where late failures are reported instead of System.Logger. */
+  void lateFailureLogForTest(Consumer<String> log) {
+    lateFailureLog = log;
   }
 
   /** Package-private test hook: wakes the consumer so it re-reads a fake ticker. */

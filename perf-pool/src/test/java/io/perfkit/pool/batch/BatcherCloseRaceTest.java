@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,44 @@ final class BatcherCloseRaceTest {
     assertEquals(4, batcher.stats().deadLettered());
     consumer.join(TimeUnit.SECONDS.toMillis(10));
     assertFalse(consumer.isAlive());
+  }
+
+  @Test
+  void inFlightBatchFailingAfterExpiredClose_withoutHandler_isLoggedNotSilentlyKept()
+      throws Exception {
+    CountDownLatch processorEntered = new CountDownLatch(1);
+    CountDownLatch processorRelease = new CountDownLatch(1);
+    AtomicReference<Runnable> consumerTask = new AtomicReference<>();
+    BlockingQueue<String> warnings = new LinkedBlockingQueue<>();
+    Batcher<Integer> batcher = Batcher.<Integer>newBuilder()
+        .name("late-failure")
+        .maxBatchSize(4)
+        .maxRetries(0)
+        .executor(consumerTask::set)
+        .build(batch -> {
+          processorEntered.countDown();
+          awaitQuietly(processorRelease);
+          throw new IllegalStateException("injected after close expired");
+        });
+    batcher.engine().lateFailureLogForTest(warnings::add); // System.Logger in production
+    for (int i = 0; i < 4; i++) {
+      batcher.put(i);
+    }
+    Thread consumer = new Thread(consumerTask.get(), "close-race-consumer");
+    consumer.start();
+    assertTrue(processorEntered.await(10, TimeUnit.SECONDS));
+    CloseReport<Integer> report = batcher.close(Duration.ZERO);
+    assertEquals(4, report.inFlight());
+    assertEquals(List.of(), report.failed()); // still running when the report was built
+
+    processorRelease.countDown();
+    String warning = warnings.poll(10, TimeUnit.SECONDS);
+    assertTrue(warning != null, "the late failure must be reported");
+    assertTrue(warning.contains("'late-failure'") && warning.contains("4 item(s)")
+        && warning.contains("[0, 1, 2, 3]"), warning);
+    consumer.join(TimeUnit.SECONDS.toMillis(10));
+    assertEquals(4, batcher.stats().deadLettered());
+    assertEquals(List.of(), batcher.close(Duration.ZERO).failed(), "close stays idempotent");
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
