@@ -3,6 +3,7 @@ package io.perfkit.pool.batch;
 import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.metrics.LatencySnapshot;
 import io.perfkit.core.metrics.RateMeter;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -57,6 +58,12 @@ final class BatchEngine<K, T> implements Runnable {
    * state == CLOSED after their offer (same Dekker argument: offer CAS, then volatile state read,
    * versus the closer's volatile state write, then its isEmpty/poll) and sweep the intake into the
    * dead-letter path themselves, under the same lock.
+   *
+   * Accounting at an expired close: a batch taken from the buffers is published as inFlight while
+   * the consumer still holds the lock, so close() either collects an item from the buffers/intake
+   * or reports the batch holding it in flight. An in-flight batch ends as processed or
+   * dead-lettered; both counters move only after the processor returned or the handler took (or
+   * the engine retained) the batch, so stats never account for items that are nowhere yet.
    */
 
   static final int RUNNING = 0;
@@ -71,6 +78,7 @@ final class BatchEngine<K, T> implements Runnable {
    */
   private static final int SPIN_TRIES = 32;
   private static final long MAX_BLOCK_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  private static final System.Logger LOG = System.getLogger(BatchEngine.class.getName());
 
   /** The work a batch goes to. */
   interface Sink<K, T> {
@@ -119,6 +127,13 @@ final class BatchEngine<K, T> implements Runnable {
   private volatile long flushesDone;
   private final Object flushMonitor = new Object();
   private final List<T> retainedFailures = new ArrayList<>(); // guarded by itself
+  private boolean failuresReported; // guarded by retainedFailures: close() copied them
+  private volatile Consumer<String> lateFailureLog =
+      message -> LOG.log(System.Logger.Level.WARNING, message);
+  // serializes dead-letter hand-overs: the consumer and a sweeping producer never overlap
+  private final ReentrantLock deadLetterLock = new ReentrantLock();
+  // size of the batch taken from the buffers and not yet counted as processed or dead-lettered;
+  // written under consumerLock when taken (so an expiring close() cannot miss it), reset after
   private volatile int inFlight;
   private CloseReport<T> closeReport; // guarded by this
 
@@ -372,6 +387,10 @@ final class BatchEngine<K, T> implements Runnable {
         boolean flushTargetReached = flushTarget >= 0 && drained >= flushTarget;
         batch = takeReady(closing || flushTargetReached);
         key = readyKey;
+        if (batch != null) {
+          // still under the lock: a close() that expires from here on reports this batch in flight
+          inFlight = batch.size();
+        }
         if (batch == null) {
           // every buffer is empty if forced; otherwise nothing is due yet
           if (flushTargetReached) {
@@ -470,6 +489,7 @@ final class BatchEngine<K, T> implements Runnable {
     }
     // volatile write, then volatile reads of the intake indices: pairs with offer (class comment)
     consumerParked.set(true);
+    VarHandle.fullFence(); // isEmpty's acquire loads must not float above the volatile store
     if (intake.isEmpty() && flushRequests.get() == flushTicket && state.get() == RUNNING) {
       Thread.interrupted(); // a stray interrupt must not turn parking into spinning
       if (waitNanos < 0) {
@@ -482,8 +502,8 @@ final class BatchEngine<K, T> implements Runnable {
     return idle;
   }
 
+  /** Processes, retries or dead-letters a batch; inFlight was set when it was taken. */
   private void process(K key, List<T> batch) {
-    inFlight = batch.size();
     long backoff = retryBackoffNanos;
     int attempt = 0;
     while (true) {
@@ -524,25 +544,43 @@ final class BatchEngine<K, T> implements Runnable {
     }
   }
 
+  /**
+   * Hands a given-up batch to the handler (or keeps it), and only then counts it: a reader that
+   * sees deadLettered cover an item can find that item in the handler's hands or in the retained
+   * failures. Counting first opened a window in which stats accounted for a batch that was in
+   * neither place (issue: a batch in flight at an expired close, dead-lettered afterwards).
+   */
   private void deadLetter(List<T> batch, Throwable cause) {
-    deadLettered.add(batch.size());
-    if (failure == null) {
-      retain(batch);
-      return;
-    }
+    int n = batch.size();
+    deadLetterLock.lock();
     try {
-      failure.deadLetter(batch, cause);
-    } catch (Throwable handlerFailure) {
-      synchronized (retainedFailures) {
-        retainedFailures.addAll(batch);
+      if (failure == null) {
+        retain(batch);
+      } else {
+        try {
+          failure.deadLetter(batch, cause);
+        } catch (Throwable handlerFailure) {
+          retain(batch);
+        }
       }
+      deadLettered.add(n);
+    } finally {
+      deadLetterLock.unlock();
     }
   }
 
   private void retain(List<T> batch) {
     synchronized (retainedFailures) {
-      retainedFailures.addAll(batch);
+      if (!failuresReported) {
+        retainedFailures.addAll(batch); // close() will put them into CloseReport.failed()
+        return;
+      }
     }
+    // close() already built its report (an in-flight batch that failed after an expired close,
+    // or an offer that raced close's sweep, with no handler or a throwing one): the report cannot
+    // take them any more, so say so rather than keep them where nobody looks
+    lateFailureLog.accept("batcher '" + name + "': " + batch.size() + " item(s) failed after "
+        + "close() returned its report and no dead-letter handler took them: " + batch);
   }
 
   private void completeFlush(long ticket) {
@@ -596,7 +634,10 @@ final class BatchEngine<K, T> implements Runnable {
         }
         wakeConsumer();
       }
-      state.set(CLOSED); // volatile write, then the sweep's volatile reads: pairs with offer
+      state.set(CLOSED); // volatile write, then the sweep's reads of the indices: pairs with offer
+      // the queue's isEmpty() reads its indices with acquire loads, which the JMM lets float above
+      // a volatile store; the fence keeps the Dekker pairing with offer's CAS-then-state-read
+      VarHandle.fullFence();
       pollAll(unprocessed);
     } finally {
       consumerLock.unlock();
@@ -604,6 +645,7 @@ final class BatchEngine<K, T> implements Runnable {
     List<T> failed;
     synchronized (retainedFailures) {
       failed = new ArrayList<>(retainedFailures);
+      failuresReported = true; // later retains are logged instead (see retain)
     }
     closeReport = new CloseReport<>(completed && unprocessed.isEmpty(), unprocessed, failed,
         stillInFlight);
@@ -635,6 +677,11 @@ final class BatchEngine<K, T> implements Runnable {
     } finally {
       consumerLock.unlock();
     }
+  }
+
+  /** Package-private test hook: where late failures are reported instead of System.Logger. */
+  void lateFailureLogForTest(Consumer<String> log) {
+    lateFailureLog = log;
   }
 
   /** Package-private test hook: wakes the consumer so it re-reads a fake ticker. */

@@ -16,7 +16,8 @@ import java.util.Arrays;
  * @param rejected items refused (full intake under {@code FAIL_FAST}, or {@code BLOCK} timeout)
  * @param dropped items dropped under {@link BackpressurePolicy#DROP}
  * @param retries processor calls that were retries of a failed batch
- * @param deadLettered items handed to the dead-letter handler (or kept as failed)
+ * @param deadLettered items the dead-letter handler has taken (counted when it returns) or that were
+ *     kept as failed
  * @param batchSizeLog2Counts {@code [i]} counts successful batches whose size lies in
  *     {@code [2^i, 2^(i+1))}; 31 buckets
  * @param processedRate items processed per second (mean and 1/5/15-minute moving averages)

@@ -10,7 +10,8 @@ import java.util.List;
  * @param failed items whose batch failed every retry and that no dead-letter handler took (no
  *     handler configured, or the handler threw)
  * @param inFlight number of items in a batch the processor was still working on when the timeout
- *     expired (their outcome is still counted in the stats and, on failure, dead-lettered)
+ *     expired (their outcome is still counted in the stats and, on failure, dead-lettered; if no
+ *     handler takes them they are logged at WARNING, since this report is already built)
  * @param <T> the item type
  */
 public record CloseReport<T>(boolean completed, List<T> unprocessed, List<T> failed, int inFlight) {

@@ -9,7 +9,8 @@ import java.util.List;
  * <p><b>Threading.</b> Usually called from the consumer thread; an item that raced with
  * {@code close()} is reported from the producer thread that offered it. Calls never overlap for one
  * batcher. A handler that throws does not lose the items: they are kept and returned by
- * {@link CloseReport#failed()}.
+ * {@link CloseReport#failed()} (or, if they fail after {@code close()} returned its report, logged
+ * at WARNING through {@link System.Logger}).
  *
  * @param <T> the item type
  */
