@@ -8,9 +8,95 @@ import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.metrics.LatencySnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jctools.queues.MessagePassingQueue;
 import org.junit.jupiter.api.Test;
 
 class InstrumentedQueueTest {
+
+  @Test
+  void failureCounters_singleWriterOnlyWhereTheQueueContractHasOneThread() {
+    InstrumentedQueue<Integer> spsc = Queues.instrumented(Queues.<Integer>spsc(4));
+    assertTrue(spsc.singleProducer && spsc.singleConsumer);
+    InstrumentedQueue<Integer> mpsc = Queues.instrumented(Queues.<Integer>mpsc(4));
+    assertTrue(!mpsc.singleProducer && mpsc.singleConsumer);
+    InstrumentedQueue<Integer> mpmc = Queues.instrumented(Queues.<Integer>mpmc(4));
+    assertTrue(!mpmc.singleProducer && !mpmc.singleConsumer);
+    InstrumentedQueue<Integer> unbounded = Queues.instrumented(Queues.<Integer>mpscUnbounded(4));
+    assertTrue(!unbounded.singleProducer && unbounded.singleConsumer);
+  }
+
+  @Test
+  void failureCounters_exactUnderConcurrentProducersAndConsumers() throws InterruptedException {
+    int threads = 4;
+    int attempts = 50_000;
+    // Many producers on a full MPMC queue, then many consumers on an empty one: every failure counts.
+    InstrumentedQueue<Integer> q = Queues.instrumented(Queues.<Integer>mpmc(2));
+    assertTrue(q.offer(1) && q.offer(2));
+    runConcurrently(threads, () -> {
+      for (int i = 0; i < attempts; i++) {
+        assertTrue(!q.offer(3));
+      }
+    });
+    assertEquals((long) threads * attempts, q.stats().offersRejected());
+    assertEquals(1, q.poll());
+    assertEquals(2, q.poll());
+    runConcurrently(threads, () -> {
+      for (int i = 0; i < attempts; i++) {
+        assertEquals(null, q.poll());
+      }
+    });
+    assertEquals((long) threads * attempts, q.stats().pollsEmpty());
+  }
+
+  @Test
+  void failureCounters_singleWriterCountsAreExact() throws InterruptedException {
+    int attempts = 100_000;
+    MessagePassingQueue<Integer> spsc = Queues.spsc(1);
+    InstrumentedQueue<Integer> q = Queues.instrumented(spsc);
+    assertTrue(q.offer(1));
+    Thread producer = new Thread(() -> {
+      for (int i = 0; i < attempts; i++) {
+        assertTrue(!q.offer(2));
+      }
+    });
+    producer.start();
+    producer.join();
+    assertEquals(1, q.poll());
+    Thread consumer = new Thread(() -> {
+      for (int i = 0; i < attempts; i++) {
+        assertEquals(null, q.poll());
+      }
+    });
+    consumer.start();
+    consumer.join();
+    QueueStats stats = q.stats();
+    assertEquals(attempts, stats.offersRejected());
+    assertEquals(attempts, stats.pollsEmpty());
+  }
+
+  private static void runConcurrently(int threads, Runnable body) throws InterruptedException {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+          body.run();
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      thread.start();
+      started.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : started) {
+      thread.join();
+    }
+    assertTrue(failures.isEmpty(), failures::toString);
+  }
 
   @Test
   void stats_countDepthRejectedOffersAndEmptyPolls() {
