@@ -20,6 +20,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * timed into a LatencyRecorder) against the bare {@code Queues.spsc(16 Ki)} ({@code bare}). The
  * report's ratio perfkit-instrumented / bare is the wrapper's cost (target: at least 0.9).
  *
+ * <p>{@code transfer} (two threads) is dominated by producer/consumer dynamics: {@code -prof stack}
+ * puts about 30 % of its runnable samples in the harness's {@code Thread.yield} back-off, so a small
+ * change in either side's speed changes how often the queue runs full or empty. {@link
+ * InstrumentedQueueCostBenchmark} (one thread: offer one element, poll it back) isolates the
+ * wrapper's own per-operation cost.
+ *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main InstrumentedQueueBenchmark
  * </pre>
