@@ -64,7 +64,10 @@ final class BatchJournal<T> {
       if (next != null) {
         mark = next;
       } else if (last >= 0) {
-        mark = last;
+        // Nothing appended is pending: appends and this method both hold this monitor, so the
+        // log's end is exactly the end of the last finished record. (Marking `last`, that record's
+        // start, would leave it to be replayed after a restart.)
+        mark = log.endPosition();
       } else {
         return;
       }
