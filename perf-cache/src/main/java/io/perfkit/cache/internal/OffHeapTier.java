@@ -31,9 +31,8 @@ public final class OffHeapTier implements AutoCloseable {
    * threaded through int arrays, with sentinels at indices capacity (probation) and capacity + 1
    * (protected).
    *
-   * Index: linear probing over int[] table holding slot + 1 (0 = empty), deletion by backward shift
-   * (Knuth 6.4, algorithm R), so no tombstones. The 32-bit hash is kept per slot to skip most key
-   * comparisons; key bytes are compared in the slot store.
+   * Index: a SlotIndex (linear probing, backward-shift deletion) over the slot store, which keeps
+   * each slot's 32-bit hash and compares key bytes in place.
    *
    * [1] G. Einziger, R. Friedman, B. Manes. TinyLFU: A Highly Efficient Cache Admission Policy.
    *     ACM Transactions on Storage, 2017.
@@ -82,8 +81,7 @@ public final class OffHeapTier implements AutoCloseable {
   private final int promoteAfter;
   private final EvictionSink evictionSink;
 
-  private final int[] table;
-  private final int tableMask;
+  private final SlotIndex index;
   private final int[] prev;
   private final int[] next;
   private final byte[] segment;
@@ -117,9 +115,7 @@ public final class OffHeapTier implements AutoCloseable {
     this.expireAfterWriteNanos = expireAfterWriteNanos;
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
-    int tableLength = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-    this.table = new int[tableLength];
-    this.tableMask = tableLength - 1;
+    this.index = new SlotIndex(capacity, store);
     this.prev = new int[capacity + 2];
     this.next = new int[capacity + 2];
     this.segment = new byte[capacity];
@@ -157,7 +153,7 @@ public final class OffHeapTier implements AutoCloseable {
     try {
       checkOpen();
       sketch.increment(hash);
-      int slot = find(hash, key);
+      int slot = index.find(hash, key);
       if (slot < 0) {
         return null;
       }
@@ -203,7 +199,7 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = find(hash, key);
+      int slot = index.find(hash, key);
       if (SlotStore.HEADER_BYTES + (long) key.length + value.length > store.slotBytes()) {
         if (slot >= 0) {
           removeSlot(slot);
@@ -222,7 +218,7 @@ public final class OffHeapTier implements AutoCloseable {
       freeHead = next[slot];
       hits[slot] = 0;
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
-      insertIndex(hash, slot);
+      index.insert(hash, slot);
       linkLast(PROBATION, slot);
       size++;
       return PutResult.STORED;
@@ -236,7 +232,7 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = find(hash, key);
+      int slot = index.find(hash, key);
       if (slot < 0) {
         return false;
       }
@@ -389,7 +385,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void removeSlot(int slot) {
-    removeIndex(slot);
+    index.remove(slot);
     unlink(slot);
     next[slot] = freeHead;
     freeHead = slot;
@@ -397,7 +393,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void clearLocked() {
-    Arrays.fill(table, 0);
+    index.clear();
     Arrays.fill(segment, FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
       prev[sentinel] = sentinel;
@@ -409,52 +405,6 @@ public final class OffHeapTier implements AutoCloseable {
     freeHead = 0;
     size = 0;
     protectedSize = 0;
-  }
-
-  // --------------- open-addressing index ---------------
-
-  private int home(int hash) {
-    return (hash * 0x9E37_79B9) >>> 7 & tableMask;
-  }
-
-  private int find(int hash, byte[] key) {
-    for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int entry = table[i];
-      if (entry == 0) {
-        return -1;
-      }
-      int slot = entry - 1;
-      if (store.hash(slot) == hash && store.keyEquals(slot, key)) {
-        return slot;
-      }
-    }
-  }
-
-  private void insertIndex(int hash, int slot) {
-    int i = home(hash);
-    while (table[i] != 0) {
-      i = (i + 1) & tableMask;
-    }
-    table[i] = slot + 1;
-  }
-
-  private void removeIndex(int slot) {
-    int i = home(store.hash(slot));
-    while (table[i] != slot + 1) {
-      i = (i + 1) & tableMask;
-    }
-    // Backward-shift deletion: move later members of the probe run into the hole when their home
-    // position does not lie cyclically in (hole, current].
-    int hole = i;
-    for (int j = (hole + 1) & tableMask; table[j] != 0; j = (j + 1) & tableMask) {
-      int h = home(store.hash(table[j] - 1));
-      boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
-      if (!stays) {
-        table[hole] = table[j];
-        hole = j;
-      }
-    }
-    table[hole] = 0;
   }
 
   private void checkOpen() {

@@ -73,8 +73,7 @@ public final class PersistentTier implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final byte[] scratch;
 
-  private final int[] table;
-  private final int tableMask;
+  private final SlotIndex index;
   private final int[] hashes;
   private final byte[] state;
   private final byte[] hits;
@@ -113,10 +112,18 @@ public final class PersistentTier implements AutoCloseable {
     this.slotBytes = slotBytes;
     this.expireAfterWriteMillis = expireAfterWriteMillis;
     this.scratch = new byte[slotBytes];
-    int tableLength = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-    this.table = new int[tableLength];
-    this.tableMask = tableLength - 1;
     this.hashes = new int[capacity];
+    this.index = new SlotIndex(capacity, new SlotIndex.Slots() {
+      @Override
+      public int hash(int slot) {
+        return hashes[slot];
+      }
+
+      @Override
+      public boolean keyEquals(int slot, byte[] key) {
+        return slotKeyEquals(slot, key);
+      }
+    });
     this.state = new byte[capacity];
     this.nextFree = new int[capacity];
     FileChannel channel = null;
@@ -186,7 +193,7 @@ public final class PersistentTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = find(hash(key), key);
+      int slot = index.find(hash(key), key);
       if (slot < 0) {
         return null;
       }
@@ -242,7 +249,7 @@ public final class PersistentTier implements AutoCloseable {
     try {
       checkOpen();
       int hash = hash(key);
-      int slot = find(hash, key);
+      int slot = index.find(hash, key);
       int valueLength = value.remaining();
       if (HEADER_BYTES + (long) key.length + valueLength > slotBytes) {
         if (slot >= 0) {
@@ -258,7 +265,7 @@ public final class PersistentTier implements AutoCloseable {
         freeHead = nextFree[slot];
         hashes[slot] = hash;
         hits[slot] = 0;
-        insertIndex(hash, slot);
+        index.insert(hash, slot);
         size++;
       }
       state[slot] = USED;
@@ -275,7 +282,7 @@ public final class PersistentTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = find(hash(key), key);
+      int slot = index.find(hash(key), key);
       if (slot < 0) {
         return false;
       }
@@ -402,7 +409,7 @@ public final class PersistentTier implements AutoCloseable {
       }
       byte[] key = Arrays.copyOfRange(scratch, HEADER_BYTES, HEADER_BYTES + header.getInt(4) - 1);
       int hash = hash(key);
-      if (hash != header.getInt(12) || find(hash, key) >= 0) {
+      if (hash != header.getInt(12) || index.find(hash, key) >= 0) {
         // A checksummed record whose hash is wrong, or a second copy of a key: never both served.
         corruptDrops++;
         file.putInt(base + 4, 0);
@@ -410,7 +417,7 @@ public final class PersistentTier implements AutoCloseable {
       }
       hashes[slot] = hash;
       state[slot] = USED;
-      insertIndex(hash, slot);
+      index.insert(hash, slot);
       size++;
       recoveredEntries++;
     }
@@ -492,7 +499,7 @@ public final class PersistentTier implements AutoCloseable {
   }
 
   private void removeSlot(int slot) {
-    removeIndex(slot);
+    index.remove(slot);
     file.putInt(slotOffset(slot) + 4, 0);
     state[slot] = FREE;
     nextFree[slot] = freeHead;
@@ -501,7 +508,7 @@ public final class PersistentTier implements AutoCloseable {
   }
 
   private void resetIndex() {
-    Arrays.fill(table, 0);
+    index.clear();
     Arrays.fill(state, FREE);
     for (int i = 0; i < capacity; i++) {
       nextFree[i] = i + 1 < capacity ? i + 1 : -1;
@@ -516,26 +523,7 @@ public final class PersistentTier implements AutoCloseable {
     return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
-  // --------------- open-addressing index ---------------
-
-  private int home(int hash) {
-    return (hash * 0x9E37_79B9) >>> 7 & tableMask;
-  }
-
-  private int find(int hash, byte[] key) {
-    for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int entry = table[i];
-      if (entry == 0) {
-        return -1;
-      }
-      int slot = entry - 1;
-      if (hashes[slot] == hash && keyEquals(slot, key)) {
-        return slot;
-      }
-    }
-  }
-
-  private boolean keyEquals(int slot, byte[] key) {
+  private boolean slotKeyEquals(int slot, byte[] key) {
     long base = slotOffset(slot);
     if (file.getInt(base + 4) - 1 != key.length) {
       return false;
@@ -546,32 +534,6 @@ public final class PersistentTier implements AutoCloseable {
       }
     }
     return true;
-  }
-
-  private void insertIndex(int hash, int slot) {
-    int i = home(hash);
-    while (table[i] != 0) {
-      i = (i + 1) & tableMask;
-    }
-    table[i] = slot + 1;
-  }
-
-  private void removeIndex(int slot) {
-    int i = home(hashes[slot]);
-    while (table[i] != slot + 1) {
-      i = (i + 1) & tableMask;
-    }
-    // Backward-shift deletion (Knuth 6.4, algorithm R): no tombstones.
-    int hole = i;
-    for (int j = (hole + 1) & tableMask; table[j] != 0; j = (j + 1) & tableMask) {
-      int h = home(hashes[table[j] - 1]);
-      boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
-      if (!stays) {
-        table[hole] = table[j];
-        hole = j;
-      }
-    }
-    table[hole] = 0;
   }
 
   private void checkOpen() {

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  * <p>Kept behind an interface so that perf-core's {@code MemoryBuffer} can replace the direct
  * {@link ByteBuffer} slabs without touching the tier. Not thread-safe: the tier serialises access.
  */
-interface SlotStore extends AutoCloseable {
+interface SlotStore extends AutoCloseable, SlotIndex.Slots {
   /** Bytes of the record header. */
   int HEADER_BYTES = 32;
 

@@ -1,0 +1,92 @@
+package io.perfkit.cache.internal;
+
+import java.util.Arrays;
+
+/**
+ * A primitive hash index from key to slot number for the slot-based tiers (off-heap L2,
+ * persistent L3): no per-entry objects, so a tier's on-heap footprint is one {@code int} of table
+ * per entry (at most twice the capacity, rounded up to a power of two).
+ *
+ * <p>Not thread-safe: the owning tier calls it under its own lock.
+ */
+final class SlotIndex {
+  /*
+   * Linear probing over an int[] table holding slot + 1 (0 = empty); deletion by backward shift
+   * (Knuth, TAOCP vol. 3, 6.4, algorithm R), so there are no tombstones and probe runs never grow
+   * from deletions. The owning tier keeps each slot's 32-bit hash, which lets a probe skip most key
+   * comparisons and lets deletion recompute home positions without touching the keys.
+   */
+
+  /** What the index needs to know about the owner's slots. */
+  interface Slots {
+    /** The 32-bit hash stored with an occupied slot. */
+    int hash(int slot);
+
+    /** Whether an occupied slot holds {@code key}. */
+    boolean keyEquals(int slot, byte[] key);
+  }
+
+  private final Slots slots;
+  private final int[] table;
+  private final int mask;
+
+  /** An index for up to {@code capacity} slots, with a load factor of at most one half. */
+  SlotIndex(int capacity, Slots slots) {
+    this.slots = slots;
+    int length = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
+    this.table = new int[length];
+    this.mask = length - 1;
+  }
+
+  private int home(int hash) {
+    return (hash * 0x9E37_79B9) >>> 7 & mask;
+  }
+
+  /** The slot holding {@code key} (whose hash is {@code hash}), or -1. */
+  int find(int hash, byte[] key) {
+    for (int i = home(hash); ; i = (i + 1) & mask) {
+      int entry = table[i];
+      if (entry == 0) {
+        return -1;
+      }
+      int slot = entry - 1;
+      if (slots.hash(slot) == hash && slots.keyEquals(slot, key)) {
+        return slot;
+      }
+    }
+  }
+
+  /** Indexes {@code slot} under {@code hash}; the caller has checked the key is not indexed yet. */
+  void insert(int hash, int slot) {
+    int i = home(hash);
+    while (table[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    table[i] = slot + 1;
+  }
+
+  /** Removes an indexed {@code slot}; its hash must still be readable through {@link Slots}. */
+  void remove(int slot) {
+    int i = home(slots.hash(slot));
+    while (table[i] != slot + 1) {
+      i = (i + 1) & mask;
+    }
+    // Move later members of the probe run into the hole unless their home position lies
+    // cyclically in (hole, j]: then they are still reachable from home without crossing the hole.
+    int hole = i;
+    for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+      int h = home(slots.hash(table[j] - 1));
+      boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+      if (!stays) {
+        table[hole] = table[j];
+        hole = j;
+      }
+    }
+    table[hole] = 0;
+  }
+
+  /** Forgets every slot. */
+  void clear() {
+    Arrays.fill(table, 0);
+  }
+}
