@@ -18,8 +18,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +30,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -105,6 +111,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Executor executor;
   /** Keys being refreshed in the background (one refresh per key at a time). */
   private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
+  /** The loader of the {@code get(key, loader)} running on this thread, while it looks below L1. */
+  private final ThreadLocal<Function<? super K, ? extends V>> refreshLoader = new ThreadLocal<>();
   private final Path hotKeysPath;
   private final int hotKeysCount;
   private final List<K> persistedHotKeys;
@@ -250,8 +258,17 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
         return held.value();
       }
+      // Lower-tier hits are refreshed too: the lookups below find the loader here.
+      refreshLoader.set(loader);
     }
-    V value = get(key);
+    V value;
+    try {
+      value = get(key);
+    } finally {
+      if (refreshAfterWriteNanos != Long.MAX_VALUE) {
+        refreshLoader.remove();
+      }
+    }
     if (value != null || pendingDelete(key)
         || (negatives != null && negatives.getIfPresent(key) != null)) {
       return value;
@@ -262,7 +279,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (running != null) {
       Checks.requireState(running.loader() != Thread.currentThread(),
           "recursive load of key %s: the loader asked this cache for the key it is loading", key);
-      return await(running.result());
+      V shared = await(running.result());
+      if (shared == null && running.result() instanceof MapUpdate) {
+        return get(key, loader); // an asMap() update removed the key or failed: look again
+      }
+      return shared;
     }
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
@@ -754,6 +775,277 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
   }
 
+  // --------------- map view, lower-tier refresh and scheduled refresh ---------------
+
+  /**
+   * Returns a {@link ConcurrentMap} view of the whole cache (every tier), backed by it: changes to
+   * either are seen by the other. Null keys and values are rejected with {@link
+   * NullPointerException}, as in {@link ConcurrentHashMap}.
+   *
+   * <ul>
+   *   <li><b>Reads</b> ({@code get}, {@code containsKey}) look in every tier like {@link #get(Object)}
+   *       but never load and count no statistics.
+   *   <li><b>Writes follow the write policy.</b> {@code put} (and {@code putIfAbsent}, {@code
+   *       replace}, {@code compute}, {@code merge}, {@code Entry.setValue}) is {@link #put}; a
+   *       removal ({@code remove}, a {@code compute} returning {@code null}, {@code
+   *       Iterator.remove}) is {@link #delete}: under write-through the store is written first and
+   *       a writer failure leaves the cache unchanged and reaches the caller; under write-behind
+   *       the write is queued. A function returning the very value it was given changes nothing.
+   *   <li><b>Atomicity.</b> Each single-key write claims the key's single-flight slot: it waits for
+   *       a {@link #get(Object, Function) load} of the key already running, and a load arriving
+   *       meanwhile waits for it and takes its value (or loads, if the write removed the key).
+   *       So {@code putIfAbsent}, {@code replace}, {@code remove(k, v)}, {@code compute*} and
+   *       {@code merge} are atomic with respect to each other and to loads of the key, and their
+   *       functions run at most once, on the calling thread. They are <em>not</em> atomic with
+   *       respect to the cache's own {@link #put}, {@link #delete} and {@link #invalidate}, which
+   *       do not claim the slot (as a load racing with them, those may be reordered with a running
+   *       function). A function that updates or loads its own key throws {@link
+   *       IllegalStateException}, as {@link ConcurrentHashMap} does.
+   *   <li><b>Iteration</b> (of {@code entrySet}, {@code keySet}, {@code values}, and so {@code
+   *       equals}, {@code hashCode}, {@code toString}, {@code containsValue}) is weakly consistent
+   *       across the tiers and returns each key once: L1's keys, then a snapshot of L2's keys taken
+   *       when L1's are exhausted, then L1's again (for entries promoted meanwhile). An entry present
+   *       throughout is returned exactly once even if it moves between L1 and L2; a value is read
+   *       when the iterator reaches its key (a key removed by then is skipped). Iterating costs, on
+   *       the heap, the set of keys returned and the L2 snapshot; reading an L2 value counts as an
+   *       access for L2's eviction policy. {@code Iterator.remove} is supported.
+   *   <li><b>{@code size()}</b> is L1's plus L2's entry count, O(1) and, like Caffeine's, an
+   *       estimate: it includes expired entries not yet removed and can count a key twice while it
+   *       moves between tiers. Exact when the cache is quiescent and nothing has expired.
+   *   <li><b>With a persistent tier (L3) the enumeration part of the contract does not hold:</b>
+   *       L3 keeps records in fixed slots of a mapped file and has no key cursor, so iteration,
+   *       {@code size()}, {@code equals}, {@code hashCode} and {@code containsValue} see only L1 and
+   *       L2, while {@code get}, {@code containsKey} and every write see L3 too. {@code clear()}
+   *       removes what it enumerates (under a writer: deletes it from the store) and then drops L3's
+   *       copies without deleting them from the store.
+   * </ul>
+   *
+   * <p><b>Threading:</b> thread-safe, like the cache. <b>Ordering:</b> as for the cache's own
+   * methods; a view write happens-before any read that returns its value. Every call returns a new,
+   * equivalent view.
+   *
+   * @throws IllegalStateException from the view's methods once the cache is closed
+   */
+  public ConcurrentMap<K, V> asMap() {
+    return new TieredCacheMap<>(this);
+  }
+
+  /**
+   * Reloads {@code keys} with {@code bulkLoader} every {@code period} on {@code scheduler} (the first
+   * run after one period), in bulk-loader calls of up to 256 keys, whether or not a tier holds them,
+   * so that they stay fresh and never expire while the store has them. See {@link ScheduledRefresh}.
+   * The cache starts no thread of its own: the runs are the scheduler's tasks.
+   *
+   * @param keys the keys to keep fresh (copied: later changes to the collection are not seen)
+   * @param bulkLoader loads a set of keys; keys it leaves out are invalidated (the store no longer
+   *     has them)
+   * @param scheduler runs the refreshes; owned by the caller
+   * @param period the delay between the end of one run and the start of the next
+   * @return the running schedule; {@link ScheduledRefresh#close()} stops it
+   * @throws NullPointerException if an argument or a key is null
+   * @throws IllegalArgumentException if {@code period} is not positive
+   * @throws IllegalStateException if the cache is closed
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler refuses the task
+   */
+  public ScheduledRefresh scheduleRefresh(Collection<? extends K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader,
+      ScheduledExecutorService scheduler, Duration period) {
+    Checks.requireNonNull(keys, "keys");
+    Checks.requireNonNull(bulkLoader, "bulkLoader");
+    Checks.requireNonNull(scheduler, "scheduler");
+    Checks.requireNonNull(period, "period");
+    Checks.requireArgument(!period.isNegative() && !period.isZero(),
+        "period: %s (expected: > 0)", period);
+    checkOpen();
+    List<K> copy = List.copyOf(keys); // throws NullPointerException on a null key
+    return ScheduledRefresh.start(() -> refreshKeys(copy, bulkLoader), () -> closed, scheduler,
+        period);
+  }
+
+  /**
+   * One run of a scheduled refresh: reloads {@code keys} in batches and stores the results as loads
+   * do; a key the loader leaves out is invalidated. Keys with a write-behind write not yet stored are
+   * skipped (the store is behind the cache for them). Returns how many entries were stored.
+   */
+  long refreshKeys(List<K> keys,
+      Function<? super Set<? extends K>, ? extends Map<? extends K, ? extends V>> bulkLoader) {
+    long stored = 0;
+    for (int from = 0; from < keys.size(); from += 256) {
+      checkOpen();
+      Set<K> batch = new LinkedHashSet<>();
+      for (K key : keys.subList(from, Math.min(keys.size(), from + 256))) {
+        if (writeBehind == null || writeBehind.pending(key) == null) {
+          batch.add(key);
+        }
+      }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(batch), bulkLoader);
+      checkOpen();
+      for (K key : batch) {
+        V value = loaded.get(key);
+        if (value != null) {
+          storeInTiers(key, value);
+          stored++;
+        } else {
+          invalidate(key);
+        }
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Refresh-ahead of an entry served from L2 or L3, first written at {@code writeNanos}: when the
+   * {@code get(key, loader)} running on this thread found it due, reloads it on the executor. The
+   * reloaded value goes to L1 (as a load's result does) unless L1 got a value for the key meanwhile,
+   * and then the stale lower-tier copy is removed.
+   */
+  private void refreshLowerIfDue(K key, long writeNanos) {
+    Function<? super K, ? extends V> loader = refreshLoader.get();
+    if (loader == null || ticker.read() - writeNanos < refreshAfterWriteNanos
+        || (writeBehind != null && writeBehind.pending(key) != null)
+        || !refreshing.add(key)) {
+      return;
+    }
+    Runnable refresh = () -> {
+      try {
+        V fresh = load(key, loader);
+        if (fresh != null && !closed
+            && l1.asMap().putIfAbsent(key, new Held<>(fresh, ticker.read())) == null) {
+          removeBelow(key);
+          if (!graph.isEmpty()) {
+            for (K dependent : graph.cascade(key, false)) {
+              invalidateOne(dependent);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // Counted by load(); the stale value stays until it expires or the next refresh succeeds.
+      } finally {
+        refreshing.remove(key);
+      }
+    };
+    try {
+      executor.execute(refresh);
+    } catch (RuntimeException rejected) {
+      refreshing.remove(key);
+    }
+  }
+
+  /** The future of an {@link #update} holding a key's single-flight slot; never fails. */
+  private static final class MapUpdate<V> extends CompletableFuture<V> {}
+
+  /**
+   * The view's reads: the value from the first tier that holds it (or a write-behind write not yet
+   * stored), without loading or counting.
+   */
+  V peek(K key) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    Held<V> held = l1.getIfPresent(key);
+    return held != null ? held.value() : lookupLower(key, false);
+  }
+
+  /**
+   * The view's writes: atomically with single-flight loads of {@code key} and with other updates of
+   * it, replaces its value by {@code remapping(key, current)} ({@code null}: absent). The update
+   * holds the key's single-flight slot, so a {@code get(key, loader)} arriving meanwhile waits for
+   * it (and takes its value), and it waits for a load already running. A result identical to the
+   * current value changes nothing; a new value is {@link #put} and {@code null} is
+   * {@link #delete}d, under the write policy (write-through: the store first; if the writer throws,
+   * nothing changes and the exception reaches the caller).
+   *
+   * @return the value after the update
+   */
+  V update(K key, BiFunction<? super K, ? super V, ? extends V> remapping) {
+    Checks.requireNonNull(key, "key");
+    checkOpen();
+    MapUpdate<V> result = new MapUpdate<>();
+    Load<V> mine = new Load<>(Thread.currentThread(), result);
+    for (Load<V> running; (running = loads.putIfAbsent(key, mine)) != null; ) {
+      Checks.requireState(running.loader() != Thread.currentThread(),
+          "recursive update of key %s: a loader or remapping function updated its own key", key);
+      try {
+        running.result().join();
+      } catch (RuntimeException failedLoad) {
+        // It changed nothing: claim the key again.
+      }
+    }
+    V updated = null;
+    try {
+      V current = peek(key);
+      updated = remapping.apply(key, current);
+      if (updated != current) {
+        if (updated == null) {
+          delete(key);
+        } else {
+          put(key, updated);
+        }
+      }
+      return updated;
+    } catch (RuntimeException | Error e) {
+      updated = null; // waiting loads look again
+      throw e;
+    } finally {
+      loads.remove(key, mine);
+      result.complete(updated);
+    }
+  }
+
+  /** Whether a persistent tier (which the view cannot enumerate) is configured. */
+  boolean hasPersistentTier() {
+    return l3 != null;
+  }
+
+  /** The number of entries the view enumerates: L1's and L2's (expired ones not removed yet too). */
+  long enumerableSize() {
+    return l1.estimatedSize() + (l2 == null ? 0 : l2.size());
+  }
+
+  /** L1's keys, weakly consistent. */
+  Iterator<K> heapKeys() {
+    return l1.asMap().keySet().iterator();
+  }
+
+  /** A snapshot of L2's live keys (empty without L2); keys whose bytes fail to deserialise are skipped. */
+  List<K> offHeapKeys() {
+    if (l2 == null) {
+      return List.of();
+    }
+    List<byte[]> keyBytes = new ArrayList<>();
+    l2.forEach((key, value, writeNanos) -> keyBytes.add(key), ticker.read());
+    List<K> keys = new ArrayList<>(keyBytes.size());
+    for (byte[] bytes : keyBytes) {
+      try {
+        K key = keySerializer.deserialize(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+        if (key != null) {
+          keys.add(key);
+        } else {
+          stats.serializationFailures.increment();
+        }
+      } catch (RuntimeException e) {
+        stats.serializationFailures.increment();
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * The view's {@code clear()}: removes (as {@link #delete}) every key the view enumerates, then drops
+   * L3's copies.
+   */
+  void clearView(Iterable<K> enumerated) {
+    checkOpen();
+    for (K key : enumerated) {
+      update(key, (k, v) -> null);
+    }
+    if (l3 != null) {
+      l3.clear();
+    }
+  }
+
   // --------------- internals ---------------
 
   /** Looks in L2, then L3; counts the outcome if {@code count}. */
@@ -853,6 +1145,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (hit.promote()) {
       l1.asMap().putIfAbsent(key, new Held<>(hit.value(), hit.writeNanos()));
       stats.promotions.increment();
+    } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
+      refreshLowerIfDue(key, hit.writeNanos());
     }
     return hit.value();
   }
@@ -878,6 +1172,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
       long ageNanos = saturatedMillisToNanos(nowMillis - hit.writeMillis());
       l1.asMap().putIfAbsent(key, new Held<>(hit.value(), ticker.read() - ageNanos));
       stats.promotions.increment();
+    } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
+      refreshLowerIfDue(key,
+          ticker.read() - saturatedMillisToNanos(nowMillis - hit.writeMillis()));
     }
     return hit.value();
   }
