@@ -290,6 +290,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Held<V> held = l1.getIfPresent(key);
       value = held != null ? held.value() : lookupLower(key, false);
       if (value == null) {
+        // Once more under L1's lock for the key: an entry being spilled from L1 to L2 is in
+        // neither for an instant, and loading it then would overwrite a newer value.
+        value = peek(key);
+      }
+      if (value == null) {
         value = load(key, loader);
         checkOpen();
         if (value != null) {
@@ -784,7 +789,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    *
    * <ul>
    *   <li><b>Reads</b> ({@code get}, {@code containsKey}) look in every tier like {@link #get(Object)}
-   *       but never load and count no statistics.
+   *       but never load, count no statistics and never promote; when L1 misses they read the lower
+   *       tiers under L1's lock for the key, so an entry being spilled from L1 to L2 is not missed.
    *   <li><b>Writes follow the write policy.</b> {@code put} (and {@code putIfAbsent}, {@code
    *       replace}, {@code compute}, {@code merge}, {@code Entry.setValue}) is {@link #put}; a
    *       removal ({@code remove}, a {@code compute} returning {@code null}, {@code
@@ -794,21 +800,27 @@ public final class TieredCache<K, V> implements AutoCloseable {
    *   <li><b>Atomicity.</b> Each single-key write claims the key's single-flight slot: it waits for
    *       a {@link #get(Object, Function) load} of the key already running, and a load arriving
    *       meanwhile waits for it and takes its value (or loads, if the write removed the key).
-   *       So {@code putIfAbsent}, {@code replace}, {@code remove(k, v)}, {@code compute*} and
-   *       {@code merge} are atomic with respect to each other and to loads of the key, and their
-   *       functions run at most once, on the calling thread. They are <em>not</em> atomic with
-   *       respect to the cache's own {@link #put}, {@link #delete} and {@link #invalidate}, which
-   *       do not claim the slot (as a load racing with them, those may be reordered with a running
-   *       function). A function that updates or loads its own key throws {@link
-   *       IllegalStateException}, as {@link ConcurrentHashMap} does.
+   *       The current value is read, the function applied, the writer called (write-through) and
+   *       the new value stored in one Caffeine {@code compute} of the key, which excludes L1's
+   *       eviction of the key (its spill into L2) and the cache's own {@link #put}, {@link #delete}
+   *       and {@link #invalidate} of it (they take the same lock). So {@code putIfAbsent}, {@code
+   *       replace}, {@code remove(k, v)}, {@code compute*} and {@code merge} are atomic with respect
+   *       to each other, to loads and to direct writes of the key, and their functions run at most
+   *       once, on the calling thread. As with Caffeine's and {@link ConcurrentHashMap}'s compute,
+   *       the function (and a write-through writer) runs under that lock: keep it short and do not
+   *       touch the cache from it; one that updates or loads its own key throws {@link
+   *       IllegalStateException}.
    *   <li><b>Iteration</b> (of {@code entrySet}, {@code keySet}, {@code values}, and so {@code
    *       equals}, {@code hashCode}, {@code toString}, {@code containsValue}) is weakly consistent
-   *       across the tiers and returns each key once: L1's keys, then a snapshot of L2's keys taken
-   *       when L1's are exhausted, then L1's again (for entries promoted meanwhile). An entry present
-   *       throughout is returned exactly once even if it moves between L1 and L2; a value is read
-   *       when the iterator reaches its key (a key removed by then is skipped). Iterating costs, on
-   *       the heap, the set of keys returned and the L2 snapshot; reading an L2 value counts as an
-   *       access for L2's eviction policy. {@code Iterator.remove} is supported.
+   *       across the tiers and returns each key at most once: L1's keys, a snapshot of L2's keys
+   *       taken when L1's are exhausted, L1's again (entries moved up meanwhile) and L2's again
+   *       (entries that were on their way from L1 to L2 at the first snapshot). Without promotion
+   *       entries only move down, and an entry present throughout is returned exactly once; with
+   *       {@link Builder#promoteAfterHits(int) promotion}, an entry that moves up and back down
+   *       while one iteration runs can be missed. A value is read when the iterator reaches its key
+   *       (a key removed by then is skipped). Iterating costs, on the heap, the set of keys returned
+   *       and the L2 snapshots; reading an L2 value counts as an access for L2's eviction policy
+   *       (but never promotes). {@code Iterator.remove} is supported.
    *   <li><b>{@code size()}</b> is L1's plus L2's entry count, O(1) and, like Caffeine's, an
    *       estimate: it includes expired entries not yet removed and can count a key twice while it
    *       moves between tiers. Exact when the cache is quiescent and nothing has expired.
@@ -822,9 +834,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    *
    * <p><b>Threading:</b> thread-safe, like the cache. <b>Ordering:</b> as for the cache's own
    * methods; a view write happens-before any read that returns its value. Every call returns a new,
-   * equivalent view.
-   *
-   * @throws IllegalStateException from the view's methods once the cache is closed
+   * equivalent view; once the cache is closed, the view's methods throw {@link
+   * IllegalStateException}.
    */
   public ConcurrentMap<K, V> asMap() {
     return new TieredCacheMap<>(this);
@@ -939,23 +950,68 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /**
    * The view's reads: the value from the first tier that holds it (or a write-behind write not yet
-   * stored), without loading or counting.
+   * stored), without loading or counting. When L1 misses, the lower tiers are read under L1's lock
+   * for the key (a Caffeine compute that leaves L1 unchanged): an L1 eviction of the key hands it to
+   * L2 inside that same lock, so the read never falls into the instant when a spilled entry has left
+   * L1 and not yet reached L2.
    */
   V peek(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
     Held<V> held = l1.getIfPresent(key);
-    return held != null ? held.value() : lookupLower(key, false);
+    if (held != null) {
+      return held.value();
+    }
+    List<V> found = new ArrayList<>(1);
+    l1.asMap().compute(key, (k, inL1) -> {
+      found.add(inL1 != null ? inL1.value() : peekLower(k));
+      return inL1;
+    });
+    return found.get(0);
+  }
+
+  /**
+   * Reads L2, L3 and then the write-behind queue, uncounted; an L2 or L3 entry due for promotion is
+   * removed there by the read (the caller, under L1's lock for the key, decides where it goes).
+   */
+  private V peekLower(K key) {
+    byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
+    if (keyBytes != null) {
+      if (l2 != null) {
+        OffHeapTier.Hit<V> hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
+        if (hit != null) {
+          if (hit.promote()) {
+            l2.put(key.hashCode(), keyBytes, serialize(valueSerializer, hit.value()),
+                hit.writeNanos(), ticker.read()); // the view's read does not move entries
+          }
+          return hit.value();
+        }
+      }
+      if (l3 != null) {
+        PersistentTier.Hit<V> hit = l3.get(keyBytes, valueSerializer, clock.millis());
+        if (hit != null) {
+          if (hit.promote()) {
+            putPersistent(keyBytes, ByteBuffer.wrap(serialize(valueSerializer, hit.value())),
+                ticker.read() - saturatedMillisToNanos(clock.millis() - hit.writeMillis()));
+          }
+          return hit.value();
+        }
+      }
+    }
+    WriteOperation<K, V> pending = writeBehind == null ? null : writeBehind.pending(key);
+    return pending != null && !pending.isDelete() ? pending.value() : null;
   }
 
   /**
    * The view's writes: atomically with single-flight loads of {@code key} and with other updates of
    * it, replaces its value by {@code remapping(key, current)} ({@code null}: absent). The update
    * holds the key's single-flight slot, so a {@code get(key, loader)} arriving meanwhile waits for
-   * it (and takes its value), and it waits for a load already running. A result identical to the
-   * current value changes nothing; a new value is {@link #put} and {@code null} is
-   * {@link #delete}d, under the write policy (write-through: the store first; if the writer throws,
-   * nothing changes and the exception reaches the caller).
+   * it (and takes its value), and it waits for a load already running. The read of the current value
+   * and the write of the new one into L1 happen in one Caffeine compute of the key, so an eviction of
+   * the key (its spill into L2) cannot interleave. A result identical to the current value changes
+   * nothing. Otherwise the write follows the write policy: write-through calls the writer inside the
+   * compute, before any tier changes (if it throws, nothing changes and the exception reaches the
+   * caller); write-behind queues the write after the tiers changed (as {@link #put}/{@link #delete}).
    *
    * @return the value after the update
    */
@@ -974,14 +1030,47 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
     }
     V updated = null;
+    ReentrantLock lock = writer == null ? null : writeLock(key);
+    if (lock != null) {
+      lock.lock(); // as in put(): the store sees writes to a key in the order the tiers do
+    }
     try {
-      V current = peek(key);
-      updated = remapping.apply(key, current);
+      List<V> before = new ArrayList<>(1);
+      List<V> after = new ArrayList<>(1);
+      l1.asMap().compute(key, (k, inL1) -> {
+        V current = inL1 != null ? inL1.value() : peekLower(k);
+        V next = remapping.apply(k, current);
+        before.add(current);
+        after.add(next);
+        if (next == current) {
+          return inL1;
+        }
+        if (writePolicy == WritePolicy.WRITE_THROUGH) {
+          callWriter(next == null ? () -> writer.delete(k) : () -> writer.write(k, next), k);
+        }
+        // Under L1's lock for the key (lock order L1 -> L2 -> L3, as in spills): an eviction of the
+        // new value cannot spill it into L2 before the old copy there is removed.
+        removeBelow(k);
+        return next == null ? null : new Held<>(next, ticker.read());
+      });
+      V current = before.get(0);
+      updated = after.get(0);
       if (updated != current) {
-        if (updated == null) {
-          delete(key);
-        } else {
-          put(key, updated);
+        if (negatives != null) {
+          negatives.invalidate(key);
+        }
+        if (!graph.isEmpty()) {
+          for (K dependent : graph.cascade(key, updated == null)) {
+            invalidateOne(dependent);
+          }
+        }
+        if (writePolicy == WritePolicy.WRITE_BEHIND) {
+          try {
+            writeBehind.enqueue(new WriteOperation<>(key, updated));
+          } catch (RuntimeException e) {
+            invalidateOne(key); // as put(): no tier keeps a value the store will never get
+            throw e;
+          }
         }
       }
       return updated;
@@ -989,6 +1078,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
       updated = null; // waiting loads look again
       throw e;
     } finally {
+      if (lock != null) {
+        lock.unlock();
+      }
       loads.remove(key, mine);
       result.complete(updated);
     }
@@ -1638,8 +1730,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
      * {@code duration} ago returns that value at once and reloads the key with the same loader on the
      * builder's {@link #executor(Executor) executor} (one refresh per key at a time). The reloaded
      * value replaces the entry unless it changed meanwhile; a failing reload keeps the old value
-     * (counted as a load failure). Only L1 entries are refreshed; set it shorter than
-     * {@code expireAfterWrite} so that hot entries never expire. Default off.
+     * (counted as a load failure). Entries served from L2 or L3 are refreshed too (their age counts
+     * from their first write): the reloaded value goes to L1, as a load's result does, unless L1
+     * got a value for the key meanwhile. Set it shorter than {@code expireAfterWrite} so that hot
+     * entries never expire. Default off.
      *
      * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is not positive

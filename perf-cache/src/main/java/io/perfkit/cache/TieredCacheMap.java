@@ -32,11 +32,15 @@ final class TieredCacheMap<K, V> extends AbstractMap<K, V> implements Concurrent
    * puts or deletes through the cache's write policy. So compute/merge/putIfAbsent/replace/remove
    * are atomic with respect to each other and to get(key, loader) on the same key.
    *
-   * Iteration walks three phases: L1's keys (Caffeine's weakly consistent iterator), a snapshot of
-   * L2's keys taken when L1's are exhausted (entries that moved down from L1 meanwhile are in it), and
-   * L1 again (entries promoted up from L2 after the first pass). Keys already returned are
-   * remembered, so none is returned twice; values are read when the iterator reaches the key, and a
-   * key removed by then is skipped.
+   * Iteration walks four phases: L1's keys (Caffeine's weakly consistent iterator), a snapshot of
+   * L2's keys taken when L1's are exhausted (entries that moved down from L1 meanwhile are in it),
+   * L1 again (entries that moved up from L2 after the first pass) and L2 again (entries that were
+   * in flight from L1 to L2 when the first snapshot was taken: Caffeine has already unlinked them,
+   * L2 has not received them yet). Without promotion entries only move down, and an entry present
+   * throughout is returned exactly once; with promotion, an entry that moves up and down again while
+   * one iteration runs can be missed. Keys already returned are remembered, so none is returned
+   * twice; values are read when the iterator reaches the key (TieredCache.peek, under L1's lock for
+   * the key when L1 misses), and a key removed by then is skipped.
    */
 
   private final TieredCache<K, V> cache;
@@ -326,7 +330,7 @@ final class TieredCacheMap<K, V> extends AbstractMap<K, V> implements Concurrent
     };
   }
 
-  /** Keys of every enumerable tier, each once: L1, a snapshot of L2, L1 again. */
+  /** Keys of every enumerable tier, each once: L1, a snapshot of L2, L1 again, L2 again. */
   private final class KeyIterator implements Iterator<K> {
     private final Set<K> returned = new HashSet<>();
     private Iterator<K> phase = cache.heapKeys();
@@ -348,6 +352,9 @@ final class TieredCacheMap<K, V> extends AbstractMap<K, V> implements Concurrent
         } else if (phaseNumber == 1) {
           phaseNumber = 2;
           phase = cache.heapKeys();
+        } else if (phaseNumber == 2) {
+          phaseNumber = 3; // L2 again: entries that were between L1 and L2 at the first snapshot
+          phase = cache.offHeapKeys().iterator();
         } else {
           return false;
         }

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Guava testlib's {@code ConcurrentMapTestSuiteBuilder} against {@link TieredCache#asMap()}, as
- * Caffeine tests its {@code asMap()}: an L1-only cache, a cache whose L1 holds one entry (so the
- * others live off heap, and every operation crosses tiers), and the same under write-through. The
- * JUnit 3 suites run as JUnit 5 dynamic tests.
+ * Caffeine tests its {@code asMap()}: a cache whose L1 holds one entry (so the others live off heap,
+ * and every operation crosses tiers; L1-only behaviour is the degenerate case), and the same under
+ * write-through. The JUnit 3 suites run as JUnit 5 dynamic tests.
  */
 final class TieredCacheMapTestlibTest {
   private static final List<TieredCache<String, String>> CREATED =
@@ -37,12 +37,6 @@ final class TieredCacheMapTestlibTest {
       CREATED.forEach(TieredCache::close);
       CREATED.clear();
     }
-  }
-
-  @TestFactory
-  Stream<DynamicNode> heapOnly() {
-    return suite("heapOnly", () -> TieredCache.newBuilder().maximumSize(100)
-        .executor(Runnable::run).<String, String>build());
   }
 
   @TestFactory
