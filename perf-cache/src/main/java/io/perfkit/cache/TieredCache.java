@@ -287,13 +287,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     try {
       // A load may have finished between our miss and putIfAbsent: look again, uncounted.
-      Held<V> held = l1.getIfPresent(key);
-      value = held != null ? held.value() : lookupLower(key, false);
-      if (value == null) {
-        // Once more under L1's lock for the key: an entry being spilled from L1 to L2 is in
-        // neither for an instant, and loading it then would overwrite a newer value.
-        value = peek(key);
-      }
+      // Under L1's lock for the key when L1 misses (peek): an entry being spilled from L1 to L2 is
+      // in neither for an instant, and loading it then would overwrite a newer value.
+      value = peek(key);
       if (value == null) {
         value = load(key, loader);
         checkOpen();
