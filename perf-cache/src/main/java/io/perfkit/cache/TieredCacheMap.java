@@ -208,7 +208,9 @@ final class TieredCacheMap<K, V> extends AbstractMap<K, V> implements Concurrent
 
   @Override
   public boolean isEmpty() {
-    return !new EntryIterator().hasNext();
+    // O(1) when both tiers are empty; otherwise the first live entry decides (size() can count
+    // expired entries, so it cannot).
+    return cache.enumerableSize() == 0 || !new EntryIterator().hasNext();
   }
 
   @Override
