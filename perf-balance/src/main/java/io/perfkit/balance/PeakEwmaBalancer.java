@@ -40,7 +40,7 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
   double load(Member m, long now) {
     Load load = m.load();
     int pending = load.pending();
-    double cost = load.observe(0.0, now, tauNanos);
+    double cost = load.cost(now, tauNanos); // Finagle's read-is-update (see Load)
     if (cost == 0.0) {
       return pending != 0 ? PENALTY : 0.0;
     }
@@ -73,9 +73,10 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
   }
 
   @Override
-  public void onDone(Load load, long latencyNanos, boolean success) {
+  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
     if (latencyNanos >= 0) {
-      load.observe(latencyNanos, config.ticker().read(), tauNanos);
+      long now = nowNanos != TrackedLease.UNTIMED ? nowNanos : config.ticker().read();
+      load.observe(latencyNanos, now, tauNanos);
     }
   }
 }

@@ -1,0 +1,210 @@
+package io.perfkit.balance.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Load}'s peak-EWMA estimate against a direct port of Finagle's {@code PeakEwma}: (stamp,
+ * cost) under a lock, where a read observes 0.
+ */
+final class LoadTest {
+  private static final double TAU = Duration.ofSeconds(10).toNanos();
+
+  /** Finagle's PeakEwma, line by line: the reference. */
+  static final class FinaglePeakEwma {
+    private final double tau;
+    private long stamp;
+    private double cost;
+
+    FinaglePeakEwma(long epoch, double tau) {
+      this.stamp = epoch;
+      this.tau = tau;
+    }
+
+    synchronized void observe(double rtt, long t) {
+      long td = Math.max(t - stamp, 0);
+      double w = Math.exp(-td / tau);
+      if (rtt > cost) {
+        cost = rtt;
+      } else {
+        cost = cost * w + rtt * (1.0 - w);
+      }
+      stamp = t;
+    }
+
+    synchronized double get(long t) {
+      observe(0.0, t);
+      return cost;
+    }
+  }
+
+  /** One step: advance the fake clock by {@code dt}, then read (rtt < 0) or observe rtt. */
+  record Op(long dt, double rtt) {}
+
+  @Provide
+  Arbitrary<Op> ops() {
+    Arbitrary<Long> dt =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just(0L)),
+            Tuple.of(6, Arbitraries.longs().between(1, 1_000_000_000L)),
+            Tuple.of(2, Arbitraries.longs().between(1, 200_000_000_000L)));
+    Arbitrary<Double> rtt =
+        Arbitraries.frequencyOf(
+            Tuple.of(8, Arbitraries.just(-1.0)),
+            Tuple.of(1, Arbitraries.just(0.0)),
+            Tuple.of(4, Arbitraries.doubles().between(1, 5e9)));
+    return Combinators.combine(dt, rtt).as(Op::new);
+  }
+
+  private static void assertClose(double expected, double actual, String what) {
+    double scale = Math.max(Math.abs(expected), Math.abs(actual));
+    assertTrue(
+        Math.abs(expected - actual) <= 1e-9 * scale || scale < 1e-290,
+        what + ": expected " + expected + " but was " + actual);
+  }
+
+  @Property(tries = 300)
+  void sameCostSequenceAsFinagle(
+      @ForAll @Size(min = 1, max = 400) List<@From("ops") Op> ops,
+      @ForAll("epochs") long epoch) {
+    Load load = new Load(epoch);
+    FinaglePeakEwma reference = new FinaglePeakEwma(epoch, TAU);
+    long now = epoch;
+    int i = 0;
+    for (Op op : ops) {
+      now += op.dt();
+      if (op.rtt() < 0) {
+        assertClose(reference.get(now), load.cost(now, TAU), "read " + i + " at " + now);
+      } else {
+        reference.observe(op.rtt(), now);
+        assertClose(reference.get(now), load.observe(op.rtt(), now, TAU), "observe " + i);
+      }
+      assertEquals(now, load.stamp());
+      i++;
+    }
+  }
+
+  @Provide
+  Arbitrary<Long> epochs() {
+    // ticker origins: zero, System.nanoTime-like (large, possibly negative) and near overflow
+    return Arbitraries.of(0L, 123_456_789_012_345L, -5_000_000_000_000_000L, 4_000_000_000_000_000_000L);
+  }
+
+  @Test
+  void readIsUpdate_readBetweenObservationsChangesNextWeight() {
+    double w = Math.exp(-0.5); // 5 s at tau 10 s
+    Load withRead = new Load(0);
+    withRead.observe(20e6, 0, TAU);
+    assertEquals(20e6 * w, withRead.cost(5_000_000_000L, TAU), 1e-6);
+    // the read moved the stamp to 5 s: the next sample weighs 1 - exp(-0.5), as in Finagle
+    assertEquals(
+        20e6 * w * w + 1e6 * (1 - w), withRead.observe(1e6, 10_000_000_000L, TAU), 1e-6);
+
+    Load noRead = new Load(0);
+    noRead.observe(20e6, 0, TAU);
+    double w10 = Math.exp(-1.0);
+    assertEquals(20e6 * w10 + 1e6 * (1 - w10), noRead.observe(1e6, 10_000_000_000L, TAU), 1e-6);
+  }
+
+  @Test
+  void unsampled_costZeroAtAnyTime() {
+    Load load = new Load(-7);
+    assertEquals(0.0, load.cost(-7, TAU));
+    assertEquals(0.0, load.cost(Long.MAX_VALUE / 2, TAU));
+    assertEquals(Long.MAX_VALUE / 2, load.stamp());
+  }
+
+  @Test
+  void staleTime_doesNotMoveStampBackOrDecay() {
+    Load load = new Load(1_000);
+    load.observe(5e6, 2_000_000_000L, TAU);
+    assertEquals(5e6, load.cost(1_000_000_000L, TAU)); // a clock read before the stamp: no decay
+    assertEquals(2_000_000_000L, load.stamp());
+    // an observation with an older time is applied at the stamp (no negative elapsed time)
+    assertEquals(5e6, load.observe(1e6, 0, TAU));
+    assertEquals(2_000_000_000L, load.stamp());
+  }
+
+  @Test
+  void largeElapsed_decaysToZeroWithoutNaN() {
+    Load load = new Load(0);
+    load.observe(1e9, 0, TAU);
+    assertEquals(0.0, load.cost(Long.MAX_VALUE, TAU));
+    assertEquals(3e6, load.observe(3e6, Long.MAX_VALUE, TAU));
+  }
+
+  /**
+   * Threads read and observe concurrently with their own clocks: the stamp ends exactly at the
+   * largest time used (no lost maximum), every value is finite and within [0, largest sample], and
+   * the in-flight count returns to zero.
+   */
+  @Test
+  void concurrentReadsAndObservations_stampIsMaximumAndValuesBounded() throws Exception {
+    int threads = 4;
+    int rounds = 200_000;
+    Load load = new Load(0);
+    AtomicLong maxTime = new AtomicLong();
+    List<Throwable> failures = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> workers = new ArrayList<>();
+    for (int k = 0; k < threads; k++) {
+      long seed = k;
+      Thread t =
+          new Thread(
+              () -> {
+                SplittableRandom random = new SplittableRandom(seed);
+                long now = 0;
+                long localMax = 0;
+                try {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    now += random.nextLong(1_000_000L);
+                    localMax = now;
+                    load.incrementPending();
+                    double c =
+                        random.nextInt(4) == 0
+                            ? load.observe(random.nextDouble(1e6, 2e6), now, TAU)
+                            : load.cost(now, TAU);
+                    if (!(c >= 0.0 && c <= 2e6)) {
+                      throw new AssertionError("cost out of range: " + c);
+                    }
+                    load.decrementPending();
+                  }
+                  maxTime.accumulateAndGet(localMax, Math::max);
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              },
+              "load-stress-" + k);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
+    start.countDown();
+    for (Thread t : workers) {
+      t.join();
+    }
+    assertEquals(List.of(), failures);
+    assertEquals(maxTime.get(), load.stamp());
+    assertEquals(0, load.pending());
+  }
+}
