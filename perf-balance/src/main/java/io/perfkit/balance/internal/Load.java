@@ -28,12 +28,17 @@ abstract class LoadFields extends LoadLhsPad {
   volatile int writing;
   /** Finagle's stamp: the latest time any update (a read or an observation) was made at. */
   volatile long stamp;
-  /** Anchor copy 0: the cost {@code cost0} as of the time {@code time0} of the last observation. */
+  /**
+   * Anchor copy 0: the cost {@code cost0} as of the time {@code time0} of the last observation, and
+   * its natural log {@code log0} (negative infinity for cost 0).
+   */
   long time0;
   double cost0;
+  double log0;
   /** Anchor copy 1: the same anchor, written second. */
   long time1;
   double cost1;
+  double log1;
 }
 
 /**
@@ -109,6 +114,17 @@ public final class Load extends LoadFields {
   private static final VarHandle COST0;
   private static final VarHandle TIME1;
   private static final VarHandle COST1;
+  private static final VarHandle LOG0;
+  private static final VarHandle LOG1;
+
+  /** ln(pending + 1) for small in-flight counts: the log-domain load factor without a log call. */
+  private static final double[] LOG_FACTOR = new double[256];
+
+  /**
+   * Decisions whose log-domain loads differ by at most this go to the exact (exp) comparison: it
+   * exceeds the rounding error of both computations by more than 100x (see {@link #logLoad}).
+   */
+  private static final double LOG_MARGIN = 1e-9;
 
   static {
     try {
@@ -121,10 +137,21 @@ public final class Load extends LoadFields {
       COST0 = lookup.findVarHandle(LoadFields.class, "cost0", double.class);
       TIME1 = lookup.findVarHandle(LoadFields.class, "time1", long.class);
       COST1 = lookup.findVarHandle(LoadFields.class, "cost1", double.class);
+      LOG0 = lookup.findVarHandle(LoadFields.class, "log0", double.class);
+      LOG1 = lookup.findVarHandle(LoadFields.class, "log1", double.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+    for (int p = 0; p < LOG_FACTOR.length; p++) {
+      LOG_FACTOR[p] = Math.log(p + 1.0);
+    }
   }
+
+  /**
+   * Finagle's penalty: the load of an endpoint that has no latency sample yet but a request in
+   * flight ({@code Long.MAX_VALUE >> 16}).
+   */
+  public static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
 
   /**
    * Creates the load of a new endpoint: no request in flight, cost 0 (no sample yet).
@@ -136,6 +163,8 @@ public final class Load extends LoadFields {
     this.stamp = nowNanos;
     this.time0 = nowNanos;
     this.time1 = nowNanos;
+    this.log0 = Double.NEGATIVE_INFINITY;
+    this.log1 = Double.NEGATIVE_INFINITY;
   }
 
   /** Returns the in-flight count. */
@@ -227,6 +256,90 @@ public final class Load extends LoadFields {
   }
 
   /**
+   * Finagle's peak-EWMA load of this endpoint at {@code nowNanos}: reads the cost (an update, see
+   * {@link #cost}) and returns {@code cost * (pending + 1)}, or for an endpoint without a sample 0
+   * while idle and {@link #PENALTY} while it has a request in flight.
+   *
+   * @param pending the in-flight count to use (read before the cost, as Finagle does)
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return the load
+   */
+  public double load(int pending, long nowNanos, double tauNanos) {
+    double cost = cost(nowNanos, tauNanos);
+    if (cost == 0.0) {
+      return pending != 0 ? PENALTY : 0.0;
+    }
+    return cost * (pending + 1);
+  }
+
+  /**
+   * Reads the cost at {@code nowNanos} like {@link #cost} (the same update) but returns the natural
+   * log of the load, {@code ln(cost) + ln(pending + 1)}, computed from the anchor's stored log
+   * without {@code exp}: {@code ln(anchor cost) - (stamp - anchor time) / tau + ln(pending + 1)}.
+   * Returns NaN when only the exact computation decides: no sample yet (cost 0) or a cost decayed
+   * so far ({@code < e^-700}) that {@link #load} could round it to zero.
+   *
+   * <p>Error: every term is below 1,500 in magnitude when a number is returned (the anchor's log is
+   * at most ln(2^63) < 44, the decay term at most 744 + 44, the load factor below 22), so this value
+   * and the log of {@link #load}'s value each carry less than 1e-11 absolute error; two loads
+   * whose logs differ by more than {@code LOG_MARGIN} (1e-9) therefore compare the same way as
+   * their exact values.
+   */
+  private double logLoad(int pending, long nowNanos, double tauNanos) {
+    while (true) {
+      // The same validated read as cost(), of the log instead of the cost.
+      int v = (int) VERSION.getAcquire(this);
+      long s = advanceStamp(nowNanos);
+      long time;
+      double log;
+      if ((v & 1) == 0) {
+        time = (long) TIME0.getOpaque(this);
+        log = (double) LOG0.getOpaque(this);
+      } else {
+        time = (long) TIME1.getOpaque(this);
+        log = (double) LOG1.getOpaque(this);
+      }
+      VarHandle.loadLoadFence();
+      if ((int) VERSION.getOpaque(this) == v) {
+        double x = s - time > 0 ? log - (s - time) / tauNanos : log;
+        if (!(x > -700.0)) {
+          return Double.NaN;
+        }
+        return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log1p(pending));
+      }
+    }
+  }
+
+  /**
+   * Finagle's power-of-two-choices step on peak EWMA: reads both estimates at {@code nowNanos} (each
+   * read is an update) and returns whether {@code a}'s load is at most {@code b}'s, i.e. whether
+   * {@code a} wins (the first candidate wins ties). Compares logs of the loads (no {@code exp}) and
+   * falls back to {@link #load}'s exact values when the logs are too close to decide or a cost is
+   * zero, so the decision is always the one the exact loads give.
+   *
+   * @param a the first candidate
+   * @param b the second candidate
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return {@code true} if {@code a} is chosen
+   */
+  public static boolean firstWins(Load a, Load b, long nowNanos, double tauNanos) {
+    int pa = a.pending();
+    int pb = b.pending();
+    double diff = a.logLoad(pa, nowNanos, tauNanos) - b.logLoad(pb, nowNanos, tauNanos);
+    if (diff < -LOG_MARGIN) {
+      return true;
+    }
+    if (diff > LOG_MARGIN) {
+      return false;
+    }
+    // Too close to call in the log domain, or NaN (a zero or vanishing cost): exact loads. These
+    // reads are updates at the same time, so they change no state the reads above did not.
+    return a.load(pa, nowNanos, tauNanos) <= b.load(pb, nowNanos, tauNanos);
+  }
+
+  /**
    * Applies Finagle's peak-EWMA update with observation {@code rtt} at {@code nowNanos} and returns
    * the new cost: the cost (decayed to the stamp) jumps to a larger observation at once and
    * otherwise moves toward it with weight {@code 1 - exp(-(now - stamp) / tau)}.
@@ -254,6 +367,7 @@ public final class Load extends LoadFields {
         double w = Math.exp(-(t - s) / tauNanos);
         next = current * w + rtt * (1.0 - w);
       }
+      double log = Math.log(next); // -infinity for 0: the log-domain reads treat it as "no sample"
       // The stamp first: a reader that still sees the old anchor then decays it to t, which is
       // Finagle's value of a read just before this observation.
       advanceStamp(t);
@@ -263,12 +377,14 @@ public final class Load extends LoadFields {
       VarHandle.storeStoreFence();
       TIME0.setOpaque(this, t);
       COST0.setOpaque(this, next);
+      LOG0.setOpaque(this, log);
       // Release: copy 0 is complete before readers are sent to it; the fence keeps copy 1's
       // stores after it, so a reader of copy 1 that races them sees the version move.
       VERSION.setRelease(this, v + 2);
       VarHandle.storeStoreFence();
       TIME1.setOpaque(this, t);
       COST1.setOpaque(this, next);
+      LOG1.setOpaque(this, log);
       return next;
     } finally {
       // Release: the next lock holder sees both copies and the version written above.

@@ -150,6 +150,84 @@ final class LoadTest {
     assertEquals(3e6, load.observe(3e6, Long.MAX_VALUE, TAU));
   }
 
+  /** Replays {@code ops} (as in sameCostSequenceAsFinagle) on a fresh load; returns the end time. */
+  private static long replay(Load load, List<Op> ops, long start, double scale) {
+    long now = start;
+    for (Op op : ops) {
+      now += op.dt();
+      if (op.rtt() < 0) {
+        load.cost(now, TAU);
+      } else {
+        load.observe(op.rtt() * scale, now, TAU);
+      }
+    }
+    return now;
+  }
+
+  /**
+   * The log-domain P2C decision always equals the comparison of the exact loads, including exact
+   * ties (b = a's history scaled by 2 with pending 0 against a's pending 1) and unsampled endpoints.
+   */
+  @Property(tries = 400)
+  void firstWins_sameDecisionAsExactLoads(
+      @ForAll @Size(max = 60) List<@From("ops") Op> opsA,
+      @ForAll @Size(max = 60) List<@From("ops") Op> opsB,
+      @ForAll("pendings") int pendingA,
+      @ForAll("pendings") int pendingB,
+      @ForAll("relations") int relation,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 0, max = 100_000_000_000L) long later) {
+    List<Op> historyB =
+        switch (relation) {
+          case 0 -> opsB;
+          default -> opsA; // same history (tie) or the same history scaled
+        };
+    double scaleB = relation == 2 ? 2.0 : 1.0;
+    if (relation == 2) {
+      pendingA = 2 * pendingB + 1; // cost_b = 2 cost_a exactly: (pa + 1) cost_a = (pb + 1) cost_b
+    }
+    Load[] loads = new Load[4];
+    long end = 0;
+    for (int k = 0; k < 4; k++) {
+      loads[k] = new Load(0);
+      end = Math.max(end, replay(loads[k], k % 2 == 0 ? opsA : historyB, 0, k % 2 == 0 ? 1.0 : scaleB));
+    }
+    for (int k = 0; k < 4; k++) {
+      for (int i = 0; i < (k % 2 == 0 ? pendingA : pendingB); i++) {
+        loads[k].incrementPending();
+      }
+    }
+    long now = end + later;
+    boolean exact =
+        loads[0].load(pendingA, now, TAU) <= loads[1].load(pendingB, now, TAU);
+    assertEquals(exact, Load.firstWins(loads[2], loads[3], now, TAU));
+    assertEquals(loads[0].stamp(), loads[2].stamp());
+    assertEquals(loads[1].stamp(), loads[3].stamp());
+  }
+
+  @Provide
+  Arbitrary<Integer> pendings() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.just(0)),
+        Tuple.of(3, Arbitraries.integers().between(1, 10)),
+        Tuple.of(1, Arbitraries.integers().between(250, 300)));
+  }
+
+  @Provide
+  Arbitrary<Integer> relations() {
+    return Arbitraries.integers().between(0, 2);
+  }
+
+  @Test
+  void firstWins_exactTieGoesToFirst() {
+    Load a = new Load(0);
+    Load b = new Load(0);
+    a.observe(3e6, 0, TAU);
+    b.observe(6e6, 0, TAU);
+    a.incrementPending(); // 3e6 * 2 == 6e6 * 1
+    assertTrue(Load.firstWins(a, b, 7_000_000_000L, TAU));
+    assertTrue(Load.firstWins(b, a, 7_000_000_000L, TAU));
+  }
+
   /**
    * Threads read and observe concurrently with their own clocks: the stamp ends exactly at the
    * largest time used (no lost maximum), every value is finite and within [0, largest sample], and
