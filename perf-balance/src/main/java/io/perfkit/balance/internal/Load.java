@@ -306,7 +306,7 @@ public final class Load extends LoadFields {
         if (!(x > -700.0)) {
           return Double.NaN;
         }
-        return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log1p(pending));
+        return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log(pending + 1.0));
       }
     }
   }
