@@ -306,6 +306,7 @@ public final class Load extends LoadFields {
         if (!(x > -700.0)) {
           return Double.NaN;
         }
+        // (pending is never negative: each decrement follows its increment in the count's order)
         return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log(pending + 1.0));
       }
     }
