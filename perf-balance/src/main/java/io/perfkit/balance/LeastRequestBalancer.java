@@ -145,7 +145,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
   }
 
   @Override
-  public void onDone(Load load, long latencyNanos, boolean success) {
+  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
     // least request needs only the in-flight count
   }
 }

@@ -19,7 +19,7 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
    * Penalty = Long.MAX_VALUE >> 16 once it has a request in flight. Two distinct endpoints are drawn
    * at random and the one with the lower load wins (the first on a tie).
    */
-  static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
+  static final double PENALTY = Load.PENALTY;
 
   private final RandomSource random;
   private final double tauNanos;
@@ -35,16 +35,6 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
   @Override
   protected Member[] buildView(Member[] candidates) {
     return candidates;
-  }
-
-  double load(Member m, long now) {
-    Load load = m.load();
-    int pending = load.pending();
-    double cost = load.observe(0.0, now, tauNanos);
-    if (cost == 0.0) {
-      return pending != 0 ? PENALTY : 0.0;
-    }
-    return cost * (pending + 1);
   }
 
   @Override
@@ -66,16 +56,18 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
       }
       Member ma = members[a];
       Member mb = members[b];
-      chosen = load(ma, now) <= load(mb, now) ? ma : mb;
+      // load(ma) <= load(mb), decided in the log domain where that is exact (see Load.firstWins)
+      chosen = Load.firstWins(ma.load(), mb.load(), now, tauNanos) ? ma : mb;
     }
     chosen.load().incrementPending();
     return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), now, this);
   }
 
   @Override
-  public void onDone(Load load, long latencyNanos, boolean success) {
+  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
     if (latencyNanos >= 0) {
-      load.observe(latencyNanos, config.ticker().read(), tauNanos);
+      long now = nowNanos != TrackedLease.UNTIMED ? nowNanos : config.ticker().read();
+      load.observe(latencyNanos, now, tauNanos);
     }
   }
 }

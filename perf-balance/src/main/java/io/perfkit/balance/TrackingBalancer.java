@@ -4,8 +4,12 @@ package io.perfkit.balance;
  * A key-less balancer that tracks requests in flight: least request (full scan or power of two
  * choices) and P2C peak EWMA. Create one with {@link Balancers}.
  *
- * <p><b>Threading:</b> thread-safe. <b>Progress:</b> {@link #pick()} is lock-free. <b>Allocation:</b>
- * one {@link Lease} per pick (peak EWMA also allocates when it updates a latency estimate).
+ * <p><b>Threading:</b> thread-safe. <b>Progress:</b> {@link #pick()} is lock-free (peak EWMA's
+ * read of an estimate, which is an update in Finagle's definition, is one compare-and-set of the
+ * endpoint's stamp). Completing a peak-EWMA lease takes a per-endpoint spin lock that only other
+ * completions on the same endpoint contend for; it never delays a pick. <b>Allocation:</b> one
+ * {@link Lease} (40 bytes) per pick and nothing else; the lease is what detects a second
+ * completion, so it is not pooled.
  */
 public interface TrackingBalancer extends Membership {
   /**

@@ -94,7 +94,7 @@ final class BoundedLoadRing extends AbstractBalancer<RingView>
   }
 
   @Override
-  public void onDone(Load load, long latencyNanos, boolean success) {
+  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
     inFlight.decrementAndGet();
   }
 }

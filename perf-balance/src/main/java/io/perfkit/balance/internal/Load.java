@@ -15,23 +15,45 @@ abstract class LoadLhsPad {
   byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
 }
 
-/** The hot per-endpoint fields, written by every pick and completion. */
+/**
+ * The hot per-endpoint fields, on one group of cache lines: a pick reads and writes the in-flight
+ * count and the stamp of the same endpoints, and a completion writes the count and the estimate,
+ * so splitting them would cost a second cache miss per endpoint without removing any sharing.
+ */
 abstract class LoadFields extends LoadLhsPad {
   volatile int pending;
-  volatile Load.Ewma ewma;
+  /** Latch version: bumped twice per observation; its low bit names the copy readers use. */
+  volatile int version;
+  /** Observation lock: 1 while an observation rewrites the anchor (observers only). */
+  volatile int writing;
+  /** Finagle's stamp: the latest time any update (a read or an observation) was made at. */
+  volatile long stamp;
+  /**
+   * Anchor copy 0: the cost {@code cost0} as of the time {@code time0} of the last observation, and
+   * its natural log {@code log0} (negative infinity for cost 0).
+   */
+  long time0;
+  double cost0;
+  double log0;
+  /** Anchor copy 1: the same anchor, written second. */
+  long time1;
+  double cost1;
+  double log1;
 }
 
 /**
- * Mutable per-endpoint load: requests in flight and the peak-EWMA latency estimate. One instance per
- * endpoint id lives as long as the endpoint stays in the membership, across snapshots and
- * reweighting, so leases and estimates survive membership changes.
+ * Mutable per-endpoint load: requests in flight and Finagle's peak-EWMA latency estimate. One
+ * instance per endpoint id lives as long as the endpoint stays in the membership, across snapshots
+ * and reweighting, so leases and estimates survive membership changes.
  *
  * <p>Padded by class hierarchy (128 bytes each side): loads of different endpoints are allocated
  * next to each other, and without padding two threads picking different endpoints would still
  * contend on one cache line.
  *
- * <p>Thread-safe: the in-flight count is updated with atomic read-modify-writes, the estimate with
- * a compare-and-set of an immutable {@link Ewma} value.
+ * <p>Thread-safe. The in-flight count is updated with atomic read-modify-writes. {@link #cost}
+ * (a pick's read of the estimate) is lock-free and allocation-free: one compare-and-set of a
+ * {@code long} at most. {@link #observe} (a completion) takes a per-endpoint spin lock that only
+ * other observations of the same endpoint contend for; it never blocks {@link #cost}.
  */
 public final class Load extends LoadFields {
   byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
@@ -43,30 +65,106 @@ public final class Load extends LoadFields {
   byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
   byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
 
+  /*
+   * Finagle's PeakEwma keeps (stamp, cost) under a lock, and its read is an update: get() calls
+   * observe(0), which sets cost = cost * exp(-(t - stamp) / tau) and stamp = t. Decay-only updates
+   * compose: cost * exp(-(t1 - s) / tau) * exp(-(t2 - t1) / tau) = cost * exp(-(t2 - s) / tau), i.e.
+   * ln(cost) + stamp / tau is invariant under them (cost 0 <-> -infinity, which IEEE arithmetic
+   * carries through). So the state is kept as
+   *
+   *   anchor (time, cost): the cost just after the last real observation and its time, and
+   *   stamp:               the latest time any update was made at (monotonic maximum).
+   *
+   * The cost at the stamp is anchor.cost * exp(-(stamp - anchor.time) / tau): the same number as
+   * Finagle's repeated products up to rounding (a few ulps; the repeated products round once per
+   * read, this rounds once). Keeping the anchor rather than ln(cost) + stamp / tau avoids a log per
+   * observation and the precision loss of large stamp / tau values: only the exact long difference
+   * stamp - anchor.time is ever divided by tau, whatever the ticker's origin.
+   *
+   * A read at t (cost(t)) therefore only advances stamp to max(stamp, t): one CAS of a long, no
+   * allocation, and no write at all when stamp is already >= t. The CAS-maximum keeps stamp exactly
+   * the maximum of the times of all updates so far, which is Finagle's stamp under its lock with the
+   * clock read inside the lock (times then reach the lock in order). A plain "if (t > stamp) stamp =
+   * t" store would be cheaper but can move the stamp backwards when two picks race, which changes
+   * the weight of the next observation; we keep the CAS.
+   *
+   * A real observation (observe(rtt, t)) needs the anchor and stamp together, so observations of one
+   * endpoint are serialised by the spin lock `writing`. It reads the stamp s, computes Finagle's
+   * update from the cost at s (peak: rtt > cost -> rtt; else cost * w + rtt * (1 - w), w =
+   * exp(-(t - s) / tau)), advances the stamp to max(t, s) and publishes the new anchor through a
+   * latch (Linux's seqcount_latch): two copies of the anchor and a version whose low bit says which
+   * copy readers use. The writer bumps the version (readers move to copy 1), writes copy 0, bumps it
+   * again (readers move to copy 0) and writes copy 1. A reader reads the version, the copy it names
+   * and the version again, and retries only if an observation moved in between, so a reader never
+   * waits for a writer (lock-free) and never sees a torn anchor.
+   *
+   * Concurrency: every state reached is the state of Finagle's algorithm for some serial order of
+   * the updates (reads ordered by their stamp CAS, observations by the lock). A pick that races an
+   * observation of the same endpoint returns the cost just before or just after it, as under
+   * Finagle's lock; its stamp advance may be counted on either side of that observation. Sequential
+   * use (the simulation, the tests) is exactly Finagle's sequence; LoadTest checks it against a
+   * direct port for random interleavings.
+   */
+
   private static final VarHandle PENDING;
-  private static final VarHandle EWMA;
+  private static final VarHandle VERSION;
+  private static final VarHandle WRITING;
+  private static final VarHandle STAMP;
+  private static final VarHandle TIME0;
+  private static final VarHandle COST0;
+  private static final VarHandle TIME1;
+  private static final VarHandle COST1;
+  private static final VarHandle LOG0;
+  private static final VarHandle LOG1;
+
+  /** ln(pending + 1) for small in-flight counts: the log-domain load factor without a log call. */
+  private static final double[] LOG_FACTOR = new double[256];
+
+  /**
+   * Decisions whose log-domain loads differ by at most this go to the exact (exp) comparison: it
+   * exceeds the rounding error of both computations by more than 100x (see {@link #logLoad}).
+   */
+  private static final double LOG_MARGIN = 1e-9;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       PENDING = lookup.findVarHandle(LoadFields.class, "pending", int.class);
-      EWMA = lookup.findVarHandle(LoadFields.class, "ewma", Ewma.class);
+      VERSION = lookup.findVarHandle(LoadFields.class, "version", int.class);
+      WRITING = lookup.findVarHandle(LoadFields.class, "writing", int.class);
+      STAMP = lookup.findVarHandle(LoadFields.class, "stamp", long.class);
+      TIME0 = lookup.findVarHandle(LoadFields.class, "time0", long.class);
+      COST0 = lookup.findVarHandle(LoadFields.class, "cost0", double.class);
+      TIME1 = lookup.findVarHandle(LoadFields.class, "time1", long.class);
+      COST1 = lookup.findVarHandle(LoadFields.class, "cost1", double.class);
+      LOG0 = lookup.findVarHandle(LoadFields.class, "log0", double.class);
+      LOG1 = lookup.findVarHandle(LoadFields.class, "log1", double.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+    for (int p = 0; p < LOG_FACTOR.length; p++) {
+      LOG_FACTOR[p] = Math.log(p + 1.0);
+    }
   }
 
-  /** Immutable peak-EWMA state: the time of the last update and the cost (nanoseconds). */
-  public record Ewma(long stampNanos, double cost) {}
+  /**
+   * Finagle's penalty: the load of an endpoint that has no latency sample yet but a request in
+   * flight ({@code Long.MAX_VALUE >> 16}).
+   */
+  public static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
 
   /**
-   * Creates the load of a new endpoint.
+   * Creates the load of a new endpoint: no request in flight, cost 0 (no sample yet).
    *
-   * @param nowNanos the ticker time, the EWMA's first stamp (Finagle's epoch)
+   * @param nowNanos the ticker time, the estimate's first stamp (Finagle's epoch)
    */
   public Load(long nowNanos) {
     // Plain initialisation: the Load is published through the snapshot's volatile write.
-    this.ewma = new Ewma(nowNanos, 0.0);
+    this.stamp = nowNanos;
+    this.time0 = nowNanos;
+    this.time1 = nowNanos;
+    this.log0 = Double.NEGATIVE_INFINITY;
+    this.log1 = Double.NEGATIVE_INFINITY;
   }
 
   /** Returns the in-flight count. */
@@ -106,31 +204,213 @@ public final class Load extends LoadFields {
     return true;
   }
 
+  /** The cost {@code elapsed} nanoseconds after an anchor of cost {@code cost}. */
+  private static double decay(double cost, long elapsed, double tauNanos) {
+    // cost 0 (no sample) stays 0 without an exp; no elapsed time leaves the cost bit-identical.
+    return cost == 0.0 || elapsed <= 0 ? cost : cost * Math.exp(-elapsed / tauNanos);
+  }
+
+  /** Advances the stamp to at least {@code nowNanos}; returns the stamp after the update. */
+  private long advanceStamp(long nowNanos) {
+    long s = (long) STAMP.getVolatile(this); // volatile read: the latest stamp, to CAS against
+    while (nowNanos > s) {
+      // CAS-maximum: the stamp only grows and ends as the maximum of all update times.
+      long witness = (long) STAMP.compareAndExchange(this, s, nowNanos);
+      if (witness == s) {
+        return nowNanos;
+      }
+      s = witness;
+    }
+    return s;
+  }
+
+  /**
+   * Finagle's read of the estimate, which is an update: decays the cost to {@code nowNanos} (an
+   * observation of 0) and returns it. Lock-free; does not allocate.
+   *
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return the cost after the decay, 0 if the endpoint has no sample yet
+   */
+  public double cost(long nowNanos, double tauNanos) {
+    while (true) {
+      // Acquire: the anchor copy read below is the one this version names, not an older one.
+      int v = (int) VERSION.getAcquire(this);
+      long s = advanceStamp(nowNanos);
+      long time;
+      double cost;
+      if ((v & 1) == 0) {
+        // Opaque reads (untorn); a copy being rewritten is detected by the version check below.
+        time = (long) TIME0.getOpaque(this);
+        cost = (double) COST0.getOpaque(this);
+      } else {
+        time = (long) TIME1.getOpaque(this);
+        cost = (double) COST1.getOpaque(this);
+      }
+      // The copy's reads complete before the version is read again (seqlock validation).
+      VarHandle.loadLoadFence();
+      if ((int) VERSION.getOpaque(this) == v) {
+        return decay(cost, s - time, tauNanos);
+      }
+    }
+  }
+
+  /**
+   * Finagle's peak-EWMA load of this endpoint at {@code nowNanos}: reads the cost (an update, see
+   * {@link #cost}) and returns {@code cost * (pending + 1)}, or for an endpoint without a sample 0
+   * while idle and {@link #PENALTY} while it has a request in flight.
+   *
+   * @param pending the in-flight count to use (read before the cost, as Finagle does)
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return the load
+   */
+  public double load(int pending, long nowNanos, double tauNanos) {
+    double cost = cost(nowNanos, tauNanos);
+    if (cost == 0.0) {
+      return pending != 0 ? PENALTY : 0.0;
+    }
+    return cost * (pending + 1);
+  }
+
+  /**
+   * Reads the cost at {@code nowNanos} like {@link #cost} (the same update) but returns the natural
+   * log of the load, {@code ln(cost) + ln(pending + 1)}, computed from the anchor's stored log
+   * without {@code exp}: {@code ln(anchor cost) - (stamp - anchor time) / tau + ln(pending + 1)}.
+   * Returns NaN when only the exact computation decides: no sample yet (cost 0) or a cost decayed
+   * so far ({@code < e^-700}) that {@link #load} could round it to zero.
+   *
+   * <p>Error: every term is below 1,500 in magnitude when a number is returned (the anchor's log is
+   * at most ln(2^63) < 44, the decay term at most 744 + 44, the load factor below 22), so this value
+   * and the log of {@link #load}'s value each carry less than 1e-11 absolute error; two loads
+   * whose logs differ by more than {@code LOG_MARGIN} (1e-9) therefore compare the same way as
+   * their exact values.
+   */
+  private double logLoad(int pending, long nowNanos, double tauNanos) {
+    while (true) {
+      // The same validated read as cost(), of the log instead of the cost.
+      int v = (int) VERSION.getAcquire(this);
+      long s = advanceStamp(nowNanos);
+      long time;
+      double log;
+      if ((v & 1) == 0) {
+        time = (long) TIME0.getOpaque(this);
+        log = (double) LOG0.getOpaque(this);
+      } else {
+        time = (long) TIME1.getOpaque(this);
+        log = (double) LOG1.getOpaque(this);
+      }
+      VarHandle.loadLoadFence();
+      if ((int) VERSION.getOpaque(this) == v) {
+        double x = s - time > 0 ? log - (s - time) / tauNanos : log;
+        if (!(x > -700.0)) {
+          return Double.NaN;
+        }
+        // (pending is never negative: each decrement follows its increment in the count's order)
+        return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log(pending + 1.0));
+      }
+    }
+  }
+
+  /**
+   * Finagle's power-of-two-choices step on peak EWMA: reads both estimates at {@code nowNanos} (each
+   * read is an update) and returns whether {@code a}'s load is at most {@code b}'s, i.e. whether
+   * {@code a} wins (the first candidate wins ties). Compares logs of the loads (no {@code exp}) and
+   * falls back to {@link #load}'s exact values when the logs are too close to decide or a cost is
+   * zero, so the decision is always the one the exact loads give.
+   *
+   * @param a the first candidate
+   * @param b the second candidate
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return {@code true} if {@code a} is chosen
+   */
+  public static boolean firstWins(Load a, Load b, long nowNanos, double tauNanos) {
+    int pa = a.pending();
+    int pb = b.pending();
+    double diff = a.logLoad(pa, nowNanos, tauNanos) - b.logLoad(pb, nowNanos, tauNanos);
+    if (diff < -LOG_MARGIN) {
+      return true;
+    }
+    if (diff > LOG_MARGIN) {
+      return false;
+    }
+    // Too close to call in the log domain, or NaN (a zero or vanishing cost): exact loads. These
+    // reads are updates at the same time, so they change no state the reads above did not.
+    return a.load(pa, nowNanos, tauNanos) <= b.load(pb, nowNanos, tauNanos);
+  }
+
   /**
    * Applies Finagle's peak-EWMA update with observation {@code rtt} at {@code nowNanos} and returns
-   * the new cost: the cost jumps to a larger observation at once and otherwise decays toward it
-   * with weight {@code exp(-elapsed / tau)}.
+   * the new cost: the cost (decayed to the stamp) jumps to a larger observation at once and
+   * otherwise moves toward it with weight {@code 1 - exp(-(now - stamp) / tau)}.
    *
-   * @param rtt the observation in nanoseconds (0 when only decaying on read)
+   * @param rtt the observation in nanoseconds
    * @param nowNanos the ticker time
    * @param tauNanos the decay time constant
    * @return the cost after the update
    */
   public double observe(double rtt, long nowNanos, double tauNanos) {
-    while (true) {
-      Ewma current = ewma; // volatile read of an immutable value: stamp and cost are consistent
-      long elapsed = Math.max(nowNanos - current.stampNanos(), 0L);
-      double w = Math.exp(-elapsed / tauNanos);
-      double cost = rtt > current.cost() ? rtt : current.cost() * w + rtt * (1.0 - w);
-      // CAS of an immutable value: stamp and cost change together, as under Finagle's lock.
-      if (EWMA.compareAndSet(this, current, new Ewma(Math.max(nowNanos, current.stampNanos()), cost))) {
-        return cost;
+    lock();
+    try {
+      int v = version; // volatile read; only lock holders write it, so it is stable here
+      // Our own (or the previous lock holder's, ordered by the lock) writes: plain reads suffice.
+      long time = (v & 1) == 0 ? time0 : time1;
+      double cost = (v & 1) == 0 ? cost0 : cost1;
+      // Volatile read after the lock's CAS: includes every stamp advance ordered before it.
+      long s = stamp;
+      double current = decay(cost, s - time, tauNanos);
+      long t = Math.max(nowNanos, s);
+      double next;
+      if (rtt > current) {
+        next = rtt;
+      } else {
+        double w = Math.exp(-(t - s) / tauNanos);
+        next = current * w + rtt * (1.0 - w);
+      }
+      double log = Math.log(next); // -infinity for 0: the log-domain reads treat it as "no sample"
+      // The stamp first: a reader that still sees the old anchor then decays it to t, which is
+      // Finagle's value of a read just before this observation.
+      advanceStamp(t);
+      // Latch: the odd version sends readers to copy 1 before copy 0 changes; the fence keeps
+      // copy 0's stores after this store (opaque: untorn, and ordered by the fence).
+      VERSION.setOpaque(this, v + 1);
+      VarHandle.storeStoreFence();
+      TIME0.setOpaque(this, t);
+      COST0.setOpaque(this, next);
+      LOG0.setOpaque(this, log);
+      // Release: copy 0 is complete before readers are sent to it; the fence keeps copy 1's
+      // stores after it, so a reader of copy 1 that races them sees the version move.
+      VERSION.setRelease(this, v + 2);
+      VarHandle.storeStoreFence();
+      TIME1.setOpaque(this, t);
+      COST1.setOpaque(this, next);
+      LOG1.setOpaque(this, log);
+      return next;
+    } finally {
+      // Release: the next lock holder sees both copies and the version written above.
+      WRITING.setRelease(this, 0);
+    }
+  }
+
+  private void lock() {
+    int spins = 0;
+    // CAS 0 -> 1: one observer at a time; acquire semantics order its reads after the last unlock.
+    while (!WRITING.compareAndSet(this, 0, 1)) {
+      if (++spins < 64) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the holder was likely descheduled: let it run
       }
     }
   }
 
-  /** Returns the current EWMA state without updating it. */
-  public Ewma ewma() {
-    return ewma; // volatile read of an immutable value: stamp and cost are consistent
+  /**
+   * Returns the estimate's stamp: the latest time it was read or updated at.
+   *
+   * @return the stamp in ticker nanoseconds
+   */
+  public long stamp() {
+    return stamp; // volatile read
   }
 }

@@ -20,8 +20,10 @@ public final class TrackedLease implements Lease {
      * @param load the endpoint's load
      * @param latencyNanos the latency, or -1 when cancelled
      * @param success whether the request succeeded
+     * @param nowNanos the ticker time of the completion if the lease already read it (to measure
+     *     the latency), else {@link #UNTIMED}
      */
-    void onDone(Load load, long latencyNanos, boolean success);
+    void onDone(Load load, long latencyNanos, boolean success, long nowNanos);
   }
 
   /** Start time of a lease whose balancer does not use latency: the pick reads no clock. */
@@ -72,29 +74,35 @@ public final class TrackedLease implements Lease {
     return DONE.compareAndSet(this, 0, 1);
   }
 
-  private void finish(long latencyNanos, boolean success) {
+  private void finish(long latencyNanos, boolean success, long nowNanos) {
     if (!tryFinish()) {
       throw new IllegalStateException("lease already completed: endpoint " + endpoint.id());
     }
     // Finagle's order: the latency sample lands before the in-flight count drops.
-    observer.onDone(load, latencyNanos, success);
+    observer.onDone(load, latencyNanos, success, nowNanos);
     load.decrementPending();
   }
 
   @Override
   public void complete(long latencyNanos, boolean success) {
     Checks.checkNonNegative(latencyNanos, "latencyNanos");
-    finish(latencyNanos, success);
+    finish(latencyNanos, success, UNTIMED);
   }
 
   @Override
   public void complete(boolean success) {
-    finish(startNanos == UNTIMED ? 0L : Math.max(0L, ticker.read() - startNanos), success);
+    if (startNanos == UNTIMED) {
+      finish(0L, success, UNTIMED);
+    } else {
+      // One clock read serves as the latency's end and as the observation time.
+      long now = ticker.read();
+      finish(Math.max(0L, now - startNanos), success, now);
+    }
   }
 
   @Override
   public void cancel() {
-    finish(-1, true);
+    finish(-1, true, UNTIMED);
   }
 
   @Override
@@ -105,7 +113,7 @@ public final class TrackedLease implements Lease {
   @Override
   public void close() {
     if (tryFinish()) {
-      observer.onDone(load, -1, true);
+      observer.onDone(load, -1, true, UNTIMED);
       load.decrementPending();
     }
   }

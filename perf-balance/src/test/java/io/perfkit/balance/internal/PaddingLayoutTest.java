@@ -26,7 +26,8 @@ final class PaddingLayoutTest {
 
   @Test
   void load_hotFieldsPadded() {
-    assertPadded(Load.class, "pending", "ewma");
+    assertPadded(
+        Load.class, "pending", "version", "writing", "stamp", "time0", "cost0", "time1", "cost1");
   }
 
   @Test
