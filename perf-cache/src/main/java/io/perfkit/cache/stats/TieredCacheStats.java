@@ -47,6 +47,15 @@ public record TieredCacheStats(
     long persistentRecoveredCount,
     RemoteTierStats remoteTier) {
 
+  /**
+   * Checks the snapshot.
+   *
+   * @throws NullPointerException if {@code remoteTier} is null
+   */
+  public TieredCacheStats {
+    java.util.Objects.requireNonNull(remoteTier, "remoteTier");
+  }
+
   /** Returns the number of lookups: hits in any tier (the remote one included) plus misses. */
   public long requestCount() {
     return heapHitCount + offHeapHitCount + persistentHitCount + remoteTier.hitCount() + missCount;

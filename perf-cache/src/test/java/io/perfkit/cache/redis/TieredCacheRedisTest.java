@@ -198,6 +198,61 @@ final class TieredCacheRedisTest {
     assertEquals(0, remote(b).readFailureCount());
   }
 
+  /**
+   * A writes a key over and over while two threads on B read it (copying Redis hits into B's L1, racing
+   * A's invalidation messages). Once A stops, B must converge to A's last value: a stale copy that
+   * survived an invalidation would stay in B's L1 for its 5-minute TTL and fail the wait.
+   */
+  @Test
+  void concurrentReadsOnB_neverKeepAValueAOverwrote(RedisServerExtension.Server server)
+      throws Exception {
+    String name = uniqueName();
+    TieredCache<String, String> a = cache(server, name);
+    TieredCache<String, String> b = cache(server, name);
+    int writes = 400;
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread reader = new Thread(() -> {
+        try {
+          while (!done.get()) {
+            for (int k = 0; k < 4; k++) {
+              b.get("k" + k);
+            }
+          }
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      }, "reader-" + t);
+      reader.start();
+      readers.add(reader);
+    }
+    try {
+      for (int i = 0; i < writes; i++) {
+        a.put("k" + (i % 4), "v" + i);
+        if (i % 50 == 49) {
+          a.invalidate("k" + (i % 4)); // deletes too, not only overwrites
+          a.put("k" + (i % 4), "v" + i);
+        }
+      }
+    } finally {
+      done.set(true);
+      for (Thread reader : readers) {
+        reader.join(10_000);
+      }
+    }
+    assertNull(failure.get());
+    for (int k = 0; k < 4; k++) {
+      String expected = "v" + (writes - 4 + k);
+      String key = "k" + k;
+      await("B to converge on " + key + "=" + expected, () -> expected.equals(b.get(key)),
+          () -> "B has " + b.get(key) + ", " + remote(b));
+    }
+    assertEquals(0, remote(b).readFailureCount());
+  }
+
   @Test
   void loadedValues_areSharedThroughRedis(RedisServerExtension.Server server)
       throws InterruptedException {
