@@ -97,8 +97,10 @@ final class TieredCacheRedisTest {
 
   private TieredCache<String, String> cache(RedisServerExtension.Server server, String name,
       RemoteTierListener listener, Executor executor, int maximumUnsyncedKeys) {
+    // Generous: on a loaded machine a 500 ms write can time out, and these tests are not about timeouts.
+    // A dead server (or a refused command) fails calls at once anyway.
     RedisTierSpec spec = RedisTierSpec.newBuilder(server.host(), server.port(), name)
-        .timeout(Duration.ofMillis(500))
+        .timeout(Duration.ofSeconds(5))
         .reconnectInterval(Duration.ofMillis(50))
         .ioThreads(1)
         .maximumUnsyncedKeys(maximumUnsyncedKeys)
