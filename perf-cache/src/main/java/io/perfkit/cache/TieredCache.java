@@ -1345,7 +1345,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
      * fails a call (see {@link RemoteTierListener}). The connection is opened by {@link #build()}
      * (waiting at most a few timeouts; the cache starts degraded without Redis) and closed by
      * {@link TieredCache#close()}. Requires both serializers; keys and values are stored as they
-     * serialise.
+     * serialise. With a {@link #persistentTier persistent tier}, the entries it kept from a previous
+     * run are dropped when the cache is built: they missed the invalidations other instances published
+     * meanwhile.
      *
      * @throws NullPointerException if {@code spec} is null
      * @throws IllegalStateException if already set

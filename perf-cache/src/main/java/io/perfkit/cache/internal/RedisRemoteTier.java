@@ -133,6 +133,9 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
     this.listener = listener;
     this.maximumUnsyncedKeys = maximumUnsyncedKeys;
     this.repairIntervalNanos = repairInterval.toNanos();
+    // What the local tiers hold now (a persistent L3 reopened after a restart) has missed every
+    // invalidation published while this instance was away: it cannot be trusted next to a shared tier.
+    local.clearLocal(false);
     this.tier = tier.listener(new Events()).build();
   }
 

@@ -419,6 +419,35 @@ final class TieredCacheRedisTest {
     await("B to see v3", () -> "v3".equals(b.get("k")));
   }
 
+  /**
+   * A persistent L3 reopened after a restart has missed the invalidations published meanwhile: with a
+   * remote tier it must not serve them.
+   */
+  @Test
+  void persistentTier_isNotTrustedAfterRestart(RedisServerExtension.Server server,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String name = uniqueName();
+    java.nio.file.Path file = dir.resolve("l3.dat");
+    java.util.function.Supplier<TieredCache<String, String>> open = () -> TieredCache.newBuilder()
+        .maximumSize(100)
+        .keySerializer(Serializer.string())
+        .valueSerializer(Serializer.string())
+        .persistentTier(file, 1_000)
+        .remoteTier(RedisTierSpec.newBuilder(server.host(), server.port(), name).ioThreads(1).build())
+        .build();
+    TieredCache<String, String> a = open.get();
+    a.put("k", "v1");
+    a.put("kept", "same");
+    a.close(); // copies L1 into L3
+    TieredCache<String, String> b = cache(server, name);
+    b.put("k", "v2"); // published while A is away: A never receives it
+    TieredCache<String, String> reopened = open.get();
+    caches.add(reopened);
+    assertEquals("v2", reopened.get("k"), "never L3's v1");
+    assertEquals("same", reopened.get("kept"), "read back from Redis");
+    assertEquals(0, reopened.stats().persistentHitCount());
+  }
+
   @Test
   void badInput(RedisServerExtension.Server server) {
     assertEquals("host must not be null", assertThrows(NullPointerException.class,
