@@ -178,8 +178,8 @@ public final class RedisTierSpec {
 
     /**
      * Sets how often a tier that could not connect when the cache was built tries again, and how often
-     * failed writes are retried for repair (default 1 s). Once connected, Lettuce's own reconnect (with
-     * exponential back-off) restores a lost connection.
+     * failed writes are retried for repair (default 1 s). Once connected, Lettuce's own reconnect
+     * restores a lost connection, with an exponential back-off capped at this interval.
      *
      * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is not positive

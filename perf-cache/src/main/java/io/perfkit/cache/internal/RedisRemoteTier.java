@@ -505,13 +505,25 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
   /**
    * Dependents this instance invalidated because another instance invalidated what they depend on:
    * their Redis copies are derived from the old value too, so delete them there (off the I/O thread,
-   * which must not wait for Redis).
+   * which must not wait for Redis). Until that delete, a local read may copy the Redis value into L1
+   * again, and this instance ignores its own message: so the task removes the key locally once more,
+   * inside the bracket, as any local invalidation does.
    */
   private void propagate(List<K> dependents) {
     Runnable task = () -> {
       for (K dependent : dependents) {
+        if (local.isClosed()) {
+          return;
+        }
+        int s = begin(dependent);
         try {
-          invalidate(dependent, begin(dependent));
+          local.removeLocal(dependent);
+        } catch (RuntimeException closedMeanwhile) {
+          end(s);
+          return;
+        }
+        try {
+          invalidate(dependent, s);
         } catch (IllegalStateException closed) {
           return;
         }

@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.perfkit.core.internal.Checks;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -127,6 +128,9 @@ public final class RedisTier implements AutoCloseable {
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(b.ioThreads)
         .computationThreadPoolSize(2)
+        // Lettuce's default back-off grows to 30 s: a cache would then serve without Redis for up to
+        // 30 s after the server is back. Cap it at the reconnect interval.
+        .reconnectDelay(Delay.exponential(Duration.ZERO, b.reconnectInterval, 2, TimeUnit.MILLISECONDS))
         .build();
     this.uri = b.uri != null ? b.uri
         : RedisURI.builder().withHost(b.host).withPort(b.port).build();
@@ -661,7 +665,7 @@ public final class RedisTier implements AutoCloseable {
 
     /**
      * How often a tier that could not connect at build time retries (default 1 s). Once connected, Lettuce's
-     * own reconnect (exponential back-off) takes over.
+     * own reconnect takes over, with an exponential back-off capped at this interval.
      *
      * @param interval positive duration
      * @return this builder
