@@ -149,6 +149,9 @@ final class TieredCacheRedisTest {
     assertTrue(remote(a).connected());
 
     a.put("k", "v1");
+    // Let A's message arrive first: a message that lands during B's Redis read (rightly) stops B from
+    // copying the value into L1, and this test counts that copy.
+    await("B to receive A's put", () -> remote(b).receivedCount() == 1);
     assertEquals("v1", b.get("k"), "a miss in B's local tiers reads Redis");
     assertEquals(1, remote(b).hitCount());
     assertEquals("v1", b.get("k"));
