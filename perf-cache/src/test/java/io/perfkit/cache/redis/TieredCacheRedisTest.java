@@ -318,6 +318,39 @@ final class TieredCacheRedisTest {
   }
 
   @Test
+  void writeBehind_putReachesRedisAtOnce_storeLater(RedisServerExtension.Server server)
+      throws InterruptedException {
+    String name = uniqueName();
+    List<String> store = Collections.synchronizedList(new ArrayList<>());
+    CacheWriter<String, String> writer = new CacheWriter<>() {
+      @Override
+      public void write(String key, String value) {
+        store.add(key + "=" + value);
+      }
+
+      @Override
+      public void delete(String key) {
+        store.add(key + " deleted");
+      }
+    };
+    TieredCache<String, String> a = TieredCache.newBuilder()
+        .maximumSize(100)
+        .keySerializer(Serializer.string())
+        .valueSerializer(Serializer.string())
+        .remoteTier(RedisTierSpec.newBuilder(server.host(), server.port(), name).ioThreads(1).build())
+        .writeBehind(writer)
+        .build();
+    caches.add(a);
+    TieredCache<String, String> b = cache(server, name);
+    a.put("k", "v");
+    assertEquals("v", b.get("k"), "in Redis when put returns, whatever the store's queue does");
+    a.delete("k");
+    await("B to drop k: the delete reached Redis and B", () -> b.get("k") == null);
+    assertTrue(a.flushWrites(Duration.ofSeconds(10)));
+    assertEquals(List.of("k=v", "k deleted"), store);
+  }
+
+  @Test
   void redisError_writeIsRepaired_andNotReadMeanwhile(RedisServerExtension.Server server)
       throws InterruptedException {
     String name = uniqueName();
