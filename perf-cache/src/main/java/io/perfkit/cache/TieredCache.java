@@ -8,8 +8,10 @@ import io.perfkit.cache.internal.HotKeysFile;
 import io.perfkit.cache.internal.InvalidationGraph;
 import io.perfkit.cache.internal.OffHeapTier;
 import io.perfkit.cache.internal.PersistentTier;
+import io.perfkit.cache.internal.RedisRemoteTier;
 import io.perfkit.cache.internal.StatsCounter;
 import io.perfkit.cache.internal.WriteBehind;
+import io.perfkit.cache.stats.RemoteTierStats;
 import io.perfkit.cache.stats.TieredCacheStats;
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.memory.MappedLog;
@@ -52,6 +54,13 @@ import java.util.function.Function;
  * in a mapped file: L2's victims (and the L1 victims L2 turns away) move down into it, {@link #close()}
  * copies L1 and L2 into it, and a cache built on the same file later serves them. Records torn by a
  * crash or damaged on disk fail their CRC32C and are dropped, never served.
+ *
+ * <p><b>Remote tier.</b> An optional Redis tier ({@link Builder#remoteTier}), shared by every cache
+ * built with the same server and cache name, sits below the local tiers: a lookup that misses them
+ * reads Redis and copies a hit into L1; puts and loaded values are written to Redis, invalidations
+ * delete there, and each put or invalidation is published so that the other instances drop their
+ * local copies. Redis trouble never fails a call: reads fall through to the loader and failed writes
+ * are repaired later (docs/caching-redis.md gives the guarantees and the staleness bound).
  *
  * <p><b>Write policies.</b> Cache-aside by default; {@link Builder#writeThrough} and
  * {@link Builder#writeBehind} attach a {@link CacheWriter}; see {@link WritePolicy} for which copy is
@@ -116,6 +125,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Path hotKeysPath;
   private final int hotKeysCount;
   private final List<K> persistedHotKeys;
+  /** The shared Redis tier below the local ones; null without one. */
+  private final RedisRemoteTier<K, V> remote;
   private volatile boolean closed;
 
   private TieredCache(Builder<K, V> builder) {
@@ -199,6 +210,64 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.l1 = l2 == null && l3 == null
         ? caffeine.<K, Held<V>>build()
         : caffeine.<K, Held<V>>evictionListener(this::spill).build();
+    this.remote = builder.remoteTier == null ? null : openRemote(builder.remoteTier);
+  }
+
+  /** Opens the Redis tier last (its events touch the local tiers); on failure releases the others. */
+  private RedisRemoteTier<K, V> openRemote(RedisTierSpec spec) {
+    try {
+      return spec.open(keySerializer, valueSerializer, executor, stats, new RemoteEvents());
+    } catch (RuntimeException | Error e) {
+      if (l2 != null) {
+        l2.close();
+      }
+      if (l3 != null) {
+        l3.close();
+      }
+      if (writeBehind != null) {
+        writeBehind.close();
+      }
+      throw e;
+    }
+  }
+
+  /** How invalidations from other instances (through Redis pub/sub) reach this cache's local tiers. */
+  private final class RemoteEvents implements RedisRemoteTier.LocalTiers<K> {
+    @Override
+    public Set<K> cascade(K key) {
+      return graph.isEmpty() ? Set.of(key) : graph.cascade(key, true);
+    }
+
+    @Override
+    public void removeLocal(K key) {
+      l1.invalidate(key);
+      if (negatives != null) {
+        negatives.invalidate(key);
+      }
+      removeBelow(key);
+    }
+
+    @Override
+    public void clearLocal(boolean forgetRelations) {
+      if (forgetRelations) {
+        graph.clear();
+      }
+      if (negatives != null) {
+        negatives.invalidateAll();
+      }
+      l1.invalidateAll();
+      if (l2 != null) {
+        l2.clear();
+      }
+      if (l3 != null) {
+        l3.clear();
+      }
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
   }
 
   /**
@@ -291,10 +360,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
       // in neither for an instant, and loading it then would overwrite a newer value.
       value = peek(key);
       if (value == null) {
+        long remoteStamp = remote == null ? -1 : remote.stamp(key);
         value = load(key, loader);
         checkOpen();
         if (value != null) {
           storeInTiers(key, value);
+          if (remote != null) {
+            remote.fill(key, value, remoteStamp, false);
+          }
         } else if (negatives != null) {
           negatives.put(key, Boolean.TRUE);
         }
@@ -341,11 +414,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
     }
     if (!missing.isEmpty()) {
+      long remoteStamp = remote == null ? -1 : remote.stampAll();
       Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(missing), bulkLoader);
       loaded.forEach((key, value) -> {
         if (key != null && value != null) {
           checkOpen();
           storeInTiers(key, value);
+          if (remote != null) {
+            remote.fill(key, value, remoteStamp, true);
+          }
           if (missing.contains(key)) {
             found.put(key, value);
           }
@@ -392,6 +469,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     checkOpen();
     if (writer == null) {
       storeInTiers(key, value);
+      if (remote != null) {
+        remote.put(key, value);
+      }
       return;
     }
     ReentrantLock lock = writeLock(key);
@@ -400,6 +480,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
       if (writePolicy == WritePolicy.WRITE_THROUGH) {
         callWriter(() -> writer.write(key, value), key);
         storeInTiers(key, value);
+        if (remote != null) {
+          remote.put(key, value);
+        }
       } else {
         storeInTiers(key, value);
         try {
@@ -408,6 +491,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
           l1.invalidate(key);
           removeBelow(key);
           throw e;
+        }
+        if (remote != null) {
+          remote.put(key, value);
         }
       }
     } finally {
@@ -492,11 +578,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   private void invalidateOne(K key) {
+    // The remote bracket opens before the local removal (a Redis hit racing it must not be copied
+    // up afterwards) and closes after Redis' delete; if the removal throws (close raced), the stripe
+    // stays marked and only stops promotions on it.
+    int remoteStripe = remote == null ? -1 : remote.begin(key);
     l1.invalidate(key);
     if (negatives != null) {
       negatives.invalidate(key);
     }
     removeBelow(key);
+    if (remote != null) {
+      remote.invalidate(key, remoteStripe);
+    }
   }
 
   private ReentrantLock writeLock(K key) {
@@ -607,6 +700,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   public void invalidateAll() {
     checkOpen();
+    if (remote != null) {
+      remote.beginInvalidateAll();
+    }
     graph.clear();
     if (negatives != null) {
       negatives.invalidateAll();
@@ -617,6 +713,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     if (l3 != null) {
       l3.clear();
+    }
+    if (remote != null) {
+      remote.invalidateAll();
     }
   }
 
@@ -656,11 +755,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       if (inBatch == 256 || !iterator.hasNext()) {
         if (!batch.isEmpty()) {
+          long remoteStamp = remote == null ? -1 : remote.stampAll();
           Map<? extends K, ? extends V> loaded = load(Collections.unmodifiableSet(batch), bulkLoader);
           for (Map.Entry<? extends K, ? extends V> entry : loaded.entrySet()) {
             if (entry.getKey() != null && entry.getValue() != null) {
               checkOpen();
               storeInTiers(entry.getKey(), entry.getValue());
+              if (remote != null) {
+                remote.fill(entry.getKey(), entry.getValue(), remoteStamp, true);
+              }
               stored++;
             }
           }
@@ -711,7 +814,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         stats.loadSuccesses.sum(), stats.loadFailures.sum(), stats.loadNanos.sum(),
         stats.spills.sum(), tier[1], tier[0], stats.oversizeSkips.sum(),
         stats.serializationFailures.sum(), stats.promotions.sum(), stats.persistentHits.sum(),
-        persistent[0], persistent[1], persistent[2]);
+        persistent[0], persistent[1], persistent[2],
+        remote == null ? RemoteTierStats.NONE : remote.stats());
   }
 
   /**
@@ -752,6 +856,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       if (l3 != null) {
         l3.close();
+      }
+      if (remote != null) {
+        remote.close();
       }
       if (writeBehind != null) {
         writeBehind.close();
@@ -1136,8 +1243,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   // --------------- internals ---------------
 
-  /** Looks in L2, then L3; counts the outcome if {@code count}. */
+  /** Looks in L2, then L3, then Redis; counts the outcome if {@code count}. */
   private V lookupLower(K key, boolean count) {
+    return lookupLower(key, count, true);
+  }
+
+  /** As {@link #lookupLower(Object, boolean)}; skips Redis unless {@code remoteToo}. */
+  private V lookupLower(K key, boolean count, boolean remoteToo) {
     byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
     V value;
     if (keyBytes != null) {
@@ -1164,10 +1276,34 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       return pending.value();
     }
+    if (remote != null && remoteToo && pending == null) {
+      value = lookupRemote(key, keyBytes, count);
+      if (value != null) {
+        return value;
+      }
+    }
     if (count) {
       stats.misses.increment();
     }
     return null;
+  }
+
+  /**
+   * Reads Redis and copies a hit into L1, unless an invalidation of the key ran meanwhile (then the
+   * copy is taken back; see RedisRemoteTier's design note). Never throws for Redis trouble.
+   */
+  private V lookupRemote(K key, byte[] keyBytes, boolean count) {
+    RedisRemoteTier.Hit<V> hit = remote.get(key, keyBytes, count);
+    if (hit == null) {
+      return null;
+    }
+    if (hit.stamp() >= 0 && !closed) {
+      Held<V> held = new Held<>(hit.value(), ticker.read());
+      if (l1.asMap().putIfAbsent(key, held) == null && !remote.unchanged(key, hit.stamp())) {
+        l1.asMap().remove(key, held);
+      }
+    }
+    return hit.value();
   }
 
   /**
@@ -1450,6 +1586,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     private int persistentSlotBytes = (int) UNSET;
     private long persistentExpireAfterWriteMillis = UNSET;
     private Clock clock;
+    private RedisTierSpec remoteTier;
     private long negativeExpireAfterWriteNanos = UNSET_NANOS;
     private long refreshAfterWriteNanos = UNSET_NANOS;
     private Path hotKeysPath;
@@ -1579,6 +1716,30 @@ public final class TieredCache<K, V> implements AutoCloseable {
     public Builder<K, V> clock(Clock clock) {
       Checks.requireState(this.clock == null, "clock was already set");
       this.clock = Checks.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Adds a remote tier: a Redis server shared by every cache built with the same server and cache
+     * name, below the local tiers (L1 → L2 → L3 → Redis → loader). Lookups that miss the local tiers
+     * read Redis and copy a hit into L1; {@code put} (under every write policy, after the writer for
+     * write-through) and loaded values are written there ({@code SET}, or {@code SET NX} for loaded
+     * values, with the spec's TTL); {@code invalidate}, {@code delete}, tag and dependency
+     * invalidations and {@code invalidateAll} delete there. Every put and invalidation is published
+     * on the cache's channel, and the other instances drop their local copies. Redis trouble never
+     * fails a call (see {@link RemoteTierListener}). The connection is opened by {@link #build()}
+     * (waiting at most a few timeouts; the cache starts degraded without Redis) and closed by
+     * {@link TieredCache#close()}. Requires both serializers; keys and values are stored as they
+     * serialise. With a {@link #persistentTier persistent tier}, the entries it kept from a previous
+     * run are dropped when the cache is built: they missed the invalidations other instances published
+     * meanwhile.
+     *
+     * @throws NullPointerException if {@code spec} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K, V> remoteTier(RedisTierSpec spec) {
+      Checks.requireState(remoteTier == null, "remote tier was already set to %s", remoteTier);
+      remoteTier = Checks.requireNonNull(spec, "spec");
       return this;
     }
 
@@ -1912,6 +2073,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
       Checks.requireState(persistentPath == null
           || (keySerializer != null && valueSerializer != null),
           "a persistent tier needs keySerializer and valueSerializer");
+      Checks.requireState(remoteTier == null || (keySerializer != null && valueSerializer != null),
+          "a remote tier needs keySerializer and valueSerializer");
       boolean writeBehindSet = writeBehindBatchSize != UNSET || writeBehindLinger != null
           || writeBehindRetries != UNSET || writeBehindDeadLetter != null
           || writeBehindJournal != null || writeBehindCloseTimeout != null;

@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.perfkit.core.internal.Checks;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -127,8 +128,13 @@ public final class RedisTier implements AutoCloseable {
     this.resources = DefaultClientResources.builder()
         .ioThreadPoolSize(b.ioThreads)
         .computationThreadPoolSize(2)
+        // Lettuce's default back-off grows to 30 s: a cache would then serve without Redis for up to
+        // 30 s after the server is back. Cap it at the reconnect interval.
+        .reconnectDelay(Delay.exponential(Duration.ZERO, b.reconnectInterval, 2, TimeUnit.MILLISECONDS))
         .build();
-    this.uri = RedisURI.builder().withHost(b.host).withPort(b.port).withTimeout(b.timeout).build();
+    this.uri = b.uri != null ? b.uri
+        : RedisURI.builder().withHost(b.host).withPort(b.port).build();
+    uri.setTimeout(b.timeout);
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -153,6 +159,29 @@ public final class RedisTier implements AutoCloseable {
    */
   public static Builder newBuilder(String host, int port, String cacheName) {
     return new Builder(host, port, cacheName);
+  }
+
+  /**
+   * Returns a builder for a tier on the Redis server named by {@code redisUri} (Lettuce's URI syntax, e.g.
+   * {@code redis://[password@]host[:port][/database]}, {@code rediss://} for TLS) storing {@code cacheName}.
+   * The builder's {@link Builder#timeout} replaces any timeout given in the URI.
+   *
+   * @param redisUri the server's URI
+   * @param cacheName the namespace (key prefix and invalidation channel); instances sharing it share data
+   * @return a new builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code redisUri} is not a valid Redis URI or {@code cacheName} is
+   *     empty
+   */
+  public static Builder newBuilder(String redisUri, String cacheName) {
+    Checks.requireNonNull(redisUri, "redisUri");
+    RedisURI uri;
+    try {
+      uri = RedisURI.create(redisUri);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("redisUri: not a Redis URI (" + e.getMessage() + ")", e);
+    }
+    return new Builder(uri, cacheName);
   }
 
   // --------------------------------------------------------------------------------------- data path
@@ -217,6 +246,29 @@ public final class RedisTier implements AutoCloseable {
     Checks.requireNonNull(value, "value");
     Checks.requireNonNull(ttl, "ttl");
     return doPut(key, value, toMillis(ttl));
+  }
+
+  /**
+   * Stores {@code key} only if Redis has no value for it ({@code SET NX}, with the default TTL), and
+   * publishes nothing: for values a cache loaded from the source of truth, which must not overwrite a
+   * value another instance wrote meanwhile and need not invalidate anyone.
+   *
+   * @param key the key
+   * @param value the value
+   * @return true if Redis answered (stored, or kept the value it had); false if the command failed
+   *     (counted and reported)
+   * @throws NullPointerException if {@code key} or {@code value} is null
+   * @throws IllegalStateException if the tier is closed
+   */
+  public boolean fill(byte[] key, byte[] value) {
+    Checks.requireNonNull(key, "key");
+    Checks.requireNonNull(value, "value");
+    Connections c = live();
+    if (c == null) {
+      return writeFailed("fill", key, new IllegalStateException("not connected to Redis at " + uri));
+    }
+    SetArgs nx = defaultTtlMillis > 0 ? SetArgs.Builder.nx().px(defaultTtlMillis) : SetArgs.Builder.nx();
+    return awaitWrite("fill", key, c.data.async().set(prefixed(key), value, nx));
   }
 
   private boolean doPut(byte[] key, byte[] value, long ttlMillis) {
@@ -301,6 +353,17 @@ public final class RedisTier implements AutoCloseable {
   public boolean isConnected() {
     Connections c = connections;
     return c != null && c.data.isOpen() && c.pubSub.isOpen();
+  }
+
+  /**
+   * Starts a background connection attempt if the tier has never connected and the reconnect interval
+   * has passed since the last attempt; for owners that skip Redis reads (and so would not trigger one)
+   * while they wait for a connection. Never blocks. No-op once closed.
+   */
+  public void connectIfDue() {
+    if (!closed && connections == null && System.nanoTime() - nextAttemptNanos >= 0) {
+      startConnect();
+    }
   }
 
   /**
@@ -417,7 +480,7 @@ public final class RedisTier implements AutoCloseable {
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
       Connections c = connections;
       if (c != null && connection == c.pubSub && !closed && resyncPending.compareAndSet(false, true)) {
-        resync();
+        resync(false);
       }
     }
 
@@ -432,7 +495,7 @@ public final class RedisTier implements AutoCloseable {
     @Override
     public void subscribed(byte[] ch, long count) {
       if (resyncPending.compareAndSet(true, false)) {
-        resync();
+        resync(true);
       }
     }
 
@@ -457,10 +520,15 @@ public final class RedisTier implements AutoCloseable {
     }
   }
 
-  private void resync() {
+  private void resync(boolean restored) {
     resyncs.increment();
     try {
       listener.onResync();
+      if (restored) {
+        listener.onConnectionRestored();
+      } else {
+        listener.onConnectionLost();
+      }
     } catch (RuntimeException e) {
       listenerFailures.increment();
     }
@@ -552,6 +620,7 @@ public final class RedisTier implements AutoCloseable {
   public static final class Builder {
     private final String host;
     private final int port;
+    private final RedisURI uri;
     private final String cacheName;
     private Duration timeout = Duration.ofMillis(500);
     private Duration reconnectInterval = Duration.ofSeconds(1);
@@ -562,8 +631,21 @@ public final class RedisTier implements AutoCloseable {
     private Builder(String host, int port, String cacheName) {
       this.host = Checks.requireNonNull(host, "host");
       this.port = Checks.checkInRange(port, 1, 65_535, "port");
-      this.cacheName = Checks.requireNonNull(cacheName, "cacheName");
+      this.uri = null;
+      this.cacheName = checkCacheName(cacheName);
+    }
+
+    private Builder(RedisURI uri, String cacheName) {
+      this.uri = uri;
+      this.host = uri.getHost();
+      this.port = uri.getPort();
+      this.cacheName = checkCacheName(cacheName);
+    }
+
+    private static String checkCacheName(String cacheName) {
+      Checks.requireNonNull(cacheName, "cacheName");
       Checks.requireArgument(!cacheName.isEmpty(), "cacheName: \"\" (expected: non-empty)");
+      return cacheName;
     }
 
     /**
@@ -583,7 +665,7 @@ public final class RedisTier implements AutoCloseable {
 
     /**
      * How often a tier that could not connect at build time retries (default 1 s). Once connected, Lettuce's
-     * own reconnect (exponential back-off) takes over.
+     * own reconnect takes over, with an exponential back-off capped at this interval.
      *
      * @param interval positive duration
      * @return this builder

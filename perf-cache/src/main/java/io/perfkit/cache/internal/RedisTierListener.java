@@ -36,7 +36,19 @@ public interface RedisTierListener {
   default void onResync() {}
 
   /**
-   * A write ({@code "put"}, {@code "invalidate"}, {@code "invalidateAll"} or {@code "publish"}) did not
+   * The pub/sub connection was lost (called just after the matching {@link #onResync()}): reads now
+   * miss and writes fail until it is restored.
+   */
+  default void onConnectionLost() {}
+
+  /**
+   * The connections are up and the subscription is confirmed again, after a loss or after a start
+   * without Redis (called just after the matching {@link #onResync()}).
+   */
+  default void onConnectionRestored() {}
+
+  /**
+   * A write ({@code "put"}, {@code "fill"}, {@code "invalidate"}, {@code "invalidateAll"} or {@code "publish"}) did not
    * reach Redis. The tier has counted it; nothing was thrown to the caller.
    *
    * @param operation the operation that failed

@@ -26,6 +26,7 @@ package io.perfkit.cache.stats;
  * @param persistentCorruptDropCount L3 records dropped because their checksum did not match (torn by
  *     a crash or damaged on disk), on open or on read
  * @param persistentRecoveredCount L3 records found intact when its file was opened
+ * @param remoteTier the remote (Redis) tier's counters; {@link RemoteTierStats#NONE} without one
  */
 public record TieredCacheStats(
     long heapHitCount,
@@ -43,17 +44,27 @@ public record TieredCacheStats(
     long persistentHitCount,
     long persistentEvictionCount,
     long persistentCorruptDropCount,
-    long persistentRecoveredCount) {
+    long persistentRecoveredCount,
+    RemoteTierStats remoteTier) {
 
-  /** Returns the number of lookups: hits in any tier plus misses. */
+  /**
+   * Checks the snapshot.
+   *
+   * @throws NullPointerException if {@code remoteTier} is null
+   */
+  public TieredCacheStats {
+    java.util.Objects.requireNonNull(remoteTier, "remoteTier");
+  }
+
+  /** Returns the number of lookups: hits in any tier (the remote one included) plus misses. */
   public long requestCount() {
-    return heapHitCount + offHeapHitCount + persistentHitCount + missCount;
+    return heapHitCount + offHeapHitCount + persistentHitCount + remoteTier.hitCount() + missCount;
   }
 
   /** Returns the fraction of lookups answered by any tier, or 1.0 when there were none. */
   public double hitRate() {
     long requests = requestCount();
-    long hits = heapHitCount + offHeapHitCount + persistentHitCount;
+    long hits = heapHitCount + offHeapHitCount + persistentHitCount + remoteTier.hitCount();
     return requests == 0 ? 1.0 : (double) hits / requests;
   }
 }

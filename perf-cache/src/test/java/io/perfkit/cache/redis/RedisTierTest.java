@@ -37,8 +37,10 @@ final class RedisTierTest {
   }
 
   private RedisTier tier(RedisServerExtension.Server server, String name, RedisTierListener listener) {
+    // A generous timeout: on a loaded machine a 500 ms write can time out, and these tests are not about
+    // timeouts (hungServer_readsTimeOutAsMisses sets its own). A dead server fails calls at once anyway.
     RedisTier t = RedisTier.newBuilder(server.host(), server.port(), name)
-        .timeout(Duration.ofMillis(500))
+        .timeout(Duration.ofSeconds(5))
         .reconnectInterval(Duration.ofMillis(100))
         .ioThreads(1)
         .listener(listener)
@@ -203,6 +205,32 @@ final class RedisTierTest {
       out.add(e);
     }
     return out;
+  }
+
+  @Test
+  void fill_neverOverwrites_andPublishesNothing(RedisServerExtension.Server server) throws Exception {
+    String name = uniqueName();
+    RedisTier a = RedisTier.newBuilder("redis://127.0.0.1:" + server.port() + "/0", name)
+        .ioThreads(1).defaultTtl(Duration.ofMinutes(5)).build();
+    tiers.add(a);
+    Recorder rb = new Recorder();
+    RedisTier b = tier(server, name, rb);
+    assertTrue(a.isConnected(), "built from a URI");
+    assertTrue(a.fill(b("k"), b("loaded")));
+    assertArrayEquals(b("loaded"), b.get(b("k")));
+    long pttl = Long.parseLong(server.command("PTTL pk:" + name + ":k").substring(1));
+    assertTrue(pttl > 60_000 && pttl <= 300_000, "a fill carries the default TTL: " + pttl);
+    assertTrue(a.put(b("k"), b("written")));
+    assertEquals("inv:k", rb.events.poll(10, TimeUnit.SECONDS));
+    assertTrue(a.fill(b("k"), b("stale load")), "answered, though not stored");
+    assertArrayEquals(b("written"), b.get(b("k")), "a fill never overwrites a written value");
+    assertTrue(a.invalidate(b("marker")));
+    assertEquals("inv:marker", rb.events.poll(10, TimeUnit.SECONDS), "fills published nothing");
+    assertTrue(rb.events.isEmpty(), rb.events.toString());
+    assertThrows(IllegalArgumentException.class, () -> RedisTier.newBuilder("not a uri", name));
+    assertThrows(NullPointerException.class, () -> RedisTier.newBuilder(null, name));
+    assertThrows(NullPointerException.class, () -> a.fill(null, b("v")));
+    assertThrows(NullPointerException.class, () -> a.fill(b("k"), null));
   }
 
   @Test

@@ -8,18 +8,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.perfkit.cache.internal.RedisTier;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Loopback GET latency of a 100-byte value: through perfkit's Redis tier ({@code impl=perfkit}: key prefixing,
  * counters, failure handling) vs Lettuce's synchronous API directly ({@code impl=lettuce}, the same
  * {@code byte[]} codec and key). The benchmark starts its own {@code redis-server} on a free loopback port
- * (install it with {@code bash scripts/ensure-redis.sh}); without one it fails at setup with a message
+ * (through {@link RedisProcess}; install it with {@code bash scripts/ensure-redis.sh}); without one it fails at setup with a message
  * saying so.
  *
  * <pre>
@@ -61,8 +51,7 @@ public class RedisGetBenchmark {
   @Param({"perfkit", "lettuce"})
   String impl;
 
-  private Process server;
-  private Path dir;
+  private RedisProcess server;
   private RedisTier tier;
   private RedisClient client;
   private ClientResources resources;
@@ -74,20 +63,8 @@ public class RedisGetBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    Path binary = findRedisServer();
-    if (binary == null) {
-      throw new IllegalStateException("*** RedisGetBenchmark needs redis-server (not found on the PATH): "
-          + "run `bash scripts/ensure-redis.sh` first ***");
-    }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    dir = Files.createTempDirectory("perfkit-redis-bench-");
-    server = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("log").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
-    awaitPing(port);
+    server = RedisProcess.start();
+    int port = server.port();
     byte[] value = new byte[100];
     switch (impl) {
       case "perfkit" -> {
@@ -129,46 +106,6 @@ public class RedisGetBenchmark {
       client.shutdown(0, 2, TimeUnit.SECONDS);
       resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
-    server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  private static Path findRedisServer() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "redis-server"))) {
-        return Path.of(d, "redis-server");
-      }
-    }
-    for (String d : List.of("/usr/bin", "/usr/sbin", "/usr/local/bin")) {
-      if (Files.isExecutable(Path.of(d, "redis-server"))) {
-        return Path.of(d, "redis-server");
-      }
-    }
-    return null;
-  }
-
-  private static void awaitPing(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-        OutputStream out = s.getOutputStream();
-        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[5];
-        if (in.readNBytes(buf, 0, 5) == 5 && "+PONG".equals(new String(buf, StandardCharsets.US_ASCII))) {
-          return;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("redis-server on port " + port + " did not answer PING within 10 s");
+    server.stop();
   }
 }
