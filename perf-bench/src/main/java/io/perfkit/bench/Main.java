@@ -33,6 +33,9 @@ public final class Main {
     TOOLS.put("distribution", "io.perfkit.bench.balance.HashDistribution");
     TOOLS.put("backtest", "io.perfkit.bench.autoscale.Backtest");
     TOOLS.put("hit-ratio", "io.perfkit.bench.cache.HitRatio");
+    TOOLS.put("footprint", "io.perfkit.bench.cache.Footprint");
+    TOOLS.put("pick-cpu", "io.perfkit.bench.balance.PickCpuCost");
+    TOOLS.put("redis-latency", "io.perfkit.bench.cache.redis.RedisLatencyPaired");
   }
 
   private Main() {}
