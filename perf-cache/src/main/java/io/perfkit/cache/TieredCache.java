@@ -84,6 +84,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private record Load<V>(Thread loader, CompletableFuture<V> result) {}
 
   private final Cache<K, Held<V>> l1;
+  /** L1's maximum number of entries (for the admission gate). */
+  private final long heapMaximumSize;
   private final OffHeapTier l2;
   private final PersistentTier l3;
   private final Clock clock;
@@ -112,6 +114,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private TieredCache(Builder<K, V> builder) {
     this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
+    this.heapMaximumSize = builder.maximumSize;
     this.recordStats = builder.recordStats;
     this.keySerializer = builder.keySerializer;
     this.valueSerializer = builder.valueSerializer;
@@ -455,6 +458,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * depending on {@code key} are invalidated: they were derived from its previous value.
    */
   private void storeInTiers(K key, V value) {
+    if (!admitToHeap(key) && storeOffHeap(key, value)) {
+      storeDone(key);
+      return;
+    }
     l1.put(key, new Held<>(value, ticker.read()));
     if (negatives != null) {
       negatives.invalidate(key);
@@ -462,11 +469,73 @@ public final class TieredCache<K, V> implements AutoCloseable {
     // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
     // which is ordered before this put.
     removeBelow(key);
+    storeDone(key);
+  }
+
+  private void storeDone(K key) {
     if (!graph.isEmpty()) {
       for (K dependent : graph.cascade(key, false)) {
         invalidateOne(dependent);
       }
     }
+  }
+
+  /**
+   * The L1 admission gate: when L1 is full and {@code key} is new to it, the key enters L1 only if the
+   * shared sketch rates it above L1's coldest entry. Otherwise it goes to L2's own admission, as if L1
+   * had evicted it at once: L1 keeps its resident set instead of churning on keys that are no more
+   * popular than what they would displace (loops, scans), which is what makes the tiers behave like one
+   * frequency-managed cache of their total capacity.
+   */
+  private boolean admitToHeap(K key) {
+    if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)) {
+      return true;
+    }
+    Map<K, Held<V>> coldest = l1.policy().eviction().orElseThrow().coldest(1);
+    if (coldest.isEmpty()) {
+      return true;
+    }
+    K victim = coldest.keySet().iterator().next();
+    try {
+      return l2.prefers(key.hashCode(), victim.hashCode());
+    } catch (IllegalStateException closedMeanwhile) {
+      return true;
+    }
+  }
+
+  /**
+   * Stores a write the L1 gate turned away in L2 (through L2's admission; rejected ones go on to L3);
+   * returns false if it could not be stored below (serializer failure, too large, closed), in which
+   * case the caller stores it in L1.
+   */
+  private boolean storeOffHeap(K key, V value) {
+    byte[] keyBytes = serializeKey(key);
+    byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, value);
+    if (valueBytes == null) {
+      return false;
+    }
+    // Before the L2 write: an older L1 copy (a racing writer's) must not shadow this one.
+    l1.invalidate(key);
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
+    long now = ticker.read();
+    try {
+      OffHeapTier.PutResult result = l2.put(key.hashCode(), keyBytes, valueBytes, now, now);
+      if (result == OffHeapTier.PutResult.OVERSIZE) {
+        return false;
+      }
+      if (l3 != null) {
+        if (result == OffHeapTier.PutResult.STORED) {
+          l3.remove(keyBytes);
+        } else {
+          putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), now);
+        }
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      return false;
+    }
+    return true;
   }
 
   private void invalidateOne(K key) {

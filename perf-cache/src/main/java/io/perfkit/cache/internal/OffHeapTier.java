@@ -142,6 +142,22 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   /**
+   * Returns whether the shared sketch rates {@code candidateHash} strictly more popular than
+   * {@code incumbentHash} (the L1 admission gate's test; ties keep the incumbent).
+   *
+   * @throws IllegalStateException if the tier is closed
+   */
+  public boolean prefers(int candidateHash, int incumbentHash) {
+    lock.lock();
+    try {
+      checkOpen();
+      return sketch.frequency(candidateHash) > sketch.frequency(incumbentHash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Looks {@code key} up, counting the request in the sketch; expired entries are removed and missed.
    *
    * @return the hit, or {@code null} on a miss
