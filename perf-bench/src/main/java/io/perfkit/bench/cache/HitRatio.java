@@ -111,12 +111,14 @@ public final class HitRatio {
       designs.put("ghost50", c -> tiered(c, Lower.GHOST50, Integer.MAX_VALUE, false));
       designs.put("ghost-climb", c -> tiered(c, Lower.GHOST_CLIMB, Integer.MAX_VALUE, false));
       designs.put("adaptive", c -> tiered(c, Lower.ADAPTIVE, Integer.MAX_VALUE, false));
-      designs.put("gate", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
-          Lower.TINYLFU_SLRU, true));
+      designs.put("gate-strict", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
+          Lower.TINYLFU_SLRU, true, 16));
       designs.put("duel", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
-          Lower.DUEL, false));
+          Lower.DUEL, false, 16));
       designs.put("gate-duel", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
-          Lower.DUEL, true));
+          Lower.DUEL, true, 2));
+      designs.put("gate", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
+          Lower.TINYLFU_SLRU, true, 2));
       designs.put("bypass2", c -> SimPolicies.tieredColdBypass(c / (K + 1), c - c / (K + 1),
           Lower.TINYLFU_SLRU, 2));
 

@@ -133,11 +133,13 @@ final class SimPolicies {
 
   /**
    * As {@link #tiered} without promotion, sketch fed by L1 misses; when {@code gate}, a loaded key enters
-   * L1 only if the sketch rates it above L1's coldest entry, else it is offered to the lower tier.
+   * L1 only if the sketch rates it above L1's coldest entry (or equal, when both are at least
+   * {@code warmTie}), else it is offered to the lower tier.
    */
-  static Policy tieredGated(int l1, int l2, Lower lower, boolean gate) {
+  static Policy tieredGated(int l1, int l2, Lower lower, boolean gate, int warmTie) {
     Tiered t = new Tiered(l1, l2, lower, Integer.MAX_VALUE, false, 0);
     t.gate = gate;
+    t.warmTie = warmTie;
     t.l1Size = l1;
     return t;
   }
@@ -152,6 +154,8 @@ final class SimPolicies {
     final int warmAt;
     boolean gate;
     int l1Size;
+    /** The gate admits a tie at this frequency or above; 16 = never (strict gate). */
+    int warmTie = 16;
 
     Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits, int warmAt) {
       this.warmAt = warmAt;
@@ -164,7 +168,8 @@ final class SimPolicies {
             }
           })
           .build();
-      this.sketch = new FrequencySketch(l1Size + (long) l2Size);
+      this.sketch = new FrequencySketch(l1Size + (long) l2Size,
+          Integer.getInteger("sketch.samples", 10));
       this.l2 = switch (lower) {
         case LRU -> new LruTier(l2Size, null);
         case TINYLFU_LRU -> new LruTier(l2Size, sketch);
@@ -218,7 +223,12 @@ final class SimPolicies {
         return true;
       }
       long victim = coldest.keySet().iterator().next();
-      return sketch.frequency(hash) > sketch.frequency(Long.hashCode(victim));
+      int candidateFrequency = sketch.frequency(hash);
+      int victimFrequency = sketch.frequency(Long.hashCode(victim));
+      // Ties go to the newcomer once both are warm (seen twice): recency breaks ties among warm keys,
+      // the incumbent keeps them among cold ones (scans, loops).
+      return candidateFrequency > victimFrequency
+          || (candidateFrequency == victimFrequency && candidateFrequency >= warmTie);
     }
 
     private void insertL1(long key) {

@@ -37,11 +37,22 @@ public final class FrequencySketch {
    * @throws IllegalArgumentException if {@code maximumEntries <= 0}
    */
   public FrequencySketch(long maximumEntries) {
+    this(maximumEntries, 10);
+  }
+
+  /**
+   * Creates a sketch sized for a cache of {@code maximumEntries} that halves its counters after
+   * {@code samplesPerEntry} times that many increments (the hit-ratio study varies it).
+   *
+   * @throws IllegalArgumentException if {@code maximumEntries <= 0} or {@code samplesPerEntry <= 0}
+   */
+  public FrequencySketch(long maximumEntries, int samplesPerEntry) {
     Checks.checkPositive(maximumEntries, "maximumEntries");
+    Checks.checkPositive(samplesPerEntry, "samplesPerEntry");
     int length = (int) Math.min(1 << 30, Math.max(16, Long.highestOneBit(maximumEntries - 1) << 1));
     table = new DirectLongArray(length);
     mask = length - 1;
-    sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, 10 * Math.max(1, maximumEntries));
+    sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, samplesPerEntry * maximumEntries);
   }
 
   /** Returns the estimated recent frequency of {@code hash}, in {@code [0, 15]}. */

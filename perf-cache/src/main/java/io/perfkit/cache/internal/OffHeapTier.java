@@ -68,6 +68,8 @@ public final class OffHeapTier implements AutoCloseable {
   /** A value found by {@link #get}; {@code promote} says it was removed here to move up to L1. */
   public record Hit<V>(V value, long writeNanos, boolean promote) {}
 
+  /** The sketch estimate from which {@link #prefers} gives a tie to the candidate. */
+  private static final int WARM_TIE = 2;
   private static final int FREE = 0;
   private static final int PROBATION = 1;
   private static final int PROTECTED = 2;
@@ -142,8 +144,10 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   /**
-   * Returns whether the shared sketch rates {@code candidateHash} strictly more popular than
-   * {@code incumbentHash} (the L1 admission gate's test; ties keep the incumbent).
+   * Returns whether the shared sketch rates {@code candidateHash} more popular than
+   * {@code incumbentHash} (the L1 admission gate's test). A tie goes to the candidate when both are
+   * warm (estimated at least {@value #WARM_TIE} requests): among warm keys recency breaks the tie;
+   * among cold ones the incumbent keeps its place, so that loops and scans do not churn L1.
    *
    * @throws IllegalStateException if the tier is closed
    */
@@ -151,7 +155,9 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      return sketch.frequency(candidateHash) > sketch.frequency(incumbentHash);
+      int candidate = sketch.frequency(candidateHash);
+      int incumbent = sketch.frequency(incumbentHash);
+      return candidate > incumbent || (candidate == incumbent && candidate >= WARM_TIE);
     } finally {
       lock.unlock();
     }
