@@ -69,8 +69,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * Design, from the hit-ratio study (docs/caching.md): the two tiers form one W-TinyLFU cache.
    * L1 (Caffeine, W-TinyLFU itself) acts as the admission window; L2 is the main region with TinyLFU
    * admission (one FrequencySketch, sized for both tiers, counting every request that misses L1) and
-   * segmented-LRU eviction. L1 entries carry their first write time so that L2's expire-after-write
-   * counts from the original write, not from the spill.
+   * segmented-LRU eviction. The same sketch gates L1: once L1 is full, a write of a key new to L1
+   * enters it only if the sketch rates the key above L1's coldest entry (ties go to the newcomer once
+   * both are warm), else it goes straight to L2's admission; so L1 does not churn on loops and scans
+   * that its own, smaller sketch cannot see. L1 entries carry their first write time so that L2's
+   * expire-after-write counts from the original write, not from the spill.
    *
    * Lock order: L2's lock is never held while calling into L1. Spills run inside Caffeine's eviction
    * (its evictionListener), so they take L2's lock while Caffeine holds its own; nothing takes them

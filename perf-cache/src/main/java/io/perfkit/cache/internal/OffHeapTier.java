@@ -20,7 +20,7 @@ public final class OffHeapTier implements AutoCloseable {
    * Design (chosen by the hit-ratio study in docs/caching.md):
    *
    * The tier is the *main* region of a W-TinyLFU cache whose *window* is the on-heap Caffeine L1
-   * [1]. L1's victims are offered here; when the tier is full the candidate is admitted only if the
+   * [1]. L1's victims, and the writes L1's gate turns away (prefers()), are offered here; when the tier is full the candidate is admitted only if the
    * shared frequency sketch estimates it more popular than the tier's own victim (the head of the
    * probation segment), else the candidate is dropped. Entries are not moved up on an L2 hit unless
    * promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
