@@ -494,6 +494,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)) {
       return true;
     }
+    try {
+      if (l2.frequency(key.hashCode()) == 0) {
+        return false; // never requested: it cannot beat any entry, so skip the query for L1's coldest
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      return true;
+    }
+    // Caffeine's snapshot of its coldest entry (its eviction lock, ~1 KB of garbage): asked only for
+    // keys that have been requested before, i.e. on the load path and for warm puts.
     Map<K, Held<V>> coldest = l1.policy().eviction().orElseThrow().coldest(1);
     if (coldest.isEmpty()) {
       return true;

@@ -504,6 +504,9 @@ final class SimPolicies {
     final int sampleMask;
     final int period;
     int sampled;
+    /** Halvings so far; the duel decides nothing before warmPeriods of them. */
+    int periods;
+    final int warmPeriods = Integer.getInteger("duel.warm", 0);
     double lruHits;
     double tlfuHits;
 
@@ -537,11 +540,13 @@ final class SimPolicies {
         }
         if (++sampled >= period) {
           sampled = 0;
+          periods++;
           lruHits /= 2;
           tlfuHits /= 2;
         }
         double margin = Double.parseDouble(System.getProperty("duel.margin", "0"));
-        if (main.admitAll ? tlfuHits > lruHits : lruHits > (1 + margin) * tlfuHits + 4) {
+        if (periods >= warmPeriods
+            && (main.admitAll ? tlfuHits > lruHits : lruHits > (1 + margin) * tlfuHits + 4)) {
           main.admitAll = !main.admitAll;
         }
       }

@@ -144,6 +144,21 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   /**
+   * Returns the shared sketch's estimate of how often {@code hash} was requested recently.
+   *
+   * @throws IllegalStateException if the tier is closed
+   */
+  public int frequency(int hash) {
+    lock.lock();
+    try {
+      checkOpen();
+      return sketch.frequency(hash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Returns whether the shared sketch rates {@code candidateHash} more popular than
    * {@code incumbentHash} (the L1 admission gate's test). A tie goes to the candidate when both are
    * warm (estimated at least {@value #WARM_TIE} requests): among warm keys recency breaks the tie;

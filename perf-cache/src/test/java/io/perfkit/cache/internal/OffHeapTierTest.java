@@ -102,7 +102,9 @@ final class OffHeapTierTest {
     FrequencySketch sketch = new FrequencySketch(64);
     OffHeapTier tier = new OffHeapTier(4, 64, sketch, Long.MAX_VALUE, Long.MAX_VALUE, 0, null);
     assertFalse(tier.prefers(1, 2), "cold tie keeps the incumbent");
+    assertEquals(0, tier.frequency(1));
     sketch.increment(1);
+    assertEquals(1, tier.frequency(1));
     assertTrue(tier.prefers(1, 2));
     assertFalse(tier.prefers(2, 1));
     sketch.increment(2);
@@ -113,6 +115,7 @@ final class OffHeapTierTest {
     assertTrue(tier.prefers(2, 1));
     tier.close();
     assertThrows(IllegalStateException.class, () -> tier.prefers(1, 2));
+    assertThrows(IllegalStateException.class, () -> tier.frequency(1));
   }
 
   @Test
