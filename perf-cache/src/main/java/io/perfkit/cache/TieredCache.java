@@ -38,8 +38,10 @@ import java.util.function.Function;
  * than the ones they would displace. Built with {@link #newBuilder()}.
  *
  * <p><b>Tiers.</b> L1 holds objects; L2 holds serialised keys and values in direct memory, indexed by
- * primitive arrays. Tiers are exclusive: a key is normally in at most one of them; if both hold it, L1's
- * value is newer and wins. A hit in L2 is served from L2 (one copy out of direct memory) unless the
+ * primitive arrays (also off-heap). Tiers are exclusive: a key is normally in at most one of them; if
+ * both hold it, L1's value is newer and wins. Once L1 is full, a write of a key L1 does not hold enters
+ * L1 only if the frequency sketch the tiers share rates the key above L1's coldest entry; otherwise it
+ * is offered to L2 as if L1 had evicted it at once. A hit in L2 is served from L2 (one copy out of direct memory) unless the
  * builder's {@link Builder#promoteAfterHits(int)} moves it up. Each tier has its own expiry.
  *
  * <p><b>Persistent tier.</b> An optional L3 ({@link Builder#persistentTier}) keeps checksummed records
