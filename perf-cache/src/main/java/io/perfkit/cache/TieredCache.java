@@ -46,8 +46,10 @@ import java.util.function.Function;
  * than the ones they would displace. Built with {@link #newBuilder()}.
  *
  * <p><b>Tiers.</b> L1 holds objects; L2 holds serialised keys and values in direct memory, indexed by
- * primitive arrays. Tiers are exclusive: a key is normally in at most one of them; if both hold it, L1's
- * value is newer and wins. A hit in L2 is served from L2 (one copy out of direct memory) unless the
+ * primitive arrays (also off-heap). Tiers are exclusive: a key is normally in at most one of them; if
+ * both hold it, L1's value is newer and wins. Once L1 is full, a write of a key L1 does not hold enters
+ * L1 only if the frequency sketch the tiers share rates the key above L1's coldest entry; otherwise it
+ * is offered to L2 as if L1 had evicted it at once. A hit in L2 is served from L2 (one copy out of direct memory) unless the
  * builder's {@link Builder#promoteAfterHits(int)} moves it up. Each tier has its own expiry.
  *
  * <p><b>Persistent tier.</b> An optional L3 ({@link Builder#persistentTier}) keeps checksummed records
@@ -84,8 +86,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * Design, from the hit-ratio study (docs/caching.md): the two tiers form one W-TinyLFU cache.
    * L1 (Caffeine, W-TinyLFU itself) acts as the admission window; L2 is the main region with TinyLFU
    * admission (one FrequencySketch, sized for both tiers, counting every request that misses L1) and
-   * segmented-LRU eviction. L1 entries carry their first write time so that L2's expire-after-write
-   * counts from the original write, not from the spill.
+   * segmented-LRU eviction. The same sketch gates L1: once L1 is full, a write of a key new to L1
+   * enters it only if the sketch rates the key above L1's coldest entry (ties go to the newcomer once
+   * both are warm), else it goes straight to L2's admission; so L1 does not churn on loops and scans
+   * that its own, smaller sketch cannot see. L1 entries carry their first write time so that L2's
+   * expire-after-write counts from the original write, not from the spill.
    *
    * Lock order: L2's lock is never held while calling into L1. Spills run inside Caffeine's eviction
    * (its evictionListener), so they take L2's lock while Caffeine holds its own; nothing takes them
@@ -99,6 +104,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private record Load<V>(Thread loader, CompletableFuture<V> result) {}
 
   private final Cache<K, Held<V>> l1;
+  /** L1's maximum number of entries (for the admission gate). */
+  private final long heapMaximumSize;
   private final OffHeapTier l2;
   private final PersistentTier l3;
   private final Clock clock;
@@ -131,6 +138,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private TieredCache(Builder<K, V> builder) {
     this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
+    this.heapMaximumSize = builder.maximumSize;
     this.recordStats = builder.recordStats;
     this.keySerializer = builder.keySerializer;
     this.valueSerializer = builder.valueSerializer;
@@ -563,6 +571,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * depending on {@code key} are invalidated: they were derived from its previous value.
    */
   private void storeInTiers(K key, V value) {
+    if (!admitToHeap(key) && storeOffHeap(key, value)) {
+      storeDone(key);
+      return;
+    }
     l1.put(key, new Held<>(value, ticker.read()));
     if (negatives != null) {
       negatives.invalidate(key);
@@ -570,11 +582,82 @@ public final class TieredCache<K, V> implements AutoCloseable {
     // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
     // which is ordered before this put.
     removeBelow(key);
+    storeDone(key);
+  }
+
+  private void storeDone(K key) {
     if (!graph.isEmpty()) {
       for (K dependent : graph.cascade(key, false)) {
         invalidateOne(dependent);
       }
     }
+  }
+
+  /**
+   * The L1 admission gate: when L1 is full and {@code key} is new to it, the key enters L1 only if the
+   * shared sketch rates it above L1's coldest entry. Otherwise it goes to L2's own admission, as if L1
+   * had evicted it at once: L1 keeps its resident set instead of churning on keys that are no more
+   * popular than what they would displace (loops, scans), which is what makes the tiers behave like one
+   * frequency-managed cache of their total capacity.
+   */
+  private boolean admitToHeap(K key) {
+    if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)) {
+      return true;
+    }
+    try {
+      if (l2.frequency(key.hashCode()) == 0) {
+        return false; // never requested: it cannot beat any entry, so skip the query for L1's coldest
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      return true;
+    }
+    // Caffeine's snapshot of its coldest entry (its eviction lock, ~1 KB of garbage): asked only for
+    // keys that have been requested before, i.e. on the load path and for warm puts.
+    Map<K, Held<V>> coldest = l1.policy().eviction().orElseThrow().coldest(1);
+    if (coldest.isEmpty()) {
+      return true;
+    }
+    K victim = coldest.keySet().iterator().next();
+    try {
+      return l2.prefers(key.hashCode(), victim.hashCode());
+    } catch (IllegalStateException closedMeanwhile) {
+      return true;
+    }
+  }
+
+  /**
+   * Stores a write the L1 gate turned away in L2 (through L2's admission; rejected ones go on to L3);
+   * returns false if it could not be stored below (serializer failure, too large, closed), in which
+   * case the caller stores it in L1.
+   */
+  private boolean storeOffHeap(K key, V value) {
+    byte[] keyBytes = serializeKey(key);
+    byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, value);
+    if (valueBytes == null) {
+      return false;
+    }
+    // Before the L2 write: an older L1 copy (a racing writer's) must not shadow this one.
+    l1.invalidate(key);
+    if (negatives != null) {
+      negatives.invalidate(key);
+    }
+    long now = ticker.read();
+    try {
+      OffHeapTier.PutResult result = l2.put(key.hashCode(), keyBytes, valueBytes, now, now);
+      if (result == OffHeapTier.PutResult.OVERSIZE) {
+        return false;
+      }
+      if (l3 != null) {
+        if (result == OffHeapTier.PutResult.STORED) {
+          l3.remove(keyBytes);
+        } else {
+          putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), now);
+        }
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      return false;
+    }
+    return true;
   }
 
   private void invalidateOne(K key) {

@@ -43,7 +43,7 @@ final class TieredCacheTest {
   }
 
   @Test
-  void put_l1VictimsSpillToOffHeapAndAreServedThere() {
+  void put_beyondFullL1_goesOffHeapWhenNoMorePopularThanL1sColdest() {
     try (TieredCache<Long, String> cache = cache(4, 64, Serializer.string())) {
       for (long k = 0; k < 40; k++) {
         cache.put(k, "v" + k);
@@ -52,9 +52,30 @@ final class TieredCacheTest {
         assertEquals("v" + k, cache.get(k), "key " + k);
       }
       TieredCacheStats stats = cache.stats();
-      assertEquals(40, stats.heapHitCount() + stats.offHeapHitCount());
-      assertTrue(stats.offHeapHitCount() >= 36, stats.toString());
-      assertEquals(stats.spillCount(), 36 + stats.promotionCount(), stats.toString());
+      // No key was ever requested before its put: the gate keeps L1's first four.
+      assertEquals(4, stats.heapHitCount(), stats.toString());
+      assertEquals(36, stats.offHeapHitCount(), stats.toString());
+      assertEquals(0, stats.spillCount(), stats.toString());
+    }
+  }
+
+  @Test
+  void put_keyMorePopularThanL1sColdest_entersL1AndTheVictimSpills() {
+    try (TieredCache<Long, String> cache = cache(4, 64, Serializer.string())) {
+      for (long k = 0; k < 8; k++) {
+        cache.put(k, "v" + k);
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals("v7", cache.get(7L)); // L2 hits: counted in the shared sketch
+      }
+      cache.put(7L, "new");
+      TieredCacheStats before = cache.stats();
+      assertEquals(1, before.spillCount(), before.toString());
+      assertEquals("new", cache.get(7L));
+      assertEquals(before.heapHitCount() + 1, cache.stats().heapHitCount());
+      for (long k = 0; k < 7; k++) {
+        assertEquals("v" + k, cache.get(k), "key " + k);
+      }
     }
   }
 
@@ -172,11 +193,18 @@ final class TieredCacheTest {
   void spill_valueLargerThanSlot_skipsOffHeapTierAndIsCounted() {
     try (TieredCache<Long, String> cache = cache(1, 16, Serializer.string())) {
       cache.put(1L, "x".repeat(100));
-      cache.put(2L, "small");
-      cache.put(3L, "small");
+      for (int i = 0; i < 3; i++) {
+        assertNull(cache.get(2L)); // makes key 2 more popular than L1's key 1
+      }
+      cache.put(2L, "small"); // enters L1; key 1 spills, is too large for L2 and is dropped
       assertNull(cache.get(1L));
       assertEquals(1, cache.stats().oversizeSkipCount());
       assertEquals("small", cache.get(2L));
+      // Turned away by the L1 gate but too large for L2: stored in L1 after all, key 2 spills.
+      cache.put(3L, "y".repeat(100));
+      assertEquals("y".repeat(100), cache.get(3L));
+      assertEquals("small", cache.get(2L));
+      assertEquals(1, cache.stats().oversizeSkipCount());
     }
   }
 
@@ -198,12 +226,12 @@ final class TieredCacheTest {
     };
     try (TieredCache<Long, String> cache = cache(1, 16, broken)) {
       cache.put(1L, "a");
-      cache.put(2L, "null");
-      cache.put(3L, "c");
+      cache.put(2L, "null"); // the L1 gate's L2 write fails (1): stored in L1; "a" spills and fails (2)
+      cache.put(3L, "c"); // the same (3); "null" spills and fails (4)
       assertNull(cache.get(1L));
       assertNull(cache.get(2L));
       assertEquals("c", cache.get(3L));
-      assertEquals(2, cache.stats().serializationFailureCount());
+      assertEquals(4, cache.stats().serializationFailureCount());
     }
   }
 
@@ -222,9 +250,10 @@ final class TieredCacheTest {
     };
     try (TieredCache<Long, String> cache = cache(1, 16, unreadable)) {
       cache.put(1L, "a");
-      cache.put(2L, "b");
-      assertThrows(UnsupportedOperationException.class, () -> cache.get(1L));
-      assertNull(cache.get(1L));
+      cache.put(2L, "b"); // L1 is full and 2 is no more popular than 1: stored in L2
+      assertThrows(UnsupportedOperationException.class, () -> cache.get(2L));
+      assertNull(cache.get(2L));
+      assertEquals("a", cache.get(1L));
     }
   }
 
@@ -235,13 +264,13 @@ final class TieredCacheTest {
         .keySerializer(Serializer.longs()).valueSerializer(Serializer.string())
         .executor(Runnable::run).recordStats().build()) {
       cache.put(1L, "one");
-      cache.put(2L, "two");
-      assertEquals("one", cache.get(1L));
-      assertEquals("one", cache.get(1L));
-      assertEquals(1, cache.stats().promotionCount());
-      assertEquals("one", cache.get(1L));
-      assertEquals(1, cache.stats().heapHitCount());
+      cache.put(2L, "two"); // turned away by the full L1: stored in L2
       assertEquals("two", cache.get(2L));
+      assertEquals("two", cache.get(2L));
+      assertEquals(1, cache.stats().promotionCount());
+      assertEquals("two", cache.get(2L));
+      assertEquals(1, cache.stats().heapHitCount());
+      assertEquals("one", cache.get(1L)); // spilled to L2 by the promotion
     }
   }
 

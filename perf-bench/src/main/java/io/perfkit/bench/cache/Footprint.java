@@ -11,7 +11,9 @@ import java.util.Locale;
 /**
  * On-heap footprint of a full tiered cache (L1 = S entries, L2 = 3S entries) against an all-on-heap
  * Caffeine cache of 4S entries, both holding {@code Long} keys and {@code byte[100]} values. Measures
- * heap used after repeated full GCs (run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}).
+ * heap used after repeated full GCs (run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}), and the direct
+ * memory the tiered cache holds off the heap; the last column is the floor: a Caffeine cache of S entries
+ * alone (L1 without the tiered cache's per-entry write-time wrapper) against the same baseline.
  *
  * <p>Usage: {@code java -Xms1g -Xmx1g -cp perf-bench/target/benchmarks.jar
  * io.perfkit.bench.cache.Footprint [S]} (default S = 25,000).
@@ -26,6 +28,15 @@ public final class Footprint {
    */
   public static void main(String[] args) throws Exception {
     int s = args.length > 0 ? Integer.parseInt(args[0]) : 25_000;
+    System.out.println("| expiry | entries | all-on-heap Caffeine | tiered on heap (S + 3S) | ratio "
+        + "| tiered direct memory | Caffeine of S alone: ratio |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+    // A discarded first pass: the first measurement in a fresh JVM swings by +-30 % (class loading,
+    // lazily created JDK and Caffeine structures counted in the first delta).
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    measure(s, false);
+    System.setOut(out);
     for (boolean ttl : new boolean[] {false, true}) {
       measure(s, ttl);
     }
@@ -36,6 +47,7 @@ public final class Footprint {
     Duration l1Ttl = ttl ? Duration.ofMinutes(5) : Duration.ofNanos(Long.MAX_VALUE);
     Duration l2Ttl = ttl ? Duration.ofMinutes(30) : Duration.ofNanos(Long.MAX_VALUE);
     long base = usedHeap();
+    long directBase = usedDirect();
     Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(total)
         .executor(Runnable::run);
     if (ttl) {
@@ -51,7 +63,24 @@ public final class Footprint {
     caffeine.invalidateAll();
     caffeine = null;
 
+    // The floor: L1 alone, a Caffeine cache of S entries with the same expiry.
     base = usedHeap();
+    Caffeine<Object, Object> l1Builder = Caffeine.newBuilder().maximumSize(s).executor(Runnable::run);
+    if (ttl) {
+      l1Builder.expireAfterWrite(l1Ttl);
+    }
+    Cache<Long, byte[]> l1Alone = l1Builder.build();
+    for (long k = 0; k < s; k++) {
+      l1Alone.put(k, new byte[100]);
+    }
+    l1Alone.cleanUp();
+    long l1AloneBytes = usedHeap() - base;
+    check(l1Alone.estimatedSize(), s);
+    l1Alone.invalidateAll();
+    l1Alone = null;
+
+    base = usedHeap();
+    directBase = usedDirect();
     TieredCache<Long, byte[]> tiered = TieredCache.newBuilder()
         .maximumSize(s)
         .expireAfterWrite(l1Ttl)
@@ -66,10 +95,12 @@ public final class Footprint {
       tiered.put(k, new byte[100]);
     }
     long tieredBytes = usedHeap() - base;
+    long tieredDirect = usedDirect() - directBase;
     check(tiered.estimatedSize(), total);
-    System.out.printf(Locale.US, "| %s | %,d | %,d (%.0f B/entry) | %,d | %.3f |%n",
+    System.out.printf(Locale.US, "| %s | %,d | %,d (%.0f B/entry) | %,d | %.3f | %,d | %.3f |%n",
         ttl ? "L1 5 min, L2 30 min" : "none", total, caffeineBytes,
-        (double) caffeineBytes / total, tieredBytes, (double) tieredBytes / caffeineBytes);
+        (double) caffeineBytes / total, tieredBytes, (double) tieredBytes / caffeineBytes,
+        tieredDirect, (double) l1AloneBytes / caffeineBytes);
     tiered.close();
   }
 
@@ -77,6 +108,13 @@ public final class Footprint {
     if (size != expected) {
       throw new IllegalStateException("size: " + size + " (expected: " + expected + ")");
     }
+  }
+
+  /** Bytes of direct buffers in use (L2's slabs, index, links and sketch). */
+  private static long usedDirect() {
+    return ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+        .filter(pool -> pool.getName().equals("direct"))
+        .mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
   }
 
   private static long usedHeap() throws InterruptedException {

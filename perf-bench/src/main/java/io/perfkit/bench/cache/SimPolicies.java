@@ -105,7 +105,12 @@ final class SimPolicies {
     /** As GHOST10 with a ghost of 50 % of the tier. */
     GHOST50,
     /** A ghost whose size is hill-climbed on the tier's hit rate. */
-    GHOST_CLIMB
+    GHOST_CLIMB,
+    /**
+     * TINYLFU_SLRU whose admission filter is switched off while a miniature LRU beats a miniature
+     * TinyLFU-SLRU on a hash-sampled share of the tier's request stream.
+     */
+    DUEL
   }
 
   /**
@@ -126,6 +131,19 @@ final class SimPolicies {
     return new Tiered(l1, l2, lower, Integer.MAX_VALUE, false, warmAt);
   }
 
+  /**
+   * As {@link #tiered} without promotion, sketch fed by L1 misses; when {@code gate}, a loaded key enters
+   * L1 only if the sketch rates it above L1's coldest entry (or equal, when both are at least
+   * {@code warmTie}), else it is offered to the lower tier.
+   */
+  static Policy tieredGated(int l1, int l2, Lower lower, boolean gate, int warmTie) {
+    Tiered t = new Tiered(l1, l2, lower, Integer.MAX_VALUE, false, 0);
+    t.gate = gate;
+    t.warmTie = warmTie;
+    t.l1Size = l1;
+    return t;
+  }
+
   private static final class Tiered implements Policy {
     final Cache<Long, Boolean> l1;
     final List<Long> victims = new ArrayList<>();
@@ -134,6 +152,10 @@ final class SimPolicies {
     final int promoteAfter;
     final boolean sketchL1Hits;
     final int warmAt;
+    boolean gate;
+    int l1Size;
+    /** The gate admits a tie at this frequency or above; 16 = never (strict gate). */
+    int warmTie = 16;
 
     Tiered(int l1Size, int l2Size, Lower lower, int promoteAfter, boolean sketchL1Hits, int warmAt) {
       this.warmAt = warmAt;
@@ -146,7 +168,8 @@ final class SimPolicies {
             }
           })
           .build();
-      this.sketch = new FrequencySketch(l1Size + (long) l2Size);
+      this.sketch = new FrequencySketch(l1Size + (long) l2Size,
+          Integer.getInteger("sketch.samples", 10));
       this.l2 = switch (lower) {
         case LRU -> new LruTier(l2Size, null);
         case TINYLFU_LRU -> new LruTier(l2Size, sketch);
@@ -157,6 +180,7 @@ final class SimPolicies {
         case GHOST10 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 10);
         case GHOST50 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 2);
         case GHOST_CLIMB -> climbing(new SlruTier(l2Size, sketch));
+        case DUEL -> new DuelTier(l2Size, sketch);
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -184,10 +208,27 @@ final class SimPolicies {
       }
       if (warmAt > 0 && sketch.frequency(hash) < warmAt) {
         l2.offer(key);
+      } else if (gate && !(l2 instanceof DuelTier d && d.main.admitAll)
+          && l1.estimatedSize() >= l1Size && !beatsL1Victim(hash)) {
+        l2.offer(key);
       } else {
         insertL1(key);
       }
       return false;
+    }
+
+    private boolean beatsL1Victim(int hash) {
+      var coldest = l1.policy().eviction().orElseThrow().coldest(1);
+      if (coldest.isEmpty()) {
+        return true;
+      }
+      long victim = coldest.keySet().iterator().next();
+      int candidateFrequency = sketch.frequency(hash);
+      int victimFrequency = sketch.frequency(Long.hashCode(victim));
+      // Ties go to the newcomer once both are warm (seen twice): recency breaks ties among warm keys,
+      // the incumbent keeps them among cold ones (scans, loops).
+      return candidateFrequency > victimFrequency
+          || (candidateFrequency == victimFrequency && candidateFrequency >= warmTie);
     }
 
     private void insertL1(long key) {
@@ -274,6 +315,7 @@ final class SimPolicies {
     final LinkedHashMap<Long, int[]> probation = new LinkedHashMap<>(16, 0.75f, true);
     final LinkedHashMap<Long, int[]> protectedSegment = new LinkedHashMap<>(16, 0.75f, true);
     int capacity;
+    boolean admitAll;
     final int protectedCapacity;
     final FrequencySketch sketch;
 
@@ -359,7 +401,7 @@ final class SimPolicies {
         Map<Long, int[]> from = probation.isEmpty() ? protectedSegment : probation;
         Iterator<Long> it = from.keySet().iterator();
         long victim = it.next();
-        if (!admit(sketch, key, victim) && !(ghostCapacity > 0 && ghost.remove(key))) {
+        if (!admitAll && !admit(sketch, key, victim) && !(ghostCapacity > 0 && ghost.remove(key))) {
           if (ghostCapacity > 0 || climbGhost) {
             ghost.add(key);
             if (ghost.size() > ghostCapacity) {
@@ -446,6 +488,79 @@ final class SimPolicies {
       while (main.size() > main.capacity) {
         main.evictOne();
       }
+    }
+  }
+
+  /**
+   * Set dueling by miniature simulation: a hash-sampled share of the requests this tier sees drives a
+   * miniature LRU and a miniature TinyLFU-SLRU of proportional size; while the LRU's decayed hit count
+   * is higher, the real tier admits every candidate (recency wins), else it filters by frequency.
+   */
+  private static final class DuelTier implements LowerTier {
+    final SlruTier main;
+    final SlruTier miniTlfu;
+    final LinkedHashMap<Long, Boolean> miniLru = new LinkedHashMap<>(16, 0.75f, true);
+    final int miniCapacity;
+    final int sampleMask;
+    final int period;
+    int sampled;
+    /** Halvings so far; the duel decides nothing before warmPeriods of them. */
+    int periods;
+    final int warmPeriods = Integer.getInteger("duel.warm", 0);
+    double lruHits;
+    double tlfuHits;
+
+    DuelTier(int capacity, FrequencySketch sketch) {
+      this.main = new SlruTier(capacity, sketch);
+      int rate = Integer.highestOneBit(Math.max(1, Math.min(64, capacity / 128)));
+      this.sampleMask = rate - 1;
+      this.miniCapacity = Math.max(1, capacity / rate);
+      this.miniTlfu = new SlruTier(miniCapacity, sketch);
+      this.period = Integer.getInteger("duel.period", 10) * miniCapacity;
+    }
+
+    @Override
+    public int hit(long key) {
+      int h = Long.hashCode(key) * 0x9E37_79B9;
+      if (((h >>> 16) & sampleMask) == 0) {
+        if (miniLru.get(key) != null) {
+          lruHits++;
+        } else {
+          miniLru.put(key, Boolean.TRUE);
+          if (miniLru.size() > miniCapacity) {
+            Iterator<Long> it = miniLru.keySet().iterator();
+            it.next();
+            it.remove();
+          }
+        }
+        if (miniTlfu.hit(key) > 0) {
+          tlfuHits++;
+        } else {
+          miniTlfu.offer(key);
+        }
+        if (++sampled >= period) {
+          sampled = 0;
+          periods++;
+          lruHits /= 2;
+          tlfuHits /= 2;
+        }
+        double margin = Double.parseDouble(System.getProperty("duel.margin", "0"));
+        if (periods >= warmPeriods
+            && (main.admitAll ? tlfuHits > lruHits : lruHits > (1 + margin) * tlfuHits + 4)) {
+          main.admitAll = !main.admitAll;
+        }
+      }
+      return main.hit(key);
+    }
+
+    @Override
+    public void remove(long key) {
+      main.remove(key);
+    }
+
+    @Override
+    public void offer(long key) {
+      main.offer(key);
     }
   }
 

@@ -7,7 +7,9 @@ import io.perfkit.core.internal.Checks;
  * periodic halving so that old popularity fades (the "TinyLFU" frequency histogram).
  *
  * <p><b>Threading:</b> not thread-safe; callers serialise access (the off-heap tier calls it under its
- * lock). <b>Allocation:</b> one {@code long[]} at construction, nothing afterwards.
+ * lock). <b>Allocation:</b> the table (8 bytes per entry, rounded up to a power of two) is allocated in
+ * direct memory at construction, so the sketch costs the Java heap a few fixed objects; nothing
+ * afterwards.
  */
 public final class FrequencySketch {
   /*
@@ -22,7 +24,7 @@ public final class FrequencySketch {
    */
   private static final long RESET_MASK = 0x7777_7777_7777_7777L;
 
-  private final long[] table;
+  private final DirectLongArray table;
   private final int mask;
   private final int sampleSize;
   private int additions;
@@ -35,11 +37,22 @@ public final class FrequencySketch {
    * @throws IllegalArgumentException if {@code maximumEntries <= 0}
    */
   public FrequencySketch(long maximumEntries) {
+    this(maximumEntries, 10);
+  }
+
+  /**
+   * Creates a sketch sized for a cache of {@code maximumEntries} that halves its counters after
+   * {@code samplesPerEntry} times that many increments (the hit-ratio study varies it).
+   *
+   * @throws IllegalArgumentException if {@code maximumEntries <= 0} or {@code samplesPerEntry <= 0}
+   */
+  public FrequencySketch(long maximumEntries, int samplesPerEntry) {
     Checks.checkPositive(maximumEntries, "maximumEntries");
+    Checks.checkPositive(samplesPerEntry, "samplesPerEntry");
     int length = (int) Math.min(1 << 30, Math.max(16, Long.highestOneBit(maximumEntries - 1) << 1));
-    table = new long[length];
+    table = new DirectLongArray(length);
     mask = length - 1;
-    sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, 10 * Math.max(1, maximumEntries));
+    sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, samplesPerEntry * maximumEntries);
   }
 
   /** Returns the estimated recent frequency of {@code hash}, in {@code [0, 15]}. */
@@ -52,7 +65,7 @@ public final class FrequencySketch {
       int g = h1 + i * h2;
       int index = (g >>> 4) & mask;
       int shift = (g & 15) << 2;
-      min = Math.min(min, (int) (table[index] >>> shift) & 15);
+      min = Math.min(min, (int) (table.get(index) >>> shift) & 15);
     }
     return min;
   }
@@ -67,9 +80,9 @@ public final class FrequencySketch {
       int g = h1 + i * h2;
       int index = (g >>> 4) & mask;
       int shift = (g & 15) << 2;
-      long word = table[index];
+      long word = table.get(index);
       if (((word >>> shift) & 15) != 15) {
-        table[index] = word + (1L << shift);
+        table.set(index, word + (1L << shift));
         added = true;
       }
     }
@@ -80,13 +93,15 @@ public final class FrequencySketch {
 
   /** Forgets every count. */
   public void clear() {
-    java.util.Arrays.fill(table, 0L);
+    for (int i = 0; i < table.length(); i++) {
+      table.set(i, 0L);
+    }
     additions = 0;
   }
 
   private void reset() {
-    for (int i = 0; i < table.length; i++) {
-      table[i] = (table[i] >>> 1) & RESET_MASK;
+    for (int i = 0; i < table.length(); i++) {
+      table.set(i, (table.get(i) >>> 1) & RESET_MASK);
     }
     additions >>>= 1;
   }

@@ -2,14 +2,14 @@ package io.perfkit.cache.internal;
 
 import io.perfkit.cache.Serializer;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The off-heap tier (L2): serialised records in a {@link SlotStore}, a primitive open-addressing index,
- * TinyLFU admission and segmented-LRU eviction, per-entry expiry. No per-entry Java objects: the
- * on-heap cost per slot is two list links, two bytes and the index cells (about 18 bytes); hash, write
- * time and expiry live in the off-heap record header.
+ * TinyLFU admission and segmented-LRU eviction, per-entry expiry. No per-entry Java objects and no
+ * per-entry heap bytes: the list links, segment and hit count, the index cells and the frequency
+ * sketch's table are in direct memory, and hash, write time and expiry in the off-heap record header,
+ * so the tier's heap footprint is a few fixed objects whatever its capacity.
  *
  * <p><b>Threading:</b> thread-safe; every operation runs under one {@link ReentrantLock}, so the
  * lock's happens-before edges publish the primitive arrays and the slot bytes between threads.
@@ -20,7 +20,7 @@ public final class OffHeapTier implements AutoCloseable {
    * Design (chosen by the hit-ratio study in docs/caching.md):
    *
    * The tier is the *main* region of a W-TinyLFU cache whose *window* is the on-heap Caffeine L1
-   * [1]. L1's victims are offered here; when the tier is full the candidate is admitted only if the
+   * [1]. L1's victims, and the writes L1's gate turns away (prefers()), are offered here; when the tier is full the candidate is admitted only if the
    * shared frequency sketch estimates it more popular than the tier's own victim (the head of the
    * probation segment), else the candidate is dropped. Entries are not moved up on an L2 hit unless
    * promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
@@ -28,8 +28,9 @@ public final class OffHeapTier implements AutoCloseable {
    *
    * Segmented LRU: new entries enter probation (20 %); a hit moves an entry to protected (80 %),
    * whose overflow is demoted to probation's tail. Both segments are circular doubly linked lists
-   * threaded through int arrays, with sentinels at indices capacity (probation) and capacity + 1
-   * (protected).
+   * threaded through off-heap int arrays, with sentinels at indices capacity (probation) and
+   * capacity + 1 (protected). A third off-heap int per slot holds its segment (bits 0-7) and its hit
+   * count (bits 8-15).
    *
    * Index: a SlotIndex (linear probing, backward-shift deletion) over the slot store, which keeps
    * each slot's 32-bit hash and compares key bytes in place.
@@ -67,9 +68,11 @@ public final class OffHeapTier implements AutoCloseable {
   /** A value found by {@link #get}; {@code promote} says it was removed here to move up to L1. */
   public record Hit<V>(V value, long writeNanos, boolean promote) {}
 
-  private static final byte FREE = 0;
-  private static final byte PROBATION = 1;
-  private static final byte PROTECTED = 2;
+  /** The sketch estimate from which {@link #prefers} gives a tie to the candidate. */
+  private static final int WARM_TIE = 2;
+  private static final int FREE = 0;
+  private static final int PROBATION = 1;
+  private static final int PROTECTED = 2;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final int capacity;
@@ -82,10 +85,10 @@ public final class OffHeapTier implements AutoCloseable {
   private final EvictionSink evictionSink;
 
   private final SlotIndex index;
-  private final int[] prev;
-  private final int[] next;
-  private final byte[] segment;
-  private final byte[] hits;
+  private final DirectIntArray prev;
+  private final DirectIntArray next;
+  /** Per slot: segment in bits 0-7, hit count (saturating at 127) in bits 8-15. */
+  private final DirectIntArray meta;
   /** Head of the free-slot stack, threaded through {@code next}; -1 when empty. */
   private int freeHead;
   private int size;
@@ -116,10 +119,9 @@ public final class OffHeapTier implements AutoCloseable {
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
     this.index = new SlotIndex(capacity, store);
-    this.prev = new int[capacity + 2];
-    this.next = new int[capacity + 2];
-    this.segment = new byte[capacity];
-    this.hits = new byte[capacity];
+    this.prev = new DirectIntArray(capacity + 2);
+    this.next = new DirectIntArray(capacity + 2);
+    this.meta = new DirectIntArray(capacity);
     clearLocked();
   }
 
@@ -136,6 +138,41 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       sketch.increment(hash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the shared sketch's estimate of how often {@code hash} was requested recently.
+   *
+   * @throws IllegalStateException if the tier is closed
+   */
+  public int frequency(int hash) {
+    lock.lock();
+    try {
+      checkOpen();
+      return sketch.frequency(hash);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns whether the shared sketch rates {@code candidateHash} more popular than
+   * {@code incumbentHash} (the L1 admission gate's test). A tie goes to the candidate when both are
+   * warm (estimated at least {@value #WARM_TIE} requests): among warm keys recency breaks the tie;
+   * among cold ones the incumbent keeps its place, so that loops and scans do not churn L1.
+   *
+   * @throws IllegalStateException if the tier is closed
+   */
+  public boolean prefers(int candidateHash, int incumbentHash) {
+    lock.lock();
+    try {
+      checkOpen();
+      int candidate = sketch.frequency(candidateHash);
+      int incumbent = sketch.frequency(incumbentHash);
+      return candidate > incumbent || (candidate == incumbent && candidate >= WARM_TIE);
     } finally {
       lock.unlock();
     }
@@ -174,10 +211,9 @@ public final class OffHeapTier implements AutoCloseable {
         throw new IllegalStateException("value serializer " + serializer + " returned null");
       }
       long written = store.writeNanos(slot);
-      if (hits[slot] < Byte.MAX_VALUE) {
-        hits[slot]++;
-      }
-      if (promoteAfter > 0 && hits[slot] >= promoteAfter) {
+      int hitCount = Math.min(Byte.MAX_VALUE, hits(slot) + 1);
+      meta.set(slot, segment(slot) | hitCount << 8);
+      if (promoteAfter > 0 && hitCount >= promoteAfter) {
         removeSlot(slot);
         return new Hit<>(value, written, true);
       }
@@ -215,8 +251,8 @@ public final class OffHeapTier implements AutoCloseable {
         return PutResult.REJECTED;
       }
       slot = freeHead;
-      freeHead = next[slot];
-      hits[slot] = 0;
+      freeHead = next.get(slot);
+      meta.set(slot, FREE);
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
       index.insert(hash, slot);
       linkLast(PROBATION, slot);
@@ -263,7 +299,7 @@ public final class OffHeapTier implements AutoCloseable {
     try {
       checkOpen();
       for (int sentinel : new int[] {probationSentinel(), protectedSentinel()}) {
-        for (int slot = next[sentinel]; slot != sentinel; slot = next[slot]) {
+        for (int slot = next.get(sentinel); slot != sentinel; slot = next.get(slot)) {
           if (nowNanos - store.expiresAtNanos(slot) < 0) {
             sink.evicted(store.key(slot), store.value(slot), store.writeNanos(slot));
           }
@@ -312,9 +348,9 @@ public final class OffHeapTier implements AutoCloseable {
 
   /** Frees one slot for a candidate with {@code hash}, or returns false if the candidate lost. */
   private boolean makeRoom(int hash, long nowNanos) {
-    int sentinel = next[probationSentinel()] != probationSentinel()
+    int sentinel = next.get(probationSentinel()) != probationSentinel()
         ? probationSentinel() : protectedSentinel();
-    int victim = next[sentinel];
+    int victim = next.get(sentinel);
     boolean expired = nowNanos - store.expiresAtNanos(victim) >= 0;
     if (!expired && sketch.frequency(hash) <= sketch.frequency(store.hash(victim))) {
       return false;
@@ -328,7 +364,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void onHit(int slot) {
-    if (segment[slot] == PROTECTED) {
+    if (segment(slot) == PROTECTED) {
       unlink(slot);
       linkLast(PROTECTED, slot);
       return;
@@ -336,7 +372,7 @@ public final class OffHeapTier implements AutoCloseable {
     unlink(slot);
     linkLast(PROTECTED, slot);
     if (protectedSize > protectedCapacity) {
-      int demoted = next[protectedSentinel()];
+      int demoted = next.get(protectedSentinel());
       unlink(demoted);
       linkLast(PROBATION, demoted);
     }
@@ -362,45 +398,53 @@ public final class OffHeapTier implements AutoCloseable {
     return capacity + 1;
   }
 
-  private void linkLast(byte to, int slot) {
+  private int segment(int slot) {
+    return meta.get(slot) & 0xFF;
+  }
+
+  private int hits(int slot) {
+    return meta.get(slot) >>> 8 & 0xFF;
+  }
+
+  private void linkLast(int to, int slot) {
     int sentinel = to == PROBATION ? probationSentinel() : protectedSentinel();
-    int last = prev[sentinel];
-    prev[slot] = last;
-    next[slot] = sentinel;
-    next[last] = slot;
-    prev[sentinel] = slot;
-    segment[slot] = to;
+    int last = prev.get(sentinel);
+    prev.set(slot, last);
+    next.set(slot, sentinel);
+    next.set(last, slot);
+    prev.set(sentinel, slot);
+    meta.set(slot, to | hits(slot) << 8);
     if (to == PROTECTED) {
       protectedSize++;
     }
   }
 
   private void unlink(int slot) {
-    next[prev[slot]] = next[slot];
-    prev[next[slot]] = prev[slot];
-    if (segment[slot] == PROTECTED) {
+    next.set(prev.get(slot), next.get(slot));
+    prev.set(next.get(slot), prev.get(slot));
+    if (segment(slot) == PROTECTED) {
       protectedSize--;
     }
-    segment[slot] = FREE;
+    meta.set(slot, FREE | hits(slot) << 8);
   }
 
   private void removeSlot(int slot) {
     index.remove(slot);
     unlink(slot);
-    next[slot] = freeHead;
+    next.set(slot, freeHead);
     freeHead = slot;
     size--;
   }
 
   private void clearLocked() {
     index.clear();
-    Arrays.fill(segment, FREE);
+    meta.fill(FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      prev[sentinel] = sentinel;
-      next[sentinel] = sentinel;
+      prev.set(sentinel, sentinel);
+      next.set(sentinel, sentinel);
     }
     for (int i = 0; i < capacity; i++) {
-      next[i] = i + 1 < capacity ? i + 1 : -1;
+      next.set(i, i + 1 < capacity ? i + 1 : -1);
     }
     freeHead = 0;
     size = 0;

@@ -1,17 +1,16 @@
 package io.perfkit.cache.internal;
 
-import java.util.Arrays;
-
 /**
  * A primitive hash index from key to slot number for the slot-based tiers (off-heap L2,
- * persistent L3): no per-entry objects, so a tier's on-heap footprint is one {@code int} of table
- * per entry (at most twice the capacity, rounded up to a power of two).
+ * persistent L3): no per-entry objects, and the table (one {@code int} cell per entry, at most twice the
+ * capacity, rounded up to a power of two) lives in direct memory, so the index costs the Java heap a
+ * few fixed objects whatever the capacity.
  *
  * <p>Not thread-safe: the owning tier calls it under its own lock.
  */
 final class SlotIndex {
   /*
-   * Linear probing over an int[] table holding slot + 1 (0 = empty); deletion by backward shift
+   * Linear probing over an off-heap int table holding slot + 1 (0 = empty); deletion by backward shift
    * (Knuth, TAOCP vol. 3, 6.4, algorithm R), so there are no tombstones and probe runs never grow
    * from deletions. The owning tier keeps each slot's 32-bit hash, which lets a probe skip most key
    * comparisons and lets deletion recompute home positions without touching the keys.
@@ -27,14 +26,14 @@ final class SlotIndex {
   }
 
   private final Slots slots;
-  private final int[] table;
+  private final DirectIntArray table;
   private final int mask;
 
   /** An index for up to {@code capacity} slots, with a load factor of at most one half. */
   SlotIndex(int capacity, Slots slots) {
     this.slots = slots;
     int length = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-    this.table = new int[length];
+    this.table = new DirectIntArray(length);
     this.mask = length - 1;
   }
 
@@ -45,7 +44,7 @@ final class SlotIndex {
   /** The slot holding {@code key} (whose hash is {@code hash}), or -1. */
   int find(int hash, byte[] key) {
     for (int i = home(hash); ; i = (i + 1) & mask) {
-      int entry = table[i];
+      int entry = table.get(i);
       if (entry == 0) {
         return -1;
       }
@@ -59,34 +58,34 @@ final class SlotIndex {
   /** Indexes {@code slot} under {@code hash}; the caller has checked the key is not indexed yet. */
   void insert(int hash, int slot) {
     int i = home(hash);
-    while (table[i] != 0) {
+    while (table.get(i) != 0) {
       i = (i + 1) & mask;
     }
-    table[i] = slot + 1;
+    table.set(i, slot + 1);
   }
 
   /** Removes an indexed {@code slot}; its hash must still be readable through {@link Slots}. */
   void remove(int slot) {
     int i = home(slots.hash(slot));
-    while (table[i] != slot + 1) {
+    while (table.get(i) != slot + 1) {
       i = (i + 1) & mask;
     }
     // Move later members of the probe run into the hole unless their home position lies
     // cyclically in (hole, j]: then they are still reachable from home without crossing the hole.
     int hole = i;
-    for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-      int h = home(slots.hash(table[j] - 1));
+    for (int j = (hole + 1) & mask; table.get(j) != 0; j = (j + 1) & mask) {
+      int h = home(slots.hash(table.get(j) - 1));
       boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
       if (!stays) {
-        table[hole] = table[j];
+        table.set(hole, table.get(j));
         hole = j;
       }
     }
-    table[hole] = 0;
+    table.set(hole, 0);
   }
 
   /** Forgets every slot. */
   void clear() {
-    Arrays.fill(table, 0);
+    table.fill(0);
   }
 }

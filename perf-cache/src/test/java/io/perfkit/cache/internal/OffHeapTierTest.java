@@ -1,7 +1,9 @@
 package io.perfkit.cache.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.cache.Serializer;
@@ -93,6 +95,41 @@ final class OffHeapTierTest {
       assertNull(tier.get(1, key(1), LONGS, 100));
       assertEquals(0, tier.size());
     }
+  }
+
+  @Test
+  void prefers_higherFrequencyWins_tiesGoToTheCandidateOnlyWhenWarm() {
+    FrequencySketch sketch = new FrequencySketch(64);
+    OffHeapTier tier = new OffHeapTier(4, 64, sketch, Long.MAX_VALUE, Long.MAX_VALUE, 0, null);
+    assertFalse(tier.prefers(1, 2), "cold tie keeps the incumbent");
+    assertEquals(0, tier.frequency(1));
+    sketch.increment(1);
+    assertEquals(1, tier.frequency(1));
+    assertTrue(tier.prefers(1, 2));
+    assertFalse(tier.prefers(2, 1));
+    sketch.increment(2);
+    assertFalse(tier.prefers(1, 2), "tie at 1 is still cold");
+    sketch.increment(1);
+    sketch.increment(2);
+    assertTrue(tier.prefers(1, 2), "warm tie goes to the candidate");
+    assertTrue(tier.prefers(2, 1));
+    tier.close();
+    assertThrows(IllegalStateException.class, () -> tier.prefers(1, 2));
+    assertThrows(IllegalStateException.class, () -> tier.frequency(1));
+  }
+
+  @Test
+  void frequencySketch_samplePeriodIsConfigurable() {
+    FrequencySketch quick = new FrequencySketch(16, 1);
+    for (int i = 0; i < 10; i++) {
+      quick.increment(7);
+    }
+    assertEquals(10, quick.frequency(7));
+    for (int i = 0; i < 16; i++) {
+      quick.increment(500 + i); // 16 more additions pass the period of 16: everything is halved
+    }
+    assertTrue(quick.frequency(7) < 10, "halved: " + quick.frequency(7));
+    assertThrows(IllegalArgumentException.class, () -> new FrequencySketch(16, 0));
   }
 
   @Test
