@@ -2,6 +2,7 @@ package io.perfkit.core.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.core.memory.MemoryBuffer;
@@ -64,6 +65,42 @@ final class ManyToOneRingBufferTest {
     assertTrue(ring.unblock());
     ring.read((t, b, i, l) -> types.add(t));
     assertEquals(List.of(9, 6), types);
+  }
+
+  @Test
+  void unblock_thenLateCommit_isRejected_andNothingIsReadTwice() {
+    ManyToOneRingBuffer ring = ring(1024);
+    int claimed = ring.tryClaim(1, 16);
+    assertTrue(ring.write(2, new byte[8], 0, 8));
+    assertTrue(ring.unblock(), "the stuck claim becomes padding");
+    assertFalse(ring.unblock(), "already padding: nothing more to do");
+    // The presumed-dead producer was only slow: its commit finds its claim gone.
+    assertThrows(IllegalArgumentException.class, () -> ring.commit(claimed));
+    List<Integer> types = new ArrayList<>();
+    assertEquals(1, ring.read((t, b, i, l) -> types.add(t)));
+    assertEquals(List.of(2), types);
+  }
+
+  @Test
+  void unblock_gapBeforeWrapPadding() {
+    ManyToOneRingBuffer ring = ring(1024);
+    MemoryBuffer buffer = ring.buffer();
+    int tailIndex = 1024 + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+    int headIndex = 1024 + RingBufferDescriptor.HEAD_POSITION_OFFSET;
+    // Consumer and producers are near the end of the buffer: 1000 bytes written and consumed.
+    buffer.putLong(tailIndex, 1000);
+    buffer.putLong(headIndex, 1000);
+    buffer.getAndAddLong(tailIndex, 8); // a producer claimed [1000, 1008) and died
+    // The next record does not fit before the end: padding [1008, 1024), record at 0.
+    assertTrue(ring.write(3, new byte[16], 0, 16));
+    assertEquals(0, ring.read((t, b, i, l) -> { }));
+    assertTrue(ring.unblock(), "the dead claim is covered up to the padding record");
+    List<Integer> types = new ArrayList<>();
+    while (types.isEmpty()) {
+      ring.read((t, b, i, l) -> types.add(t));
+    }
+    assertEquals(List.of(3), types);
+    assertEquals(0, ring.size());
   }
 
   @Test
