@@ -4,6 +4,8 @@ import static io.perfkit.core.ipc.RingBufferDescriptor.ALIGNMENT;
 import static io.perfkit.core.ipc.RingBufferDescriptor.PADDING_TYPE_ID;
 
 import io.perfkit.core.memory.MemoryBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A ring buffer for any number of producers and one consumer (threads or processes) over a
@@ -17,9 +19,9 @@ import io.perfkit.core.memory.MemoryBuffer;
  */
 public final class ManyToOneRingBuffer extends AbstractRingBuffer {
   /*
-   * Claim: read the head cache once, then per attempt the tail; check space (refreshing the head
-   * from the consumer's position when short, and publishing it to the cache), compute padding at
-   * wrap-around, then CAS the tail forward by record + padding. The winner owns
+   * Claim: read this instance's head cache once, then per attempt the tail; check space
+   * (refreshing the head from the consumer's position when short, and publishing it to the cache
+   * field and the trailer slot), compute padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
    * [tail, tail + padding + required): it publishes the padding record, then stores the record's
    * header with a negative length (in progress), then the payload, then the whole header with the
    * positive length (release).
@@ -34,6 +36,26 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
    * stores its marker) in between wins, and unblock reports false.
    */
 
+  private static final VarHandle HEAD_CACHE;
+
+  static {
+    try {
+      HEAD_CACHE = MethodHandles.lookup()
+          .findVarHandle(ManyToOneRingBuffer.class, "headCache", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * This instance's copy of a past head position, shared by the threads that write through it
+   * (producers in other processes have their own). Reading it costs a field load instead of an
+   * ordered access to the trailer on every claim; the trailer slot is still written on every
+   * refresh, for other instances that start later. Accessed with opaque mode: any value seen is a
+   * past head, which can only understate the free space, so no ordering is needed, only no tearing.
+   */
+  private long headCache;
+
   /**
    * Wraps {@code buffer}, whose capacity must be a power of two plus
    * {@link RingBufferDescriptor#TRAILER_LENGTH}.
@@ -44,13 +66,14 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
    */
   public ManyToOneRingBuffer(MemoryBuffer buffer) {
     super(buffer);
+    // Volatile: start from the head as last published by any producer or the consumer.
+    this.headCache = buffer.getLongVolatile(headCachePositionIndex);
   }
 
   @Override
   int claim(int required) {
-    // Volatile: producers in other threads or processes publish newer heads to the cache. Any
-    // value is a past head, which can only understate the free space: read it once.
-    long head = buffer.getLongVolatile(headCachePositionIndex);
+    // Opaque: any value is a past head, which can only understate the free space: read it once.
+    long head = (long) HEAD_CACHE.getOpaque(this);
     long tail;
     int padding;
     do {
@@ -62,8 +85,7 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
         if (required > capacity - (int) (tail - head)) {
           return INSUFFICIENT_CAPACITY;
         }
-        // Release: a racy cache update is benign, any value stored is a past head.
-        buffer.putLongRelease(headCachePositionIndex, head);
+        refreshHeadCache(head);
       }
       padding = 0;
       int tailIndex = (int) tail & mask;
@@ -77,8 +99,7 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
           if (required > headIndex) {
             return INSUFFICIENT_CAPACITY;
           }
-          // Release: as above.
-          buffer.putLongRelease(headCachePositionIndex, head);
+          refreshHeadCache(head);
         }
         padding = toBufferEnd;
       }
@@ -91,6 +112,13 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
       recordIndex = 0;
     }
     return recordIndex;
+  }
+
+  private void refreshHeadCache(long head) {
+    // Opaque: see headCache; a racy update is benign, any value stored is a past head.
+    HEAD_CACHE.setOpaque(this, head);
+    // Release: the same for instances in other threads or processes that start from the slot.
+    buffer.putLongRelease(headCachePositionIndex, head);
   }
 
   @Override

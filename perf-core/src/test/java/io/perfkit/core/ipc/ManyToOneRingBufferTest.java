@@ -104,6 +104,48 @@ final class ManyToOneRingBufferTest {
   }
 
   @Test
+  void producersOnSeparateInstances_shareTheBuffer_acrossManyLaps() {
+    // Each instance keeps its own head cache (as producers in two processes would).
+    MemoryBuffer memory = MemoryBuffer.allocateDirect(1024 + RingBufferDescriptor.TRAILER_LENGTH);
+    ManyToOneRingBuffer a = new ManyToOneRingBuffer(memory);
+    ManyToOneRingBuffer b = new ManyToOneRingBuffer(memory);
+    ManyToOneRingBuffer consumer = new ManyToOneRingBuffer(memory);
+    byte[] msg = new byte[40];
+    long[] next = {0, 0};
+    long written = 0;
+    long[] read = {0};
+    java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(msg);
+    for (int round = 0; round < 2000; round++) {
+      ManyToOneRingBuffer producer = (round % 3 == 0) ? b : a;
+      int id = producer == a ? 0 : 1;
+      view.putLong(0, written);
+      if (producer.write(1 + id, msg, 0, msg.length)) {
+        written++;
+      }
+      if (round % 7 == 0 || !producer.write(1 + id, msg, 0, 0)) {
+        consumer.read((type, buffer, index, length) -> {
+          if (length == 40) {
+            long seq = buffer.withOrder(java.nio.ByteOrder.BIG_ENDIAN).getLong(index);
+            assertEquals(next[0], seq, "records come out in the order written");
+            next[0] = seq + 1;
+          }
+          read[0]++;
+        });
+      }
+    }
+    while (consumer.read((type, buffer, index, length) -> {
+      if (length == 40) {
+        next[0]++;
+      }
+    }) > 0) {
+      // drain
+    }
+    assertEquals(written, next[0]);
+    assertTrue(written > 1000, "many laps of a 1 KiB buffer: " + written);
+    assertEquals(0, consumer.size());
+  }
+
+  @Test
   void unblock_nothingToDo() {
     ManyToOneRingBuffer ring = ring(1024);
     assertFalse(ring.unblock());
