@@ -95,17 +95,42 @@ abstract class AbstractRingBuffer implements RingBuffer {
    */
   abstract void beginRecord(int recordIndex, int recordLength, int typeId);
 
+  /*
+   * The hot-path ordered accesses use the fence form: a release fence then a plain store, or a plain
+   * load then an acquire fence. The VarHandle documentation defines releaseFence/acquireFence as
+   * ordering exactly what setRelease/getAcquire order (earlier accesses before the store; the load
+   * before later accesses), and on x86 both forms compile to a plain move. Through MemoryBuffer the
+   * fence form costs about a third of the byteBufferViewVarHandle path, which on JDK 17 re-reads and
+   * re-checks the ByteBuffer's fields on every ordered call (BufferAccessCostBenchmark). The plain
+   * access is an aligned 8-byte access (headers and positions are 8-byte aligned), which 64-bit
+   * HotSpot performs as one load or store, so it is not torn. CASes and the producers' tail reads
+   * stay VarHandle operations.
+   */
+
+  /** A release store of {@code value}: every earlier access is ordered before it. */
+  final void storeRelease(int index, long value) {
+    VarHandle.releaseFence();
+    buffer.putLong(index, value);
+  }
+
+  /** An acquire load: every later access is ordered after it. */
+  final long loadAcquire(int index) {
+    long value = buffer.getLong(index);
+    VarHandle.acquireFence();
+    return value;
+  }
+
   /** Publishes a padding record of {@code length} bytes at {@code index} (the producer's claim). */
   final void putPadding(int index, int length) {
     // Release: the consumer that acquires this header skips to the end of the buffer.
-    buffer.putLongRelease(index, header(length, PADDING_TYPE_ID));
+    storeRelease(index, header(length, PADDING_TYPE_ID));
   }
 
   /** Marks a claimed record in progress before its payload is written. */
   final void markInProgress(int recordIndex, int recordLength, int typeId) {
     // Release: anything this producer wrote before is ordered before the marker; a positive
     // length is published only by commit/abort.
-    buffer.putLongRelease(recordIndex, header(-recordLength, typeId));
+    storeRelease(recordIndex, header(-recordLength, typeId));
     // The fence orders the marker before the payload stores that follow, so a record whose
     // payload bytes are visible also shows its header (ManyToOneRingBuffer.unblock relies on it).
     VarHandle.releaseFence();
@@ -123,7 +148,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
     beginRecord(recordIndex, recordLength, typeId);
     buffer.putBytes(recordIndex + HEADER_LENGTH, src, srcIndex, length);
     // Release: the payload is visible to the consumer that acquires this header (positive length).
-    buffer.putLongRelease(recordIndex, header(recordLength, typeId));
+    storeRelease(recordIndex, header(recordLength, typeId));
     return true;
   }
 
@@ -143,7 +168,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
     beginRecord(recordIndex, recordLength, typeId);
     buffer.putBytes(recordIndex + HEADER_LENGTH, src, srcOffset, length);
     // Release: the payload is visible to the consumer that acquires this header (positive length).
-    buffer.putLongRelease(recordIndex, header(recordLength, typeId));
+    storeRelease(recordIndex, header(recordLength, typeId));
     return true;
   }
 
@@ -209,7 +234,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
         int recordIndex = headIndex + bytesRead;
         // Acquire: pairs with the producer's release of the whole header (write, commit, abort,
         // padding, unblock), so the payload is visible once the length is positive.
-        long header = buffer.getLongAcquire(recordIndex);
+        long header = loadAcquire(recordIndex);
         int recordLength = lengthOf(header);
         if (recordLength <= 0) {
           break;
@@ -227,7 +252,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
       if (bytesRead > 0) {
         zero(headIndex, bytesRead);
         // Release: the zeroing is visible before producers see the space as free.
-        buffer.putLongRelease(headPositionIndex, head + bytesRead);
+        storeRelease(headPositionIndex, head + bytesRead);
       }
     }
     return count;

@@ -66,7 +66,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
       recordIndex = 0;
     }
     // Release: size()/producerPosition() readers see a consistent tail.
-    buffer.putLongRelease(tailPositionIndex, tail + required + padding);
+    storeRelease(tailPositionIndex, tail + required + padding);
     return recordIndex;
   }
 
