@@ -97,9 +97,10 @@ abstract class AbstractRingBuffer implements RingBuffer {
 
   /*
    * The hot-path ordered accesses use the fence form: a release fence then a plain store, or a plain
-   * load then an acquire fence. The VarHandle documentation defines releaseFence/acquireFence as
-   * ordering exactly what setRelease/getAcquire order (earlier accesses before the store; the load
-   * before later accesses), and on x86 both forms compile to a plain move. Through MemoryBuffer the
+   * load then an acquire fence. VarHandle.releaseFence keeps every earlier load and store before
+   * the stores after it, so the store that follows is ordered as setRelease orders it;
+   * VarHandle.acquireFence keeps the loads before it ahead of every later load and store, as
+   * getAcquire does for its load. On x86 both forms compile to a plain move. Through MemoryBuffer the
    * fence form costs about a third of the byteBufferViewVarHandle path, which on JDK 17 re-reads and
    * re-checks the ByteBuffer's fields on every ordered call (BufferAccessCostBenchmark). The plain
    * access is an aligned 8-byte access (headers and positions are 8-byte aligned), which 64-bit
