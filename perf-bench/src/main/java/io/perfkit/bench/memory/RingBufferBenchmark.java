@@ -42,6 +42,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * aux counter). {@code writesFailed}/{@code readsEmpty} count full/empty attempts, which inflate
  * the primary score. Needs two otherwise idle cores to mean anything.
  *
+ * <p>{@code transferYield}: the same two threads, but a failed write or an empty read yields the
+ * CPU ({@code Thread.yield()}, identical for every implementation). On a machine with fewer free
+ * cores than threads, {@code transfer}'s spinning threads mostly run in turns: the producer fills
+ * the whole buffer in its time slice and spins, the consumer drains it in the next, and the score
+ * is one buffer per scheduler slice (~0.1–0.3 M msgs/s), whichever ring buffer runs; with
+ * yielding, the turns are handed over at once, and the score again depends on the ring buffers'
+ * per-message cost. {@code RingBufferTransferProbe} prints the CPU time the threads got per run.
+ *
  * <p>{@code burst}: one thread writes 64 messages then reads them back; the score is messages per
  * second. It measures the per-message instruction cost without cross-core traffic, and is the
  * stable number on a loaded machine.
@@ -71,6 +79,18 @@ public class RingBufferBenchmark {
 
   private Transfer transfer;
 
+  /**
+   * Where the consumer's handler adds what it reads: padded on both sides so the consumer's store
+   * per message shares no cache line with the fields the producer reads (a {@code sum} field in
+   * the transfer object itself did: whether it shared a line with {@code ring} or {@code message}
+   * depended on where that object landed, one more per-fork variable).
+   */
+  static final class Sink {
+    long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+    long sum;
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
+  }
+
   /** One implementation under test. */
   abstract static class Transfer {
     abstract boolean write();
@@ -86,13 +106,12 @@ public class RingBufferBenchmark {
     private final MemoryBuffer memory;
     private final byte[] message;
     private final MessageHandler handler;
-    long sum;
 
-    PerfkitTransfer(boolean manyToOne, int length) {
+    PerfkitTransfer(boolean manyToOne, int length, Sink sink) {
       memory = MemoryBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
       ring = manyToOne ? new ManyToOneRingBuffer(memory) : new OneToOneRingBuffer(memory);
       message = new byte[length];
-      handler = (type, buffer, index, len) -> sum += buffer.getLong(index);
+      handler = (type, buffer, index, len) -> sink.sum += buffer.getLong(index);
     }
 
     @Override
@@ -116,16 +135,15 @@ public class RingBufferBenchmark {
     private final org.agrona.concurrent.ringbuffer.RingBuffer ring;
     private final UnsafeBuffer message;
     private final org.agrona.concurrent.MessageHandler handler;
-    long sum;
 
-    AgronaTransfer(boolean manyToOne, int length) {
+    AgronaTransfer(boolean manyToOne, int length, Sink sink) {
       UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
           CAPACITY + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH));
       ring = manyToOne
           ? new org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer(buffer)
           : new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(buffer);
       message = new UnsafeBuffer(new byte[length]);
-      handler = (type, buffer2, index, len) -> sum += buffer2.getLong(index);
+      handler = (type, buffer2, index, len) -> sink.sum += buffer2.getLong(index);
     }
 
     @Override
@@ -144,14 +162,13 @@ public class RingBufferBenchmark {
     private final MessagePassingQueue<byte[]> queue;
     private final MessagePassingQueue.Consumer<byte[]> consumer;
     private final byte[] message;
-    long sum;
 
-    JctoolsTransfer(boolean manyToOne, int length) {
+    JctoolsTransfer(boolean manyToOne, int length, Sink sink) {
       // Roughly the same number of 64-byte messages as the ring buffers hold.
       int slots = CAPACITY / (length + 8);
       queue = manyToOne ? new MpscArrayQueue<>(slots) : new SpscArrayQueue<>(slots);
       message = new byte[length];
-      consumer = bytes -> sum += bytes[0];
+      consumer = bytes -> sink.sum += bytes[0];
     }
 
     @Override
@@ -168,15 +185,16 @@ public class RingBufferBenchmark {
   @Setup(Level.Trial)
   public void setup() {
     boolean manyToOne = mode.equals("many-to-one");
+    Sink sink = new Sink();
     switch (impl) {
       case "perfkit":
-        transfer = new PerfkitTransfer(manyToOne, messageLength);
+        transfer = new PerfkitTransfer(manyToOne, messageLength, sink);
         break;
       case "agrona":
-        transfer = new AgronaTransfer(manyToOne, messageLength);
+        transfer = new AgronaTransfer(manyToOne, messageLength, sink);
         break;
       case "jctools":
-        transfer = new JctoolsTransfer(manyToOne, messageLength);
+        transfer = new JctoolsTransfer(manyToOne, messageLength, sink);
         break;
       default:
         throw new IllegalArgumentException("impl: " + impl);
@@ -219,6 +237,29 @@ public class RingBufferBenchmark {
     int n = transfer.read();
     if (n == 0) {
       counters.readsEmpty++;
+    } else {
+      counters.messagesRead += n;
+    }
+  }
+
+  @Benchmark
+  @Group("transferYield")
+  @GroupThreads(1)
+  public void writeYield(WriteCounters counters) {
+    if (!transfer.write()) {
+      counters.writesFailed++;
+      Thread.yield();
+    }
+  }
+
+  @Benchmark
+  @Group("transferYield")
+  @GroupThreads(1)
+  public void readYield(ReadCounters counters) {
+    int n = transfer.read();
+    if (n == 0) {
+      counters.readsEmpty++;
+      Thread.yield();
     } else {
       counters.messagesRead += n;
     }

@@ -11,12 +11,16 @@ import static io.perfkit.core.ipc.RingBufferDescriptor.align;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.memory.MemoryBuffer;
+import java.lang.invoke.VarHandle;
 
 /**
  * What the one-to-one and many-to-one ring buffers share: the consumer side, commit/abort and the
  * trailer accessors. Subclasses implement how producers claim space.
  */
 abstract class AbstractRingBuffer implements RingBuffer {
+  /** Consumed bytes up to which zeroing is done by 8-byte stores rather than setMemory. */
+  private static final int SMALL_ZEROING = 256;
+
   final MemoryBuffer buffer;
   final int capacity;
   final int mask;
@@ -26,6 +30,16 @@ abstract class AbstractRingBuffer implements RingBuffer {
   final int headPositionIndex;
   final int correlationIndex;
   final int heartbeatIndex;
+  private final boolean littleEndian;
+
+  /*
+   * Record headers are read and published as one aligned 8-byte word (length in bytes 0-3, type in
+   * bytes 4-7, in the buffer's byte order): the consumer's single acquire load of the word sees a
+   * length and the type that was stored with it, and every store that makes a record readable
+   * (write, commit, abort, padding, unblock) stores the whole word with release. Only the word's
+   * own accesses are ordered; mixed 4- and 8-byte accesses to a header would be outside the memory
+   * model, so the header is never accessed as two ints by concurrent code.
+   */
 
   AbstractRingBuffer(MemoryBuffer buffer) {
     Checks.requireNonNull(buffer, "buffer");
@@ -41,6 +55,24 @@ abstract class AbstractRingBuffer implements RingBuffer {
     this.headPositionIndex = capacity + HEAD_POSITION_OFFSET;
     this.correlationIndex = capacity + CORRELATION_COUNTER_OFFSET;
     this.heartbeatIndex = capacity + CONSUMER_HEARTBEAT_OFFSET;
+    this.littleEndian = buffer.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
+  }
+
+  /** Returns the header word of a record of {@code length} bytes (negative: claimed) and type. */
+  final long header(int length, int typeId) {
+    return littleEndian
+        ? (length & 0xFFFF_FFFFL) | ((long) typeId << 32)
+        : ((long) length << 32) | (typeId & 0xFFFF_FFFFL);
+  }
+
+  /** Returns the record length stored in a header word. */
+  final int lengthOf(long header) {
+    return littleEndian ? (int) header : (int) (header >>> 32);
+  }
+
+  /** Returns the type id stored in a header word. */
+  final int typeOf(long header) {
+    return littleEndian ? (int) (header >>> 32) : (int) header;
   }
 
   final void checkMessage(int typeId, int length) {
@@ -56,8 +88,54 @@ abstract class AbstractRingBuffer implements RingBuffer {
   /** Claims {@code required} aligned bytes; returns the record index or INSUFFICIENT_CAPACITY. */
   abstract int claim(int required);
 
-  /** Writes the record header of a claimed record before its payload (producer side). */
+  /**
+   * Marks a claimed record before its payload is written by {@code write} (producer side): the
+   * many-to-one buffer stores an in-progress header that {@code unblock} relies on; the one-to-one
+   * buffer needs none (its header stays zero until published).
+   */
   abstract void beginRecord(int recordIndex, int recordLength, int typeId);
+
+  /*
+   * The hot-path ordered accesses use the fence form: a release fence then a plain store, or a plain
+   * load then an acquire fence. VarHandle.releaseFence keeps every earlier load and store before
+   * the stores after it, so the store that follows is ordered as setRelease orders it;
+   * VarHandle.acquireFence keeps the loads before it ahead of every later load and store, as
+   * getAcquire does for its load. On x86 both forms compile to a plain move. Through MemoryBuffer the
+   * fence form costs about a third of the byteBufferViewVarHandle path, which on JDK 17 re-reads and
+   * re-checks the ByteBuffer's fields on every ordered call (BufferAccessCostBenchmark). The plain
+   * access is an aligned 8-byte access (headers and positions are 8-byte aligned), which 64-bit
+   * HotSpot performs as one load or store, so it is not torn. CASes and the producers' tail reads
+   * stay VarHandle operations.
+   */
+
+  /** A release store of {@code value}: every earlier access is ordered before it. */
+  final void storeRelease(int index, long value) {
+    VarHandle.releaseFence();
+    buffer.putLong(index, value);
+  }
+
+  /** An acquire load: every later access is ordered after it. */
+  final long loadAcquire(int index) {
+    long value = buffer.getLong(index);
+    VarHandle.acquireFence();
+    return value;
+  }
+
+  /** Publishes a padding record of {@code length} bytes at {@code index} (the producer's claim). */
+  final void putPadding(int index, int length) {
+    // Release: the consumer that acquires this header skips to the end of the buffer.
+    storeRelease(index, header(length, PADDING_TYPE_ID));
+  }
+
+  /** Marks a claimed record in progress before its payload is written. */
+  final void markInProgress(int recordIndex, int recordLength, int typeId) {
+    // Release: anything this producer wrote before is ordered before the marker; a positive
+    // length is published only by commit/abort.
+    storeRelease(recordIndex, header(-recordLength, typeId));
+    // The fence orders the marker before the payload stores that follow, so a record whose
+    // payload bytes are visible also shows its header (ManyToOneRingBuffer.unblock relies on it).
+    VarHandle.releaseFence();
+  }
 
   @Override
   public final boolean write(int typeId, MemoryBuffer src, int srcIndex, int length) {
@@ -70,8 +148,8 @@ abstract class AbstractRingBuffer implements RingBuffer {
     }
     beginRecord(recordIndex, recordLength, typeId);
     buffer.putBytes(recordIndex + HEADER_LENGTH, src, srcIndex, length);
-    // Release: type and payload are visible to the consumer that acquires a positive length.
-    buffer.putIntRelease(recordIndex, recordLength);
+    // Release: the payload is visible to the consumer that acquires this header (positive length).
+    storeRelease(recordIndex, header(recordLength, typeId));
     return true;
   }
 
@@ -90,8 +168,8 @@ abstract class AbstractRingBuffer implements RingBuffer {
     }
     beginRecord(recordIndex, recordLength, typeId);
     buffer.putBytes(recordIndex + HEADER_LENGTH, src, srcOffset, length);
-    // Release: type and payload are visible to the consumer that acquires a positive length.
-    buffer.putIntRelease(recordIndex, recordLength);
+    // Release: the payload is visible to the consumer that acquires this header (positive length).
+    storeRelease(recordIndex, header(recordLength, typeId));
     return true;
   }
 
@@ -103,41 +181,38 @@ abstract class AbstractRingBuffer implements RingBuffer {
     if (recordIndex < 0) {
       return INSUFFICIENT_CAPACITY;
     }
-    // Release: the negative length marks the claim as in progress (see unblock) and orders the
-    // type before it; a positive length is published only by commit.
-    buffer.putInt(recordIndex + 4, typeId);
-    buffer.putIntRelease(recordIndex, -recordLength);
+    markInProgress(recordIndex, recordLength, typeId);
     return recordIndex + HEADER_LENGTH;
   }
 
-  private int claimedRecord(int index) {
-    int recordIndex = index - HEADER_LENGTH;
+  /** Returns the in-progress header of the record claimed at {@code index}. */
+  private long claimedHeader(int recordIndex, int index) {
     if (recordIndex < 0 || recordIndex > capacity - HEADER_LENGTH || (recordIndex & 7) != 0) {
       throw new IllegalArgumentException("index: " + index + " (expected: a value from tryClaim)");
     }
-    int length = buffer.getInt(recordIndex);
-    if (length >= 0) {
+    // Volatile: unblock() may have turned the claim into padding (it uses volatile/CAS too).
+    long header = buffer.getLongVolatile(recordIndex);
+    if (lengthOf(header) >= 0) {
       throw new IllegalArgumentException(
           "index: " + index + " is not a claimed message (already committed or aborted?)");
     }
-    return recordIndex;
+    return header;
   }
 
   @Override
   public final void commit(int index) {
-    int recordIndex = claimedRecord(index);
-    int length = -buffer.getInt(recordIndex);
-    // Release: the message written in place is visible to the consumer that acquires the length.
-    buffer.putIntRelease(recordIndex, length);
+    int recordIndex = index - HEADER_LENGTH;
+    long claimed = claimedHeader(recordIndex, index);
+    // Release: the message written in place is visible to the consumer that acquires the header.
+    buffer.putLongRelease(recordIndex, header(-lengthOf(claimed), typeOf(claimed)));
   }
 
   @Override
   public final void abort(int index) {
-    int recordIndex = claimedRecord(index);
-    int length = -buffer.getInt(recordIndex);
-    buffer.putInt(recordIndex + 4, PADDING_TYPE_ID);
-    // Release: the padding type is visible before the consumer can skip the record.
-    buffer.putIntRelease(recordIndex, length);
+    int recordIndex = index - HEADER_LENGTH;
+    long claimed = claimedHeader(recordIndex, index);
+    // Release: the consumer that acquires the padding header skips the record whole.
+    buffer.putLongRelease(recordIndex, header(-lengthOf(claimed), PADDING_TYPE_ID));
   }
 
   @Override
@@ -158,13 +233,15 @@ abstract class AbstractRingBuffer implements RingBuffer {
     try {
       while (bytesRead < contiguous && count < limit) {
         int recordIndex = headIndex + bytesRead;
-        // Acquire: pairs with the producer's release of a positive length (write/commit/abort).
-        int recordLength = buffer.getIntAcquire(recordIndex);
+        // Acquire: pairs with the producer's release of the whole header (write, commit, abort,
+        // padding, unblock), so the payload is visible once the length is positive.
+        long header = loadAcquire(recordIndex);
+        int recordLength = lengthOf(header);
         if (recordLength <= 0) {
           break;
         }
         bytesRead += align(recordLength);
-        int typeId = buffer.getInt(recordIndex + 4);
+        int typeId = typeOf(header);
         if (typeId == PADDING_TYPE_ID) {
           continue;
         }
@@ -174,12 +251,28 @@ abstract class AbstractRingBuffer implements RingBuffer {
       }
     } finally {
       if (bytesRead > 0) {
-        buffer.setMemory(headIndex, bytesRead, (byte) 0);
+        zero(headIndex, bytesRead);
         // Release: the zeroing is visible before producers see the space as free.
-        buffer.putLongRelease(headPositionIndex, head + bytesRead);
+        storeRelease(headPositionIndex, head + bytesRead);
       }
     }
     return count;
+  }
+
+  /**
+   * Zeroes consumed records (free space must read as zeros, see RingBufferDescriptor). A record or
+   * two (the usual batch when the consumer keeps up) is cleared word by word: through MemoryBuffer
+   * that is cheaper than setMemory's bulk copy, which pays off only for larger batches.
+   */
+  private void zero(int index, int length) {
+    if (length <= SMALL_ZEROING) {
+      // Plain: the release of the head that follows publishes the zeros to producers.
+      for (int i = index, end = index + length; i < end; i += 8) {
+        buffer.putLong(i, 0L);
+      }
+    } else {
+      buffer.setMemory(index, length, (byte) 0);
+    }
   }
 
   @Override

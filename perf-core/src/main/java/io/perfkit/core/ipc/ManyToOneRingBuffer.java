@@ -4,6 +4,8 @@ import static io.perfkit.core.ipc.RingBufferDescriptor.ALIGNMENT;
 import static io.perfkit.core.ipc.RingBufferDescriptor.PADDING_TYPE_ID;
 
 import io.perfkit.core.memory.MemoryBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A ring buffer for any number of producers and one consumer (threads or processes) over a
@@ -16,19 +18,43 @@ import io.perfkit.core.memory.MemoryBuffer;
  * buffer: pass zeroed memory or one this class already used.
  */
 public final class ManyToOneRingBuffer extends AbstractRingBuffer {
-  private final boolean littleEndian;
   /*
-   * Claim: read the head cache and tail, check space (refreshing the cache from the real head when
-   * short), compute padding at wrap-around, then CAS the tail forward by record + padding. The
-   * winner owns [tail, tail + padding + required) and writes the padding record, then its header
-   * with a negative length (in progress), then the payload, then the positive length (release).
+   * Claim: read this instance's head cache once, then per attempt the tail; check space
+   * (refreshing the head from the consumer's position when short, and publishing it to the cache
+   * field and the trailer slot), compute padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
+   * [tail, tail + padding + required): it publishes the padding record, then stores the record's
+   * header with a negative length (in progress), then the payload, then the whole header with the
+   * positive length (release).
    *
-   * Unblock (after Agrona's ManyToOneRingBuffer.unblock): if the consumer is stuck at a record whose
-   * length is negative, the producer died after writing its header: the record becomes padding. If
-   * the length is 0 although the tail is beyond it, the producer died after its CAS but before its
-   * header: scan forward to the next non-zero length (a later producer's record), confirm every slot
-   * before it is still zero, and cover the gap with padding.
+   * Unblock (the recovery Agrona's ManyToOneRingBuffer.unblock performs): if the consumer is stuck
+   * at a record whose length is negative, the producer died after its marker: the record becomes
+   * padding. If the header is 0 although the tail is beyond it, the producer died after its CAS but
+   * before its marker: scan forward to the next non-zero header (a later producer's record),
+   * confirm every slot before it is still zero (a producer's marker is ordered before its payload,
+   * so a payload word seen without its header fails this check), and cover the gap with padding.
+   * Both changes are CASes from the value seen, so a producer that was merely slow and commits (or
+   * stores its marker) in between wins, and unblock reports false.
    */
+
+  private static final VarHandle HEAD_CACHE;
+
+  static {
+    try {
+      HEAD_CACHE = MethodHandles.lookup()
+          .findVarHandle(ManyToOneRingBuffer.class, "headCache", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * This instance's copy of a past head position, shared by the threads that write through it
+   * (producers in other processes have their own). Reading it costs a field load instead of an
+   * ordered access to the trailer on every claim; the trailer slot is still written on every
+   * refresh, for other instances that start later. Accessed with opaque mode: any value seen is a
+   * past head, which can only understate the free space, so no ordering is needed, only no tearing.
+   */
+  private long headCache;
 
   /**
    * Wraps {@code buffer}, whose capacity must be a power of two plus
@@ -40,26 +66,26 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
    */
   public ManyToOneRingBuffer(MemoryBuffer buffer) {
     super(buffer);
-    this.littleEndian = buffer.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    // Volatile: start from the head as last published by any producer or the consumer.
+    this.headCache = buffer.getLongVolatile(headCachePositionIndex);
   }
 
   @Override
   int claim(int required) {
-    long head;
+    // Opaque: any value is a past head, which can only understate the free space: read it once.
+    long head = (long) HEAD_CACHE.getOpaque(this);
     long tail;
     int padding;
     do {
-      // Volatile reads: other producers move the tail and the head cache.
-      head = buffer.getLongVolatile(headCachePositionIndex);
+      // Volatile: other producers move the tail; the CAS below validates what was read.
       tail = buffer.getLongVolatile(tailPositionIndex);
-      int available = capacity - (int) (tail - head);
-      if (required > available) {
+      if (required > capacity - (int) (tail - head)) {
+        // Volatile: pairs with the consumer's release of the head after it zeroed the space.
         head = buffer.getLongVolatile(headPositionIndex);
         if (required > capacity - (int) (tail - head)) {
           return INSUFFICIENT_CAPACITY;
         }
-        // Release: a racy cache update is benign, any value read is a past head.
-        buffer.putLongRelease(headCachePositionIndex, head);
+        refreshHeadCache(head);
       }
       padding = 0;
       int tailIndex = (int) tail & mask;
@@ -67,44 +93,42 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
       if (required > toBufferEnd) {
         int headIndex = (int) head & mask;
         if (required > headIndex) {
+          // Volatile: as above, the consumer may have moved on since the cache was written.
           head = buffer.getLongVolatile(headPositionIndex);
           headIndex = (int) head & mask;
           if (required > headIndex) {
             return INSUFFICIENT_CAPACITY;
           }
-          buffer.putLongRelease(headCachePositionIndex, head);
+          refreshHeadCache(head);
         }
         padding = toBufferEnd;
       }
+      // CAS (volatile): exactly one producer wins [tail, tail + padding + required).
     } while (!buffer.compareAndSetLong(tailPositionIndex, tail, tail + required + padding));
 
     int recordIndex = (int) tail & mask;
     if (padding != 0) {
-      buffer.putInt(recordIndex + 4, PADDING_TYPE_ID);
-      // Release: the padding type is visible before its length.
-      buffer.putIntRelease(recordIndex, padding);
+      putPadding(recordIndex, padding);
       recordIndex = 0;
     }
     return recordIndex;
   }
 
-  @Override
-  void beginRecord(int recordIndex, int recordLength, int typeId) {
-    // One 8-byte store for the in-progress length and the type (records are 8-byte aligned).
-    // Release: the marker becomes visible no later than the payload, so unblock() can tell a
-    // claimed record from unclaimed space; the consumer waits for a positive length.
-    buffer.putLongRelease(recordIndex, header(-recordLength, typeId));
+  private void refreshHeadCache(long head) {
+    // Opaque: see headCache; a racy update is benign, any value stored is a past head.
+    HEAD_CACHE.setOpaque(this, head);
+    // Release: the same for instances in other threads or processes that start from the slot.
+    buffer.putLongRelease(headCachePositionIndex, head);
   }
 
-  private long header(int length, int typeId) {
-    // The length occupies bytes 0-3 and the type bytes 4-7 in either byte order.
-    return littleEndian
-        ? (length & 0xFFFF_FFFFL) | ((long) typeId << 32)
-        : ((long) length << 32) | (typeId & 0xFFFF_FFFFL);
+  @Override
+  void beginRecord(int recordIndex, int recordLength, int typeId) {
+    markInProgress(recordIndex, recordLength, typeId);
   }
 
   @Override
   public boolean unblock() {
+    // Volatile: a consistent-enough view of both positions; every change below is a CAS.
     long head = buffer.getLongVolatile(headPositionIndex);
     long tail = buffer.getLongVolatile(tailPositionIndex);
     if (head == tail) {
@@ -112,22 +136,23 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
     }
     int consumerIndex = (int) head & mask;
     int producerIndex = (int) tail & mask;
-    int length = buffer.getIntVolatile(consumerIndex);
+    // Volatile: the stuck record's header as its producer last stored it.
+    long header = buffer.getLongVolatile(consumerIndex);
+    int length = lengthOf(header);
     if (length < 0) {
-      // The producer is presumed dead (see the contract): its record becomes padding.
-      buffer.putInt(consumerIndex + 4, PADDING_TYPE_ID);
-      // Release: the padding type is visible before the consumer can skip the record.
-      buffer.putIntRelease(consumerIndex, -length);
-      return true;
+      // The producer is presumed dead (see the contract): its record becomes padding. CAS
+      // (release): a commit that got in first wins; the consumer then skips the record whole.
+      return buffer.compareAndSetLong(consumerIndex, header, header(-length, PADDING_TYPE_ID));
     }
-    if (length == 0) {
+    if (header == 0) {
       int limit = producerIndex > consumerIndex ? producerIndex : capacity;
       for (int i = consumerIndex + ALIGNMENT; i < limit; i += ALIGNMENT) {
-        if (buffer.getIntVolatile(i) != 0) {
+        // Volatile: the first non-zero word after the gap is a later producer's header.
+        if (buffer.getLongVolatile(i) != 0) {
           if (stillZeroed(consumerIndex, i)) {
-            buffer.putInt(consumerIndex + 4, PADDING_TYPE_ID);
-            // CAS from 0: if the presumed-dead producer's header appeared after all, leave it.
-            return buffer.compareAndSetInt(consumerIndex, 0, i - consumerIndex);
+            // CAS from 0: if the presumed-dead producer's marker appeared after all, leave it.
+            return buffer.compareAndSetLong(consumerIndex, 0, header(i - consumerIndex,
+                PADDING_TYPE_ID));
           }
           return false;
         }
@@ -138,7 +163,8 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
 
   private boolean stillZeroed(int from, int to) {
     for (int i = from; i < to; i += ALIGNMENT) {
-      if (buffer.getIntVolatile(i) != 0) {
+      // Volatile: re-read after the non-zero word was seen (see the class comment).
+      if (buffer.getLongVolatile(i) != 0) {
         return false;
       }
     }

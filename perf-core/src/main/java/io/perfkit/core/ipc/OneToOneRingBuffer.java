@@ -1,7 +1,5 @@
 package io.perfkit.core.ipc;
 
-import static io.perfkit.core.ipc.RingBufferDescriptor.PADDING_TYPE_ID;
-
 import io.perfkit.core.memory.MemoryBuffer;
 
 /**
@@ -17,8 +15,9 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
   /*
    * The producer owns the tail and the head cache, so it reads and writes them plainly and
    * publishes the tail with release (the consumer never needs it: it reads record lengths, but
-   * size() and producerPosition() do). The length of a written record stays 0 until the final
-   * release, so no in-progress marker is needed for write(); tryClaim still writes one.
+   * size() and producerPosition() do). The header of a written record stays 0 until write()
+   * releases it whole (length and type in one 8-byte store), so write() needs no in-progress
+   * marker; tryClaim still stores one, as the many-to-one buffer does.
    */
 
   /**
@@ -63,20 +62,17 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
       padding = toBufferEnd;
     }
     if (padding != 0) {
-      buffer.putInt(recordIndex + 4, PADDING_TYPE_ID);
-      // Release: the padding type is visible before its length.
-      buffer.putIntRelease(recordIndex, padding);
+      putPadding(recordIndex, padding);
       recordIndex = 0;
     }
     // Release: size()/producerPosition() readers see a consistent tail.
-    buffer.putLongRelease(tailPositionIndex, tail + required + padding);
+    storeRelease(tailPositionIndex, tail + required + padding);
     return recordIndex;
   }
 
   @Override
   void beginRecord(int recordIndex, int recordLength, int typeId) {
-    // Plain: published by the release of the length in write().
-    buffer.putInt(recordIndex + 4, typeId);
+    // Nothing: the header stays zero (not readable) until write() releases the whole header.
   }
 
   /** Always false: with one producer, a dead producer leaves nothing to unblock for later ones. */

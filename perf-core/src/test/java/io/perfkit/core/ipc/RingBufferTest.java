@@ -170,4 +170,56 @@ final class RingBufferTest {
     assertEquals(1, rest.size());
     assertEquals(3, rest.get(0).type);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void header_isOneWord_lengthThenType_inBufferOrder(String name,
+      Function<MemoryBuffer, RingBuffer> f) {
+    for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.LITTLE_ENDIAN,
+        java.nio.ByteOrder.BIG_ENDIAN)) {
+      MemoryBuffer memory = MemoryBuffer
+          .allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH).withOrder(order);
+      RingBuffer ring = f.apply(memory);
+      assertTrue(ring.write(7, new byte[] {1, 2, 3, 4, 5}, 0, 5));
+      assertEquals(13, memory.getInt(0), order + ": length at bytes 0-3");
+      assertEquals(7, memory.getInt(4), order + ": type at bytes 4-7");
+      int claimed = ring.tryClaim(9, 8); // the first record takes 16 aligned bytes
+      assertEquals(24, claimed);
+      assertEquals(-16, memory.getInt(16), order + ": a claim is marked by a negative length");
+      assertEquals(9, memory.getInt(20), order + ": and carries its type");
+      ring.abort(claimed);
+      assertEquals(16, memory.getInt(16), order + ": an aborted claim is padding of its length");
+      assertEquals(RingBufferDescriptor.PADDING_TYPE_ID, memory.getInt(20));
+      List<Message> got = drain(ring, 10);
+      assertEquals(1, got.size(), order + ": the aborted claim is skipped");
+      assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, got.get(0).bytes);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void read_zeroesWhatItConsumed_smallAndLargeBatches(String name,
+      Function<MemoryBuffer, RingBuffer> f) {
+    RingBuffer ring = create(f, CAPACITY);
+    byte[] ones = new byte[48]; // 56-byte records: 1024 is no multiple, so wrapping pads
+    java.util.Arrays.fill(ones, (byte) -1);
+    // One record (56 bytes: zeroed word by word), then 12 records (672 bytes: bulk zeroing), then
+    // records across wrap-arounds (padding included), each batch checked for zeros.
+    for (int batch : new int[] {1, 12, 5, 9, 15}) {
+      long head = ring.consumerPosition();
+      for (int i = 0; i < batch; i++) {
+        assertTrue(ring.write(1, ones, 0, ones.length));
+      }
+      long tail = ring.producerPosition();
+      int read = 0;
+      while (ring.consumerPosition() < tail) {
+        read += drain(ring, 100).size(); // a read stops at the end of the buffer
+      }
+      assertEquals(batch, read);
+      for (long p = head; p < tail; p += 8) {
+        assertEquals(0, ring.buffer().getLong((int) (p & (CAPACITY - 1))),
+            name + ": word at position " + p + " after a batch of " + batch);
+      }
+    }
+  }
 }
