@@ -56,11 +56,15 @@ final class BufferSlot extends WeakReference<ByteBuffer> {
   }
 
   /**
-   * Marks the buffer handed out again. The slot reached this thread through the pool's queue
-   * (release/acquire pairing), so a plain-ordered volatile write is enough.
+   * Marks the buffer handed out again, by the thread that now owns the idle buffer (it took it
+   * from its own cache or from the pool's queue, whose release/acquire pairing orders this after
+   * the releasing CAS). Opaque: no other thread may legitimately change an idle buffer's state
+   * (a racing wrong release CASes from OUTSTANDING and fails on IDLE, or succeeds afterwards,
+   * which no ordering could prevent), and the next holder's release sees this store through
+   * whatever hand-off gave it the buffer.
    */
   void setOutstanding() {
-    state = OUTSTANDING;
+    STATE.setOpaque(this, OUTSTANDING);
   }
 
   void setDiscarded() {

@@ -3,13 +3,11 @@ package io.perfkit.core.pool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.function.Consumer;
 
 /**
  * One platform thread's private stack of pooled objects, in front of the shared store. The pool
- * finds it in a small open-addressed table by the thread's id (cheaper than a
- * {@code ThreadLocal} lookup, which costs as much as the rest of the fast path).
+ * finds it through a {@link ThreadTable}.
  *
  * <p>Only the owning thread pushes and pops, with plain array accesses: a thread that releases and
  * re-acquires touches no cache line another thread writes. {@link #size} and {@link #reused} are
@@ -19,7 +17,7 @@ import java.util.function.Consumer;
  * <p>The cache is a weak reference to its thread, enqueued when the thread dies and is collected;
  * the pool then moves the dead thread's objects to the shared store (see {@code expungeDead}).
  */
-final class ThreadCache extends WeakReference<Thread> {
+final class ThreadCache extends ThreadOwned {
   private static final VarHandle SIZE;
   private static final VarHandle REUSED;
 
@@ -32,12 +30,6 @@ final class ThreadCache extends WeakReference<Thread> {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  /** The owner's home stripe in the shared store (and its slot hash in the pool's table). */
-  final int home;
-
-  /** The owner's {@link Thread#getId()}: unique for the JVM's lifetime, never reused. */
-  final long ownerId;
 
   private final Object[] items;
   /**
@@ -54,8 +46,6 @@ final class ThreadCache extends WeakReference<Thread> {
     super(owner, deaths);
     this.items = new Object[capacity];
     this.clearOnPop = clearOnPop;
-    this.ownerId = owner.getId();
-    this.home = StripedStore.homeOf(ownerId);
   }
 
   /** Owner only: pops the most recently pushed object, or null if empty. */

@@ -1,0 +1,180 @@
+package io.perfkit.core.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+
+/**
+ * One platform thread's private stacks of idle buffers, one per size class, in front of a
+ * {@link BufferPool}'s shared queues. Found through a {@link ThreadTable}.
+ *
+ * <p>Entry {@code i} of class {@code c} lives at {@code c * capacity + i} in two parallel arrays:
+ * the buffer and its {@link BufferSlot} (its identity record and state). Entries below
+ * {@code sizes[c]} are idle. Entries at and above {@code sizes[c]} are the buffers this thread
+ * handed out most recently (a pop leaves its entry in place, and a miss records the new buffer
+ * there): a release finds its buffer's slot among them with a few identity compares, without the
+ * pool's identity map. Keeping them costs no reference store on the steady path (the slot already
+ * holds the buffer), and it keeps up to {@code capacity} handed-out buffers per class reachable
+ * until their entries are overwritten.
+ *
+ * <p>Only the owner reads and writes the arrays, with plain accesses. {@code sizes} and
+ * {@link #reused} are written with opaque stores so that {@code stats()} may read them from any
+ * thread (racy counters, documented as such).
+ */
+final class BufferThreadCache extends ThreadOwned {
+  private static final VarHandle SIZES = MethodHandles.arrayElementVarHandle(int[].class);
+  private static final VarHandle REUSED;
+
+  static {
+    try {
+      REUSED =
+          MethodHandles.lookup().findVarHandle(BufferThreadCache.class, "reused", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final int capacity;
+  private final ByteBuffer[] buffers;
+  private final BufferSlot[] slots;
+  private final int[] sizes;
+  private long reused;
+
+  BufferThreadCache(
+      Thread owner, int classCount, int capacity, ReferenceQueue<? super Thread> deaths) {
+    super(owner, deaths);
+    this.capacity = capacity;
+    this.buffers = new ByteBuffer[classCount * capacity];
+    this.slots = new BufferSlot[classCount * capacity];
+    this.sizes = new int[classCount];
+  }
+
+  /**
+   * Owner only: pops an idle buffer of class {@code c} and counts a reuse; returns its entry index
+   * (read it with {@link #buffer} and {@link #slot}), or -1 if the class has none idle. The entry
+   * stays in place, above the new top.
+   */
+  int pop(int c) {
+    int s = sizes[c];
+    if (s == 0) {
+      return -1;
+    }
+    s--;
+    // Opaque: stats() reads sizes and reused racily from other threads; no ordering is needed.
+    SIZES.setOpaque(sizes, c, s);
+    REUSED.setOpaque(this, reused + 1);
+    return c * capacity + s;
+  }
+
+  ByteBuffer buffer(int index) {
+    return buffers[index];
+  }
+
+  BufferSlot slot(int index) {
+    return slots[index];
+  }
+
+  /**
+   * Owner only: the entry index of {@code buffer} among class {@code c}'s recently handed-out
+   * entries (at and above the top), or -1.
+   */
+  int findHandedOut(int c, ByteBuffer buffer) {
+    int base = c * capacity;
+    ByteBuffer[] b = buffers;
+    for (int i = base + sizes[c], end = base + capacity; i < end; i++) {
+      if (b[i] == buffer) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Owner only: makes the handed-out entry {@code index} of class {@code c} (from
+   * {@link #findHandedOut}) idle again, on top of the stack.
+   */
+  void pushHandedOut(int c, int index) {
+    int s = sizes[c];
+    int top = c * capacity + s;
+    if (index != top) { // swap it to the top; the displaced entry stays above the top
+      ByteBuffer b = buffers[index];
+      BufferSlot slot = slots[index];
+      buffers[index] = buffers[top];
+      slots[index] = slots[top];
+      buffers[top] = b;
+      slots[top] = slot;
+    }
+    // Opaque: see pop().
+    SIZES.setOpaque(sizes, c, s + 1);
+  }
+
+  /** Owner only: pushes an idle buffer if class {@code c} has room. */
+  boolean push(int c, ByteBuffer buffer, BufferSlot slot) {
+    int s = sizes[c];
+    if (s == capacity) {
+      return false;
+    }
+    int top = c * capacity + s;
+    buffers[top] = buffer;
+    slots[top] = slot;
+    // Opaque: see pop().
+    SIZES.setOpaque(sizes, c, s + 1);
+    return true;
+  }
+
+  /**
+   * Owner only: records a buffer just handed out from elsewhere (the shared queue or a new
+   * allocation) just above class {@code c}'s top, so that its release takes the fast path.
+   */
+  void recordHandedOut(int c, ByteBuffer buffer, BufferSlot slot) {
+    int s = sizes[c];
+    if (s < capacity) {
+      int top = c * capacity + s;
+      buffers[top] = buffer;
+      slots[top] = slot;
+    }
+  }
+
+  /** Any thread: idle buffers of class {@code c} (racy). */
+  int sizeOpaque(int c) {
+    // Opaque: a racy counter read for stats.
+    return (int) SIZES.getOpaque(sizes, c);
+  }
+
+  /** Number of size classes. */
+  int classCount() {
+    return sizes.length;
+  }
+
+  /** Any thread: acquisitions the owner served from this cache (racy). */
+  long reusedOpaque() {
+    // Opaque: see sizeOpaque().
+    return (long) REUSED.getOpaque(this);
+  }
+
+  /**
+   * Empties the cache: passes every idle entry's slot and buffer to {@code sink} and clears every
+   * entry, idle or handed out. Called by the owner, or by any thread once the owner is dead (its
+   * last writes happened before its termination, which the reference queue hand-off follows).
+   */
+  void drainTo(BiConsumer<BufferSlot, ByteBuffer> sink) {
+    for (int c = 0; c < sizes.length; c++) {
+      int base = c * capacity;
+      // Acquire: keeps the entry loads below from floating above this read (see above for why
+      // the owner's writes are visible).
+      int s = (int) SIZES.getAcquire(sizes, c);
+      for (int i = s - 1; i >= 0; i--) {
+        BufferSlot slot = slots[base + i];
+        ByteBuffer buffer = buffers[base + i];
+        // Opaque: see pop().
+        SIZES.setOpaque(sizes, c, i);
+        sink.accept(slot, buffer);
+      }
+    }
+    Arrays.fill(buffers, null);
+    Arrays.fill(slots, null);
+  }
+}

@@ -1,0 +1,135 @@
+package io.perfkit.core.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * Finds the calling platform thread's {@link ThreadOwned} state (a pool's thread cache) without a
+ * {@code ThreadLocal}: an open-addressed table indexed by a hash of {@link Thread#getId()}. The
+ * common case is one array load and a compare; a {@code ThreadLocal} lookup cost as much as the
+ * rest of a pool's fast path in our measurements.
+ *
+ * <p>A thread claims a free slot (empty, or whose owner has died and been collected) by CAS within
+ * {@link #MAX_PROBES} probes of its hash; a thread that finds none, and every virtual thread, gets
+ * null and should use the pool's shared store. The states hang off the table (and so off the
+ * pool), never off the threads: dropping the pool frees them.
+ *
+ * <p>Thread-safe. A state is published by the CAS that installs it (and its fields are final), so
+ * a plain read of the slot that finds the caller's own state sees it fully constructed.
+ */
+final class ThreadTable<C extends ThreadOwned> {
+  static final int MAX_PROBES = 8;
+
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ThreadOwned[].class);
+
+  private final ThreadOwned[] slots;
+  private final int mask;
+  private final BiFunction<Thread, ReferenceQueue<Thread>, C> factory;
+  private final Set<C> live = ConcurrentHashMap.newKeySet();
+  private final ReferenceQueue<Thread> deaths = new ReferenceQueue<>();
+
+  /**
+   * @param factory creates a thread's state; must pass the queue to {@link ThreadOwned}'s
+   *     constructor
+   */
+  ThreadTable(BiFunction<Thread, ReferenceQueue<Thread>, C> factory) {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int size = Integer.highestOneBit(Math.max(64, 4 * cpus) - 1) << 1;
+    this.slots = new ThreadOwned[Math.min(size, 4096)];
+    this.mask = slots.length - 1;
+    this.factory = factory;
+  }
+
+  /** The calling thread's state, created on first use; null for virtual threads or a full table. */
+  C get(Thread thread) {
+    if (VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    long id = thread.getId();
+    // Plain read: a state's fields are final (safely published by the installing CAS); a stale
+    // read only sends us to claim(), which re-reads with getVolatile.
+    ThreadOwned c = slots[StripedStore.homeOf(id) & mask];
+    if (c != null && c.ownerId == id) {
+      return cast(c);
+    }
+    return claim(thread, id);
+  }
+
+  /** The thread's state if it has one; never creates one. */
+  C find(Thread thread) {
+    if (VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    long id = thread.getId();
+    int hash = StripedStore.homeOf(id);
+    for (int probe = 0; probe < MAX_PROBES; probe++) {
+      // Volatile: see states installed by other threads' CAS.
+      ThreadOwned c = (ThreadOwned) SLOTS.getVolatile(slots, (hash + probe) & mask);
+      if (c != null && c.ownerId == id) {
+        return cast(c);
+      }
+    }
+    return null;
+  }
+
+  private C claim(Thread thread, long id) {
+    ThreadOwned[] table = slots;
+    int hash = StripedStore.homeOf(id);
+    // First pass: our state may sit at a later probe (its earlier slots were taken back then).
+    for (int probe = 1; probe < MAX_PROBES; probe++) {
+      // Volatile: see slots claimed by other threads' CAS (a stale null would only cost a probe).
+      ThreadOwned current = (ThreadOwned) SLOTS.getVolatile(table, (hash + probe) & mask);
+      if (current != null && current.ownerId == id) {
+        return cast(current);
+      }
+    }
+    // Second pass: claim the first free slot (empty, or its owner died and was collected).
+    for (int probe = 0; probe < MAX_PROBES; probe++) {
+      int i = (hash + probe) & mask;
+      // Volatile: the CAS below must start from the slot's current value.
+      ThreadOwned current = (ThreadOwned) SLOTS.getVolatile(table, i);
+      if (current == null || current.refersTo(null)) {
+        C mine = factory.apply(thread, deaths);
+        // CAS: two threads may race for a free slot; the loser probes on.
+        if (SLOTS.compareAndSet(table, i, current, mine)) {
+          live.add(mine);
+          return mine;
+        }
+      }
+    }
+    return null; // table crowded around our hash: use the shared store, like a virtual thread
+  }
+
+  /** States of threads that had not been seen dead at the last {@link #expunge}. */
+  Collection<C> live() {
+    return live;
+  }
+
+  /**
+   * Passes each state whose owner has died and been collected since the last call to
+   * {@code onDead}, once. The owner's last writes to its state happen-before this (the thread
+   * terminated before its reference was enqueued).
+   */
+  void expunge(Consumer<? super C> onDead) {
+    Reference<? extends Thread> ref;
+    while ((ref = deaths.poll()) != null) {
+      C dead = cast(ref);
+      if (live.remove(dead)) {
+        onDead.accept(dead);
+      }
+    }
+  }
+
+  // Only states made by this table's factory (of type C) are ever put in the slots or the queue.
+  @SuppressWarnings("unchecked")
+  private C cast(Object o) {
+    return (C) o;
+  }
+}
