@@ -20,9 +20,9 @@ import java.util.function.BiConsumer;
  * holds the buffer), and it keeps up to {@code capacity} handed-out buffers per class reachable
  * until their entries are overwritten.
  *
- * <p>Only the owner reads and writes the arrays, with plain accesses. {@code sizes} and
- * {@link #reused} are written with opaque stores so that {@code stats()} may read them from any
- * thread (racy counters, documented as such).
+ * <p>Only the owner writes, with plain accesses (the arrays, {@code sizes}, {@link #reused}); as
+ * in {@link ThreadCache}, {@code stats()} reads {@code sizes} and {@code reused} from other
+ * threads with opaque loads (racy counters, documented as such).
  */
 final class BufferThreadCache extends ThreadOwned {
   private static final VarHandle SIZES = MethodHandles.arrayElementVarHandle(int[].class);
@@ -63,9 +63,8 @@ final class BufferThreadCache extends ThreadOwned {
       return -1;
     }
     s--;
-    // Opaque: stats() reads sizes and reused racily from other threads; no ordering is needed.
-    SIZES.setOpaque(sizes, c, s);
-    REUSED.setOpaque(this, reused + 1);
+    sizes[c] = s; // plain: owner-only (see the class comment)
+    reused++;
     return c * capacity + s;
   }
 
@@ -107,8 +106,7 @@ final class BufferThreadCache extends ThreadOwned {
       buffers[top] = b;
       slots[top] = slot;
     }
-    // Opaque: see pop().
-    SIZES.setOpaque(sizes, c, s + 1);
+    sizes[c] = s + 1; // plain: owner-only
   }
 
   /** Owner only: pushes an idle buffer if class {@code c} has room. */
@@ -120,8 +118,7 @@ final class BufferThreadCache extends ThreadOwned {
     int top = c * capacity + s;
     buffers[top] = buffer;
     slots[top] = slot;
-    // Opaque: see pop().
-    SIZES.setOpaque(sizes, c, s + 1);
+    sizes[c] = s + 1; // plain: owner-only
     return true;
   }
 
@@ -169,7 +166,8 @@ final class BufferThreadCache extends ThreadOwned {
       for (int i = s - 1; i >= 0; i--) {
         BufferSlot slot = slots[base + i];
         ByteBuffer buffer = buffers[base + i];
-        // Opaque: see pop().
+        // Opaque: keeps stats() readers' view current while draining (the owner, or nobody,
+        // writes it).
         SIZES.setOpaque(sizes, c, i);
         sink.accept(slot, buffer);
       }

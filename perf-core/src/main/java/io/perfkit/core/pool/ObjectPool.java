@@ -176,7 +176,6 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (cache != null) {
       Object cached = cache.pop();
       if (cached != null) {
-        cache.countReuse();
         obj = cast(cached);
       } else {
         obj = store.poll(cache.home);

@@ -53,9 +53,11 @@ final class ThreadTable<C extends ThreadOwned> {
       return null;
     }
     long id = thread.getId();
+    ThreadOwned[] table = slots;
     // Plain read: a state's fields are final (safely published by the installing CAS); a stale
-    // read only sends us to claim(), which re-reads with getVolatile.
-    ThreadOwned c = slots[StripedStore.homeOf(id) & mask];
+    // read only sends us to claim(), which re-reads with getVolatile. Masking with the length
+    // (a power of two) lets the JIT drop the bounds check.
+    ThreadOwned c = table[StripedStore.homeOf(id) & (table.length - 1)];
     if (c != null && c.ownerId == id) {
       return cast(c);
     }
