@@ -87,6 +87,8 @@ public final class BufferPool implements AutoCloseable {
   private final AtomicLong retainedBytes = new AtomicLong();
   /** Per-thread caches; null when disabled. */
   private final ThreadTable<BufferThreadCache> caches;
+  /** {@code caches.slots()}, kept here for the fast path (one dependent load fewer). */
+  private final ThreadOwned[] cacheSlots;
 
   private final LongAdder created = new LongAdder();
   /** Reuses served by the shared store, plus dead threads' cache totals. */
@@ -114,6 +116,7 @@ public final class BufferPool implements AutoCloseable {
             ? new ThreadTable<>(
                 (t, deaths) -> new BufferThreadCache(t, classCount, cacheSize, deaths))
             : null;
+    this.cacheSlots = caches == null ? null : caches.slots();
   }
 
   // Generic array creation: the array never escapes and holds only queues of BufferSlot.
@@ -154,7 +157,7 @@ public final class BufferPool implements AutoCloseable {
       return buffer;
     }
     int sizeClass = sizeClassOf(minCapacity);
-    BufferThreadCache cache = caches == null ? null : caches.get(Thread.currentThread());
+    BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
       int i = cache.pop(sizeClass);
       if (i >= 0) {
@@ -207,7 +210,7 @@ public final class BufferPool implements AutoCloseable {
    */
   public void release(ByteBuffer buffer) {
     Checks.requireNonNull(buffer, "buffer");
-    BufferThreadCache cache = caches == null ? null : caches.get(Thread.currentThread());
+    BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
       int sizeClass = pooledClassOf(buffer.capacity());
       if (sizeClass >= 0) {
@@ -377,6 +380,16 @@ public final class BufferPool implements AutoCloseable {
   int threadCacheCount() {
     expungeDeadThreads();
     return caches == null ? 0 : caches.live().size();
+  }
+
+  private BufferThreadCache cacheOf(Thread thread) {
+    ThreadOwned[] slots = cacheSlots;
+    if (slots == null || VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    ThreadOwned mine = ThreadTable.probe(slots, thread.getId());
+    // The table holds only BufferThreadCaches (made by our factory); a miss claims a slot.
+    return mine != null ? (BufferThreadCache) mine : caches.get(thread);
   }
 
   private int sizeClassOf(int minCapacity) {

@@ -96,6 +96,8 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final StripedStore<T> store;
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
+  /** {@code caches.slots()}, kept here for the fast path (one dependent load fewer). */
+  private final ThreadOwned[] cacheSlots;
   private final LeakTracker leakTracker;
 
   private final LongAdder created = new LongAdder();
@@ -141,6 +143,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         cacheSize > 0
             ? new ThreadTable<>((t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths))
             : null;
+    this.cacheSlots = caches == null ? null : caches.slots();
   }
 
   /**
@@ -377,8 +380,13 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private ThreadCache cacheOf(Thread thread) {
-    ThreadTable<ThreadCache> table = caches;
-    return table == null ? null : table.get(thread);
+    ThreadOwned[] slots = cacheSlots;
+    if (slots == null || VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    ThreadOwned mine = ThreadTable.probe(slots, thread.getId());
+    // The table holds only ThreadCaches (made by our factory); a miss claims a slot.
+    return mine != null ? (ThreadCache) mine : caches.get(thread);
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
