@@ -87,8 +87,9 @@ public final class BufferPool implements AutoCloseable {
   private final AtomicLong retainedBytes = new AtomicLong();
   /** Per-thread caches; null when disabled. */
   private final ThreadTable<BufferThreadCache> caches;
-  /** {@code caches.slots()}, kept here for the fast path (one dependent load fewer). */
+  /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
   private final ThreadOwned[] cacheSlots;
+  private final int[] cacheOwners;
 
   private final LongAdder created = new LongAdder();
   /** Reuses served by the shared store, plus dead threads' cache totals. */
@@ -117,6 +118,7 @@ public final class BufferPool implements AutoCloseable {
                 (t, deaths) -> new BufferThreadCache(t, classCount, cacheSize, deaths))
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
+    this.cacheOwners = caches == null ? null : caches.owners();
   }
 
   // Generic array creation: the array never escapes and holds only queues of BufferSlot.
@@ -383,11 +385,11 @@ public final class BufferPool implements AutoCloseable {
   }
 
   private BufferThreadCache cacheOf(Thread thread) {
-    ThreadOwned[] slots = cacheSlots;
-    if (slots == null || VirtualThreads.isVirtual(thread)) {
+    int[] owners = cacheOwners;
+    if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadOwned mine = ThreadTable.probe(slots, thread.getId());
+    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
     // The table holds only BufferThreadCaches (made by our factory); a miss claims a slot.
     return mine != null ? (BufferThreadCache) mine : caches.get(thread);
   }

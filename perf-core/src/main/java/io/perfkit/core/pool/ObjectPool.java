@@ -96,8 +96,9 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final StripedStore<T> store;
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
-  /** {@code caches.slots()}, kept here for the fast path (one dependent load fewer). */
+  /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
   private final ThreadOwned[] cacheSlots;
+  private final int[] cacheOwners;
   private final LeakTracker leakTracker;
 
   private final LongAdder created = new LongAdder();
@@ -144,6 +145,7 @@ public final class ObjectPool<T> implements AutoCloseable {
             ? new ThreadTable<>((t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths))
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
+    this.cacheOwners = caches == null ? null : caches.owners();
   }
 
   /**
@@ -380,11 +382,11 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private ThreadCache cacheOf(Thread thread) {
-    ThreadOwned[] slots = cacheSlots;
-    if (slots == null || VirtualThreads.isVirtual(thread)) {
+    int[] owners = cacheOwners;
+    if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadOwned mine = ThreadTable.probe(slots, thread.getId());
+    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
     // The table holds only ThreadCaches (made by our factory); a miss claims a slot.
     return mine != null ? (ThreadCache) mine : caches.get(thread);
   }

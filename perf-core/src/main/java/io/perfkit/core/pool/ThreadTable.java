@@ -30,6 +30,8 @@ final class ThreadTable<C extends ThreadOwned> {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ThreadOwned[].class);
 
   private final ThreadOwned[] slots;
+  /** {@code (int) ownerId} of each slot's state (0: none yet); written by the owner only. */
+  private final int[] owners;
   private final int mask;
   private final BiFunction<Thread, ReferenceQueue<Thread>, C> factory;
   private final Set<C> live = ConcurrentHashMap.newKeySet();
@@ -43,6 +45,7 @@ final class ThreadTable<C extends ThreadOwned> {
     int cpus = Runtime.getRuntime().availableProcessors();
     int size = Integer.highestOneBit(Math.max(64, 4 * cpus) - 1) << 1;
     this.slots = new ThreadOwned[Math.min(size, 4096)];
+    this.owners = new int[slots.length];
     this.mask = slots.length - 1;
     this.factory = factory;
   }
@@ -56,16 +59,29 @@ final class ThreadTable<C extends ThreadOwned> {
     return slots;
   }
 
+  /** The owner ids of the slots, parallel to {@link #slots()}; see {@link #probe}. */
+  int[] owners() {
+    return owners;
+  }
+
   /**
    * The fast path of {@link #get}: the state at the thread's home slot if it is the thread's,
    * else null (then call {@link #get}). The caller must have excluded virtual threads.
+   *
+   * <p>The owner check reads {@code owners[i]}, which does not depend on the slot's content, so
+   * the CPU loads it in parallel with the slot instead of after it. It is exact: only a thread
+   * itself ever writes its own id (after the CAS that installed its state), and a slot changes
+   * hands only once its owner has died and been collected, so a live thread that reads its own id
+   * there finds its own state. Ids that do not fit an {@code int} never get a slot (see
+   * {@link #claim}). Plain reads: a stale value is some other thread's id (a miss, then
+   * {@link #get}), never the reader's own.
    */
-  static ThreadOwned probe(ThreadOwned[] slots, long id) {
-    // Plain read: a state's fields are final (safely published by the installing CAS); a stale
-    // read only sends the caller to get(), which re-reads with getVolatile. Masking with the
-    // length (a power of two) lets the JIT drop the bounds check.
-    ThreadOwned c = slots[indexOf(id, slots.length)];
-    return c != null && c.ownerId == id ? c : null;
+  static ThreadOwned probe(ThreadOwned[] slots, int[] owners, long id) {
+    int i = (int) id & (owners.length - 1);
+    if (owners[i] == id) { // widened compare: false for ids beyond int range
+      return slots[i];
+    }
+    return null;
   }
 
   /**
@@ -82,7 +98,7 @@ final class ThreadTable<C extends ThreadOwned> {
       return null;
     }
     long id = thread.getId();
-    ThreadOwned c = probe(slots, id);
+    ThreadOwned c = probe(slots, owners, id);
     if (c != null) {
       return cast(c);
     }
@@ -107,6 +123,9 @@ final class ThreadTable<C extends ThreadOwned> {
   }
 
   private C claim(Thread thread, long id) {
+    if (id != (int) id) {
+      return null; // beyond two billion threads: the fast path's int owner check cannot hold it
+    }
     ThreadOwned[] table = slots;
     int hash = indexOf(id, table.length);
     // First pass: our state may sit at a later probe (its earlier slots were taken back then).
@@ -126,6 +145,9 @@ final class ThreadTable<C extends ThreadOwned> {
         C mine = factory.apply(thread, deaths);
         // CAS: two threads may race for a free slot; the loser probes on.
         if (SLOTS.compareAndSet(table, i, current, mine)) {
+          // Plain: only this thread's own probes must see it (program order); to others it is
+          // just some other id (see probe()).
+          owners[i] = (int) id;
           live.add(mine);
           return mine;
         }
