@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
- * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by a
- * hash of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
+ * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by the
+ * low bits of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
  * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
  * objects move to the shared store, once the thread object has been garbage-collected.
  *
@@ -78,8 +78,8 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
-   * Thread caches live in a ThreadTable (open addressing by a hash of the thread id; one array
-   * load and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
+   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
+   * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
    * slot uses the shared store directly, like a virtual thread.
    *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference

@@ -12,12 +12,13 @@ import java.util.function.Consumer;
 
 /**
  * Finds the calling platform thread's {@link ThreadOwned} state (a pool's thread cache) without a
- * {@code ThreadLocal}: an open-addressed table indexed by the low bits of {@link Thread#getId()}. The
- * common case is one array load and a compare; a {@code ThreadLocal} lookup cost as much as the
- * rest of a pool's fast path in our measurements.
+ * {@code ThreadLocal}: an open-addressed table indexed by the low bits of
+ * {@link Thread#getId()}. The common case is two independent array loads (slot and owner id) and a
+ * compare; a {@code ThreadLocal} lookup cost as much as the rest of a pool's fast path in our
+ * measurements.
  *
  * <p>A thread claims a free slot (empty, or whose owner has died and been collected) by CAS within
- * {@link #MAX_PROBES} probes of its hash; a thread that finds none, and every virtual thread, gets
+ * {@link #MAX_PROBES} probes of its home slot; a thread that finds none, and every virtual thread, gets
  * null and should use the pool's shared store. The states hang off the table (and so off the
  * pool), never off the threads: dropping the pool frees them.
  *
