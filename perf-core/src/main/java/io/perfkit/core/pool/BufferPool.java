@@ -161,6 +161,10 @@ public final class BufferPool implements AutoCloseable {
     int sizeClass = sizeClassOf(minCapacity);
     BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
+      ByteBuffer hot = cache.takeHot(sizeClass);
+      if (hot != null) {
+        return reset(hot, minCapacity);
+      }
       int i = cache.pop(sizeClass);
       if (i >= 0) {
         cache.slot(i).setOutstanding();
@@ -214,6 +218,10 @@ public final class BufferPool implements AutoCloseable {
     Checks.requireNonNull(buffer, "buffer");
     BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
+      if (cache.isHot(buffer)) {
+        releaseHot(cache, buffer);
+        return;
+      }
       int sizeClass = pooledClassOf(buffer.capacity());
       if (sizeClass >= 0) {
         int i = cache.findHandedOut(sizeClass, buffer);
@@ -227,12 +235,30 @@ public final class BufferPool implements AutoCloseable {
             drainCache(cache);
             return;
           }
-          cache.pushHandedOut(sizeClass, i);
+          if (!cache.offerHot(sizeClass, buffer, slot)) {
+            cache.pushHandedOut(sizeClass, i);
+          }
           return;
         }
       }
     }
     releaseSlow(buffer, cache);
+  }
+
+  private void releaseHot(BufferThreadCache cache, ByteBuffer buffer) {
+    if (cache.hotIdle()) {
+      throw releasedTwice(buffer); // idle in our own hot entry: released already
+    }
+    BufferSlot slot = cache.hotSlot();
+    if (!slot.casState(BufferSlot.OUTSTANDING, BufferSlot.IDLE)) {
+      throw releasedTwice(buffer);
+    }
+    if (closed) {
+      drop(slot);
+      drainCache(cache);
+      return;
+    }
+    cache.markHotIdle();
   }
 
   private void releaseSlow(ByteBuffer buffer, BufferThreadCache cache) {
@@ -258,7 +284,8 @@ public final class BufferPool implements AutoCloseable {
       }
       return;
     }
-    if (cache != null && cache.push(sizeClass, buffer, slot)) {
+    if (cache != null
+        && (cache.offerHot(sizeClass, buffer, slot) || cache.push(sizeClass, buffer, slot))) {
       return;
     }
     offerShared(slot, buffer);
@@ -309,6 +336,11 @@ public final class BufferPool implements AutoCloseable {
           int n = c.sizeOpaque(k);
           idle += n;
           idleBytes += (long) n << (k + minShift);
+        }
+        int hot = c.hotIdleClassOpaque();
+        if (hot >= 0) {
+          idle++;
+          idleBytes += 1L << (hot + minShift);
         }
       }
     }

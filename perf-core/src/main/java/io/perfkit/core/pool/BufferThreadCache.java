@@ -27,11 +27,15 @@ import java.util.function.BiConsumer;
 final class BufferThreadCache extends ThreadOwned {
   private static final VarHandle SIZES = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle REUSED;
+  private static final VarHandle HOT_IDLE;
+  private static final VarHandle HOT_CLASS;
 
   static {
     try {
-      REUSED =
-          MethodHandles.lookup().findVarHandle(BufferThreadCache.class, "reused", long.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      REUSED = lookup.findVarHandle(BufferThreadCache.class, "reused", long.class);
+      HOT_IDLE = lookup.findVarHandle(BufferThreadCache.class, "hotIdle", boolean.class);
+      HOT_CLASS = lookup.findVarHandle(BufferThreadCache.class, "hotClass", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,6 +47,19 @@ final class BufferThreadCache extends ThreadOwned {
   private final int[] sizes;
   private long reused;
 
+  /*
+   * The hot entry: one buffer (of class hotClass) in plain fields, in front of the stacks, so the
+   * commonest pattern (release a buffer, acquire one of the same class) needs no array access. It
+   * is either idle (hotIdle) or the buffer this thread last took from it. A release makes its
+   * buffer the hot entry when the entry is free: empty, or its buffer is no longer handed out
+   * (it was released on another thread). Like the entries above a stack's top, a handed-out hot
+   * buffer stays reachable from here until it is replaced.
+   */
+  private ByteBuffer hotBuffer;
+  private BufferSlot hotSlot;
+  private int hotClass;
+  private boolean hotIdle;
+
   BufferThreadCache(
       Thread owner, int classCount, int capacity, ReferenceQueue<? super Thread> deaths) {
     super(owner, deaths);
@@ -50,6 +67,56 @@ final class BufferThreadCache extends ThreadOwned {
     this.buffers = new ByteBuffer[classCount * capacity];
     this.slots = new BufferSlot[classCount * capacity];
     this.sizes = new int[classCount];
+  }
+
+  /** Owner only: takes the idle hot buffer if it is of class {@code c} and counts a reuse. */
+  ByteBuffer takeHot(int c) {
+    if (hotIdle && hotClass == c) {
+      hotIdle = false; // plain: owner-only (see the class comment)
+      reused++;
+      hotSlot.setOutstanding();
+      return hotBuffer;
+    }
+    return null;
+  }
+
+  /** Owner only: whether {@code buffer} is the hot entry's buffer (idle or handed out). */
+  boolean isHot(ByteBuffer buffer) {
+    return buffer == hotBuffer;
+  }
+
+  /** Owner only: whether the hot entry is idle. */
+  boolean hotIdle() {
+    return hotIdle;
+  }
+
+  /** Owner only: the hot entry's slot. */
+  BufferSlot hotSlot() {
+    return hotSlot;
+  }
+
+  /** Owner only: the hot buffer, released (its slot CASed to IDLE), is idle again. */
+  void markHotIdle() {
+    hotIdle = true; // plain: owner-only
+  }
+
+  /**
+   * Owner only: makes a just-released (IDLE) buffer the idle hot entry if the entry is free;
+   * returns whether it did.
+   */
+  boolean offerHot(int c, ByteBuffer buffer, BufferSlot slot) {
+    if (hotIdle) {
+      return false;
+    }
+    BufferSlot current = hotSlot;
+    if (current != null && current.state() == BufferSlot.OUTSTANDING) {
+      return false; // the hot buffer is still handed out (by us, normally): keep its entry
+    }
+    hotBuffer = buffer;
+    hotSlot = slot;
+    hotClass = c;
+    hotIdle = true;
+    return true;
   }
 
   /**
@@ -141,6 +208,12 @@ final class BufferThreadCache extends ThreadOwned {
     return (int) SIZES.getOpaque(sizes, c);
   }
 
+  /** Any thread: the capacity class of the idle hot buffer, or -1 if none (racy). */
+  int hotIdleClassOpaque() {
+    // Opaque: racy reads for stats; the two fields may be seen from different moments.
+    return (boolean) HOT_IDLE.getOpaque(this) ? (int) HOT_CLASS.getOpaque(this) : -1;
+  }
+
   /** Number of size classes. */
   int classCount() {
     return sizes.length;
@@ -153,8 +226,8 @@ final class BufferThreadCache extends ThreadOwned {
   }
 
   /**
-   * Empties the cache: passes every idle entry's slot and buffer to {@code sink} and clears every
-   * entry, idle or handed out. Called by the owner, or by any thread once the owner is dead (its
+   * Empties the cache: passes every idle entry's slot and buffer (hot entry included) to
+   * {@code sink} and clears every entry, idle or handed out. Called by the owner, or by any thread once the owner is dead (its
    * last writes happened before its termination, which the reference queue hand-off follows).
    */
   void drainTo(BiConsumer<BufferSlot, ByteBuffer> sink) {
@@ -172,6 +245,13 @@ final class BufferThreadCache extends ThreadOwned {
         sink.accept(slot, buffer);
       }
     }
+    if (hotIdle) {
+      // Opaque: see sizes above.
+      HOT_IDLE.setOpaque(this, false);
+      sink.accept(hotSlot, hotBuffer);
+    }
+    hotBuffer = null;
+    hotSlot = null;
     Arrays.fill(buffers, null);
     Arrays.fill(slots, null);
   }

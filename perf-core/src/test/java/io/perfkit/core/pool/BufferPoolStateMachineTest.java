@@ -49,6 +49,9 @@ final class BufferPoolStateMachineTest {
     Set<ByteBuffer> heldIds = Collections.newSetFromMap(new IdentityHashMap<>());
     List<ByteBuffer> released = new ArrayList<>(); // released and not handed out again
     int[] cached = new int[CLASSES];
+    // The thread cache's hot entry (only with a cache): its buffer, and whether it is idle.
+    ByteBuffer hot = null;
+    boolean hotIdle = false;
     int[] shared = new int[CLASSES];
     long sharedBytes = 0;
     long created = 0;
@@ -71,7 +74,11 @@ final class BufferPoolStateMachineTest {
         } else {
           int c = classOf(request);
           assertEquals(MIN << c, b.capacity());
-          if (cached[c] > 0) {
+          if (hotIdle && hot.capacity() == b.capacity()) {
+            assertTrue(hot == b, "the idle hot buffer of this class comes first");
+            hotIdle = false;
+            reused++;
+          } else if (cached[c] > 0) {
             cached[c]--;
             reused++;
           } else if (shared[c] > 0) {
@@ -92,7 +99,12 @@ final class BufferPoolStateMachineTest {
           discarded++;
         } else {
           int c = classOf(capacity);
-          if (cached[c] < threadCacheSize) {
+          if (threadCacheSize > 0 && b == hot) {
+            hotIdle = true;
+          } else if (threadCacheSize > 0 && !hotIdle && (hot == null || !heldIds.contains(hot))) {
+            hot = b; // the hot entry is free (empty, or its buffer is no longer handed out)
+            hotIdle = true;
+          } else if (cached[c] < threadCacheSize) {
             cached[c]++;
           } else if (sharedBytes + capacity <= maxRetainedBytes) {
             shared[c]++;
@@ -109,7 +121,7 @@ final class BufferPoolStateMachineTest {
         assertThrows(IllegalArgumentException.class, () -> pool.release(foreign));
       }
       BufferPoolStats s = pool.stats();
-      long idle = sum(shared) + sum(cached);
+      long idle = sum(shared) + sum(cached) + (hotIdle ? 1 : 0);
       assertEquals(created, s.created(), "created");
       assertEquals(reused, s.reused(), "reused");
       assertEquals(unpooled, s.unpooled(), "unpooled");

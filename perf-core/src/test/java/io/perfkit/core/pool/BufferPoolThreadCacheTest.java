@@ -100,11 +100,12 @@ final class BufferPoolThreadCacheTest {
     for (int i = 0; i < 5; i++) {
       held.add(pool.acquire(4096));
     }
-    held.forEach(pool::release); // 2 stay in this thread's cache, 3 go to the shared store
+    // This thread keeps 3 (its hot entry and a stack of 2), the other 2 go to the shared store.
+    held.forEach(pool::release);
     BufferPoolStats s = pool.stats();
     assertEquals(5, s.retained());
     assertEquals(5 * 4096, s.retainedBytes());
-    // Another thread sees only the shared store: 3 reused, then a new one.
+    // Another thread sees only the shared store: 2 reused, then a new one.
     Set<ByteBuffer> mine = Collections.newSetFromMap(new IdentityHashMap<>());
     mine.addAll(held);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -112,7 +113,7 @@ final class BufferPoolThreadCacheTest {
         new Thread(
             () -> {
               try {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 2; i++) {
                   assertTrue(mine.contains(pool.acquire(4096)));
                 }
                 assertTrue(!mine.contains(pool.acquire(4096)));
@@ -127,14 +128,52 @@ final class BufferPoolThreadCacheTest {
     }
     s = pool.stats();
     assertEquals(6, s.created());
-    assertEquals(3, s.reused());
-    assertEquals(4, s.outstanding());
-    assertEquals(2, s.retained()); // this thread's cache
-    // This thread's cache serves two, then the shared store is empty: a new buffer.
-    assertTrue(mine.contains(pool.acquire(4096)));
-    assertTrue(mine.contains(pool.acquire(4096)));
+    assertEquals(2, s.reused());
+    assertEquals(3, s.outstanding());
+    assertEquals(3, s.retained()); // this thread's cache
+    // This thread's cache serves three, then the shared store is empty: a new buffer.
+    for (int i = 0; i < 3; i++) {
+      assertTrue(mine.contains(pool.acquire(4096)));
+    }
     assertTrue(!mine.contains(pool.acquire(4096)));
     assertEquals(7, pool.stats().created());
+  }
+
+  @Test
+  void hotEntry_mixedClassesAndStaleHot_countsExact() throws Exception {
+    BufferPool pool = BufferPool.newBuilder().threadCacheSize(1).build();
+    ByteBuffer small = pool.acquire(256);
+    ByteBuffer big = pool.acquire(4096);
+    pool.release(small); // becomes the hot entry
+    pool.release(big); // hot is taken: the 4 KiB stack
+    assertSame(big, pool.acquire(4096)); // from the stack, hot (256) untouched
+    assertSame(small, pool.acquire(200)); // from the hot entry
+    // Hand the hot buffer to another thread, which releases it there: our hot entry goes stale.
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                pool.release(small);
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    other.start();
+    other.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertThrows(IllegalStateException.class, () -> pool.release(small)); // stale hot: CAS fails
+    pool.release(big); // the stale hot entry is replaced by this one
+    assertSame(big, pool.acquire(4096));
+    pool.release(big);
+    assertThrows(IllegalStateException.class, () -> pool.release(big)); // idle in the hot entry
+    BufferPoolStats s = pool.stats();
+    assertEquals(2, s.created(), s.toString());
+    assertEquals(3, s.reused(), s.toString());
+    assertEquals(0, s.outstanding(), s.toString());
+    assertEquals(2, s.retained(), s.toString()); // our hot entry, and the other thread's cache
   }
 
   @Test
