@@ -30,7 +30,7 @@ import org.jctools.queues.MessagePassingQueue;
  * unpooled and never retained: very large buffers are rare, and retaining them pins memory.
  *
  * <p><b>Retention.</b> Each platform thread caches up to {@link Builder#threadCacheSize(int)}
- * idle buffers per size class (default 2); behind the thread caches, a shared store keeps released
+ * idle buffers per size class (default 2), plus the last buffer it released; behind the thread caches, a shared store keeps released
  * buffers while the total capacity of its idle buffers stays within
  * {@link Builder#maxRetainedBytes(long)} (default 16 MiB), and at most 1024 per size class. Other
  * releases drop the buffer (a direct buffer's memory is then freed by the JDK when the buffer is
@@ -612,11 +612,12 @@ public final class BufferPool implements AutoCloseable {
 
     /**
      * Sets how many idle buffers of each size class each platform thread caches privately, in
-     * front of the shared store (0 disables the caches). Default: 2. These are not counted in
-     * {@link #maxRetainedBytes(long)}: with the default classes a thread that has used every class
-     * may keep up to {@code threadCacheSize * 127.75 KiB}. A cache also keeps up to this many
-     * buffers per class that it handed out reachable until their entries are reused (so a leaked
-     * buffer is collected and counted only then). Virtual threads never get a cache.
+     * front of the shared store, plus one more (the last buffer it released, of any class); 0
+     * disables the caches. Default: 2. These are not counted in {@link #maxRetainedBytes(long)}:
+     * with the default classes a thread that has used every class may keep up to
+     * {@code threadCacheSize * 127.75 KiB + 64 KiB}. A cache also keeps up to this many buffers
+     * per class (plus one) that it handed out reachable until their entries are reused (so a
+     * leaked buffer is collected and counted only then). Virtual threads never get a cache.
      *
      * @param threadCacheSize in {@code [0, 64]}
      * @return this builder
