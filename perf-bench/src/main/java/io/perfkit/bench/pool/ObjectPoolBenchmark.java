@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Acquire + use + release of a 1 KiB object: perfkit's {@link io.perfkit.core.pool.ObjectPool}
  * (recycler mode {@code perfkit}, bounded mode {@code perfkit-bounded}) against Stormpot 3.2
- * ({@code stormpot}), Commons Pool2 {@code GenericObjectPool} ({@code commons-pool2}), a
+ * ({@code stormpot}: {@code pool.claim(timeout)}, the thread-safe entry point like our
+ * {@code acquire()}; {@code stormpot-tap}: a thread-local tap kept per benchmark thread, Stormpot's
+ * fastest path, which needs no thread lookup), Commons Pool2 {@code GenericObjectPool} ({@code commons-pool2}), a
  * {@code ConcurrentLinkedQueue} pool ({@code clq}), a {@code synchronized} {@code ArrayDeque} pool
  * ({@code synchronized}) and plain allocation ({@code new}; run with {@code -prof gc}).
  *
@@ -48,7 +50,16 @@ public class ObjectPoolBenchmark {
   /** Bounded spin before an empty poll / full offer is counted as a failure. */
   private static final int SPINS = 1_000;
 
-  @Param({"perfkit", "perfkit-bounded", "stormpot", "commons-pool2", "clq", "synchronized", "new"})
+  @Param({
+    "perfkit",
+    "perfkit-bounded",
+    "stormpot",
+    "stormpot-tap",
+    "commons-pool2",
+    "clq",
+    "synchronized",
+    "new"
+  })
   public String impl;
 
   private PoolAdapter pool;
@@ -78,6 +89,17 @@ public class ObjectPoolBenchmark {
     pool.close();
   }
 
+  /** The adapter a benchmark thread uses ({@link PoolAdapter#forThread()}). */
+  @State(Scope.Thread)
+  public static class Local {
+    PoolAdapter pool;
+
+    @Setup(Level.Trial)
+    public void setup(ObjectPoolBenchmark bench) {
+      pool = bench.pool.forThread();
+    }
+  }
+
   /** Per-thread counters of operations that did nothing useful. */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -88,17 +110,17 @@ public class ObjectPoolBenchmark {
 
   @Benchmark
   @Threads(1)
-  public int sameThread1() throws Exception {
-    return acquireUseRelease();
+  public int sameThread1(Local local) throws Exception {
+    return acquireUseRelease(local.pool);
   }
 
   @Benchmark
   @Threads(2)
-  public int sameThread2() throws Exception {
-    return acquireUseRelease();
+  public int sameThread2(Local local) throws Exception {
+    return acquireUseRelease(local.pool);
   }
 
-  private int acquireUseRelease() throws Exception {
+  private static int acquireUseRelease(PoolAdapter pool) throws Exception {
     Object h = pool.acquire();
     int r = pool.payload(h).use();
     pool.release(h);
@@ -108,7 +130,8 @@ public class ObjectPoolBenchmark {
   @Benchmark
   @Group("crossThread")
   @GroupThreads(1)
-  public int crossThreadAcquire(Failures failures) throws Exception {
+  public int crossThreadAcquire(Local local, Failures failures) throws Exception {
+    PoolAdapter pool = local.pool;
     Object h = pool.acquire();
     int r = pool.payload(h).use();
     for (int i = 0; !handoff.offer(h); i++) {
@@ -125,7 +148,8 @@ public class ObjectPoolBenchmark {
   @Benchmark
   @Group("crossThread")
   @GroupThreads(1)
-  public void crossThreadRelease(Failures failures) throws Exception {
+  public void crossThreadRelease(Local local, Failures failures) throws Exception {
+    PoolAdapter pool = local.pool;
     Object h;
     for (int i = 0; (h = handoff.poll()) == null; i++) {
       if (i == SPINS) {

@@ -29,27 +29,51 @@ import org.jctools.queues.MessagePassingQueue;
  * (default 64 KiB). Larger requests get a buffer of exactly the requested capacity, allocated
  * unpooled and never retained: very large buffers are rare, and retaining them pins memory.
  *
- * <p><b>Retention.</b> Released buffers are kept while the total capacity of idle buffers stays
- * within {@link Builder#maxRetainedBytes(long)} (default 16 MiB), and each size class keeps at most
- * 1024 buffers; other releases drop the buffer (a direct buffer's memory is then freed by the JDK
- * when the buffer is garbage-collected, as for any direct buffer).
+ * <p><b>Retention.</b> Each platform thread caches up to {@link Builder#threadCacheSize(int)}
+ * idle buffers per size class (default 2), plus the last buffer it released; behind the thread caches, a shared store keeps released
+ * buffers while the total capacity of its idle buffers stays within
+ * {@link Builder#maxRetainedBytes(long)} (default 16 MiB), and at most 1024 per size class. Other
+ * releases drop the buffer (a direct buffer's memory is then freed by the JDK when the buffer is
+ * garbage-collected, as for any direct buffer). Virtual threads (JDK 21+) get no thread cache.
  *
  * <p><b>Threading.</b> Thread-safe; a buffer may be released by a thread other than the one that
  * acquired it. <b>Ordering.</b> Writes to a buffer before its release happen-before reads of it by
- * the thread whose acquisition returns it next. <b>Progress.</b> Lock-free (one MPMC queue per
- * size class, an atomic byte counter, and an identity map). <b>Allocation.</b> A small lookup key
- * per release; a buffer and a map entry per pool miss.
+ * the thread whose acquisition returns it next. <b>Progress.</b> Lock-free (per-thread caches,
+ * one MPMC queue per size class, an atomic byte counter, and an identity map). <b>Cost.</b> A
+ * platform thread that releases a buffer it acquired recently and acquires one of the same size
+ * class again touches only its own cache and one CAS on the buffer's own record, and allocates
+ * nothing; other releases look the buffer up in an identity map (allocating a small key).
  *
  * <p><b>Misuse detection (exact).</b> Every buffer the pool hands out is recorded by identity
- * (weakly: a leaked buffer is still collected, and is counted in {@link BufferPoolStats#leaked()}).
- * Releasing a buffer the pool did not hand out (including a slice or duplicate of one) throws
- * {@link IllegalArgumentException}; releasing one twice throws {@link IllegalStateException}.
+ * (weakly: a leaked buffer is still collected, and is counted in {@link BufferPoolStats#leaked()}),
+ * with a state changed by compare-and-set. Releasing a buffer the pool did not hand out (including
+ * a slice or duplicate of one) throws {@link IllegalArgumentException}; releasing one twice,
+ * whichever threads do it, throws {@link IllegalStateException}.
  *
  * <p><b>Contents.</b> An acquired buffer is cleared (position 0, limit = the requested size,
  * big-endian order) but not zeroed: it holds whatever the previous holder wrote.
  */
 public final class BufferPool implements AutoCloseable {
-  /** Most buffers kept per size class. */
+  /*
+   * Design. Each size class has a bounded MPMC queue of idle BufferSlots (shared store) and, per
+   * platform thread, a small stack in that thread's BufferThreadCache (found through a
+   * ThreadTable, as ObjectPool's caches are). Every buffer the pool allocates gets one BufferSlot
+   * for its lifetime: a weak reference to it, registered by identity in 'handedOut', with a state
+   * (OUTSTANDING, IDLE, DISCARDED) changed by CAS on release, so a second release fails exactly.
+   *
+   * Fast path (platform thread, a size class): acquire pops the thread's stack (plain accesses)
+   * and marks the slot OUTSTANDING with an opaque store; release finds the buffer among the
+   * thread's recently handed-out entries (identity compares), CASes its slot to IDLE and pushes.
+   * No allocation, no shared write except the CAS on the buffer's own slot. Anything else (a
+   * buffer from another thread, an empty or full stack, a virtual thread) takes the slow path:
+   * identity-map lookup on release, the shared queue, allocation.
+   *
+   * Counters: created, unpooled, discarded and leaked are LongAdders touched only on slow paths;
+   * reuses are counted per thread cache (opaque, owner-only) plus a LongAdder for the shared
+   * queues; 'outstanding' is derived: created + unpooled - discarded - leaked - retained.
+   */
+
+  /** Most buffers kept per size class in the shared store. */
   static final int MAX_BUFFERS_PER_CLASS = 1024;
 
   private final boolean direct;
@@ -59,13 +83,19 @@ public final class BufferPool implements AutoCloseable {
   private final MessagePassingQueue<BufferSlot>[] classes;
   private final ConcurrentHashMap<BufferSlot, BufferSlot> handedOut = new ConcurrentHashMap<>();
   private final ReferenceQueue<ByteBuffer> collected = new ReferenceQueue<>();
+  /** Total capacity of the buffers idle in the shared store (thread caches not included). */
   private final AtomicLong retainedBytes = new AtomicLong();
+  /** Per-thread caches; null when disabled. */
+  private final ThreadTable<BufferThreadCache> caches;
+  /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
+  private final ThreadOwned[] cacheSlots;
+  private final int[] cacheOwners;
 
   private final LongAdder created = new LongAdder();
-  private final LongAdder reused = new LongAdder();
+  /** Reuses served by the shared store, plus dead threads' cache totals. */
+  private final LongAdder sharedReused = new LongAdder();
   private final LongAdder unpooled = new LongAdder();
   private final LongAdder discarded = new LongAdder();
-  private final LongAdder outstanding = new LongAdder();
   private final LongAdder leaked = new LongAdder();
 
   private volatile boolean closed;
@@ -81,6 +111,14 @@ public final class BufferPool implements AutoCloseable {
       long fit = maxRetainedBytes >>> (minShift + i);
       classes[i] = Queues.mpmc((int) Math.max(1, Math.min(fit, MAX_BUFFERS_PER_CLASS)));
     }
+    int cacheSize = b.threadCacheSize;
+    this.caches =
+        cacheSize > 0
+            ? new ThreadTable<>(
+                (t, deaths) -> new BufferThreadCache(t, classCount, cacheSize, deaths))
+            : null;
+    this.cacheSlots = caches == null ? null : caches.slots();
+    this.cacheOwners = caches == null ? null : caches.owners();
   }
 
   // Generic array creation: the array never escapes and holds only queues of BufferSlot.
@@ -90,7 +128,8 @@ public final class BufferPool implements AutoCloseable {
   }
 
   /**
-   * Starts a builder with the defaults: heap buffers, 256 B to 64 KiB, 16 MiB retained.
+   * Starts a builder with the defaults: heap buffers, 256 B to 64 KiB, 16 MiB retained in the
+   * shared store, 2 buffers per size class in each platform thread's cache.
    *
    * @return a new builder
    */
@@ -111,14 +150,31 @@ public final class BufferPool implements AutoCloseable {
   public ByteBuffer acquire(int minCapacity) {
     Checks.checkPositive(minCapacity, "minCapacity");
     if (closed) {
-      throw new IllegalStateException("buffer pool is closed");
+      throw closedOnAcquire();
     }
     if (minCapacity > maxBufferSize) {
-      ByteBuffer buffer = allocate(minCapacity, -1);
+      ByteBuffer buffer = allocate(minCapacity);
+      register(buffer, -1);
       unpooled.increment();
       return buffer;
     }
     int sizeClass = sizeClassOf(minCapacity);
+    BufferThreadCache cache = cacheOf(Thread.currentThread());
+    if (cache != null) {
+      ByteBuffer hot = cache.takeHot(sizeClass);
+      if (hot != null) {
+        return reset(hot, minCapacity);
+      }
+      int i = cache.pop(sizeClass);
+      if (i >= 0) {
+        cache.slot(i).setOutstanding();
+        return reset(cache.buffer(i), minCapacity);
+      }
+    }
+    return acquireShared(sizeClass, minCapacity, cache);
+  }
+
+  private ByteBuffer acquireShared(int sizeClass, int minCapacity, BufferThreadCache cache) {
     BufferSlot slot = classes[sizeClass].relaxedPoll();
     ByteBuffer buffer;
     if (slot != null) {
@@ -127,21 +183,31 @@ public final class BufferPool implements AutoCloseable {
       // The queue hand-off (release offer, acquire poll) orders this after the releaser's writes.
       slot.setOutstanding();
       retainedBytes.addAndGet(-buffer.capacity());
-      reused.increment();
-      outstanding.increment();
-      buffer.clear();
-      buffer.order(ByteOrder.BIG_ENDIAN);
+      sharedReused.increment();
+      reset(buffer, minCapacity);
     } else {
-      buffer = allocate(1 << (sizeClass + minShift), sizeClass);
+      buffer = allocate(1 << (sizeClass + minShift));
+      slot = register(buffer, sizeClass);
       created.increment();
+      buffer.limit(minCapacity);
     }
-    buffer.limit(minCapacity);
+    if (cache != null) {
+      cache.recordHandedOut(sizeClass, buffer, slot);
+    }
+    return buffer;
+  }
+
+  private static ByteBuffer reset(ByteBuffer buffer, int limit) {
+    buffer.clear();
+    buffer.order(ByteOrder.BIG_ENDIAN);
+    buffer.limit(limit);
     return buffer;
   }
 
   /**
-   * Returns a buffer to the pool. It is kept for reuse if its size class and the retained-bytes
-   * cap have room and the pool is open; otherwise it is dropped.
+   * Returns a buffer to the pool. It is kept for reuse if the calling thread's cache, or the
+   * shared store (its size class and the retained-bytes cap), has room and the pool is open;
+   * otherwise it is dropped.
    *
    * @param buffer a buffer this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code buffer} is null
@@ -150,6 +216,52 @@ public final class BufferPool implements AutoCloseable {
    */
   public void release(ByteBuffer buffer) {
     Checks.requireNonNull(buffer, "buffer");
+    BufferThreadCache cache = cacheOf(Thread.currentThread());
+    if (cache != null) {
+      if (cache.isHot(buffer)) {
+        releaseHot(cache, buffer);
+        return;
+      }
+      int sizeClass = pooledClassOf(buffer.capacity());
+      if (sizeClass >= 0) {
+        int i = cache.findHandedOut(sizeClass, buffer);
+        if (i >= 0) {
+          BufferSlot slot = cache.slot(i);
+          if (!slot.casState(BufferSlot.OUTSTANDING, BufferSlot.IDLE)) {
+            throw releasedTwice(buffer);
+          }
+          if (closed) {
+            drop(slot);
+            drainCache(cache);
+            return;
+          }
+          if (!cache.offerHot(sizeClass, buffer, slot)) {
+            cache.pushHandedOut(sizeClass, i);
+          }
+          return;
+        }
+      }
+    }
+    releaseSlow(buffer, cache);
+  }
+
+  private void releaseHot(BufferThreadCache cache, ByteBuffer buffer) {
+    if (cache.hotIdle()) {
+      throw releasedTwice(buffer); // idle in our own hot entry: released already
+    }
+    BufferSlot slot = cache.hotSlot();
+    if (!slot.casState(BufferSlot.OUTSTANDING, BufferSlot.IDLE)) {
+      throw releasedTwice(buffer);
+    }
+    if (closed) {
+      drop(slot);
+      drainCache(cache);
+      return;
+    }
+    cache.markHotIdle();
+  }
+
+  private void releaseSlow(ByteBuffer buffer, BufferThreadCache cache) {
     BufferSlot slot = handedOut.get(new BufferSlot(buffer));
     if (slot == null) {
       throw new IllegalArgumentException(
@@ -158,14 +270,29 @@ public final class BufferPool implements AutoCloseable {
     int sizeClass = slot.sizeClass;
     if (!slot.casState(BufferSlot.OUTSTANDING, sizeClass < 0 ? BufferSlot.DISCARDED
         : BufferSlot.IDLE)) {
-      throw new IllegalStateException("buffer released twice: " + describe(buffer));
+      throw releasedTwice(buffer);
     }
-    outstanding.decrement();
     if (sizeClass < 0) {
       // Unpooled: never retained. The slot stays (weakly) registered so a second release is caught.
       discarded.increment();
       return;
     }
+    if (closed) {
+      drop(slot);
+      if (cache != null) {
+        drainCache(cache);
+      }
+      return;
+    }
+    if (cache != null
+        && (cache.offerHot(sizeClass, buffer, slot) || cache.push(sizeClass, buffer, slot))) {
+      return;
+    }
+    offerShared(slot, buffer);
+  }
+
+  /** Keeps an IDLE slot's buffer in the shared store, or drops it. */
+  private void offerShared(BufferSlot slot, ByteBuffer buffer) {
     int size = buffer.capacity();
     if (closed || !reserveBytes(size)) {
       drop(slot);
@@ -173,7 +300,7 @@ public final class BufferPool implements AutoCloseable {
     }
     slot.idle = buffer;
     // The queue's release-store publishes slot.idle and the buffer's contents to the next acquirer.
-    if (!classes[sizeClass].relaxedOffer(slot)) {
+    if (!classes[slot.sizeClass].relaxedOffer(slot)) {
       slot.idle = null;
       retainedBytes.addAndGet(-size);
       drop(slot);
@@ -185,25 +312,53 @@ public final class BufferPool implements AutoCloseable {
   }
 
   /**
-   * A snapshot of the counters; also accounts for leaked buffers collected since the last call.
+   * A snapshot of the counters; also accounts for leaked buffers collected since the last call,
+   * and moves the cached buffers of threads that have died (and been collected) to the shared
+   * store.
+   *
+   * <p>Reads each counter once without stopping other threads: exact when the pool is quiescent.
    *
    * @return the counts
    */
   public BufferPoolStats stats() {
+    expungeDeadThreads();
     expungeCollected();
     long idle = 0;
     for (MessagePassingQueue<BufferSlot> q : classes) {
       idle += q.size();
     }
+    long idleBytes = retainedBytes.get();
+    long reused = sharedReused.sum();
+    if (caches != null) {
+      for (BufferThreadCache c : caches.live()) {
+        reused += c.reusedOpaque();
+        for (int k = 0; k < c.classCount(); k++) {
+          int n = c.sizeOpaque(k);
+          idle += n;
+          idleBytes += (long) n << (k + minShift);
+        }
+        int hot = c.hotIdleClassOpaque();
+        if (hot >= 0) {
+          idle++;
+          idleBytes += 1L << (hot + minShift);
+        }
+      }
+    }
+    long leakedCount = leaked.sum();
+    long discardedCount = discarded.sum();
+    long createdCount = created.sum();
+    long unpooledCount = unpooled.sum();
+    long outstanding =
+        Math.max(0, createdCount + unpooledCount - discardedCount - leakedCount - idle);
     return new BufferPoolStats(
-        created.sum(),
-        reused.sum(),
-        unpooled.sum(),
-        discarded.sum(),
-        outstanding.sum(),
+        createdCount,
+        reused,
+        unpooledCount,
+        discardedCount,
+        outstanding,
         idle,
-        retainedBytes.get(),
-        leaked.sum());
+        idleBytes,
+        leakedCount);
   }
 
   /**
@@ -229,13 +384,21 @@ public final class BufferPool implements AutoCloseable {
   }
 
   /**
-   * Closes the pool: further acquisitions throw {@link IllegalStateException}; idle buffers are
-   * dropped (direct memory is freed by the JDK when they are collected); buffers released later
-   * are dropped. Idempotent.
+   * Closes the pool: further acquisitions throw {@link IllegalStateException}; idle buffers in the
+   * shared store, in the calling thread's cache and in dead threads' caches are dropped (direct
+   * memory is freed by the JDK when they are collected); buffers released later are dropped.
+   * Buffers idle in another live thread's cache are dropped when that thread next calls the pool
+   * (they count as retained until then, and they are freed with the pool if it is dropped first:
+   * thread caches hang off the pool, not off the threads). Idempotent.
    */
   @Override
   public void close() {
     closed = true;
+    expungeDeadThreads();
+    BufferThreadCache own = caches == null ? null : caches.find(Thread.currentThread());
+    if (own != null) {
+      drainCache(own);
+    }
     drainIdle();
     expungeCollected();
   }
@@ -247,18 +410,47 @@ public final class BufferPool implements AutoCloseable {
 
   /* ---------------- Internals ---------------- */
 
+  /** Platform threads holding a cache of this pool (for tests). */
+  int threadCacheCount() {
+    expungeDeadThreads();
+    return caches == null ? 0 : caches.live().size();
+  }
+
+  private BufferThreadCache cacheOf(Thread thread) {
+    int[] owners = cacheOwners;
+    if (owners == null || VirtualThreads.isVirtual(thread)) {
+      return null;
+    }
+    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
+    // The table holds only BufferThreadCaches (made by our factory); a miss claims a slot.
+    return mine != null ? (BufferThreadCache) mine : caches.get(thread);
+  }
+
   private int sizeClassOf(int minCapacity) {
     int shift = 32 - Integer.numberOfLeadingZeros(minCapacity - 1);
     return Math.max(0, shift - minShift);
   }
 
-  private ByteBuffer allocate(int capacity, int sizeClass) {
+  /** The size class of a buffer of exactly this capacity, or -1 if no class has it. */
+  private int pooledClassOf(int capacity) {
+    if (capacity > maxBufferSize || Integer.bitCount(capacity) != 1) {
+      return -1;
+    }
+    int c = Integer.numberOfTrailingZeros(capacity) - minShift;
+    return c < 0 ? -1 : c;
+  }
+
+  private ByteBuffer allocate(int capacity) {
     expungeCollected();
-    ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+    expungeDeadThreads();
+    return direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+  }
+
+  /** Records a newly allocated buffer as handed out (sizeClass -1: unpooled). */
+  private BufferSlot register(ByteBuffer buffer, int sizeClass) {
     BufferSlot slot = new BufferSlot(buffer, sizeClass, collected);
     handedOut.put(slot, slot);
-    outstanding.increment();
-    return buffer;
+    return slot;
   }
 
   private boolean reserveBytes(int size) {
@@ -278,6 +470,11 @@ public final class BufferPool implements AutoCloseable {
     discarded.increment();
   }
 
+  /** Drops every idle buffer of a cache whose owner is the caller (or dead), and clears it. */
+  private void drainCache(BufferThreadCache cache) {
+    cache.drainTo((slot, buffer) -> drop(slot));
+  }
+
   private void drainIdle() {
     for (MessagePassingQueue<BufferSlot> q : classes) {
       BufferSlot slot;
@@ -290,18 +487,40 @@ public final class BufferPool implements AutoCloseable {
     }
   }
 
+  /** Moves the idle buffers of threads that died (and were collected) to the shared store. */
+  private void expungeDeadThreads() {
+    if (caches == null) {
+      return;
+    }
+    caches.expunge(
+        dead -> {
+          sharedReused.add(dead.reusedOpaque());
+          dead.drainTo(this::offerShared);
+        });
+  }
+
   private void expungeCollected() {
     Reference<? extends ByteBuffer> ref;
     while ((ref = collected.poll()) != null) {
       BufferSlot slot = (BufferSlot) ref;
       handedOut.remove(slot);
       if (slot.casState(BufferSlot.OUTSTANDING, BufferSlot.DISCARDED)) {
-        outstanding.decrement();
         leaked.increment();
       }
     }
   }
 
+  private IllegalStateException closedOnAcquire() {
+    BufferThreadCache own = caches == null ? null : caches.find(Thread.currentThread());
+    if (own != null) {
+      drainCache(own); // the pool was closed by another thread: drop what this thread keeps
+    }
+    return new IllegalStateException("buffer pool is closed");
+  }
+
+  private static IllegalStateException releasedTwice(ByteBuffer buffer) {
+    return new IllegalStateException("buffer released twice: " + describe(buffer));
+  }
   private static String describe(ByteBuffer buffer) {
     return (buffer.isDirect() ? "direct" : "heap") + " buffer, capacity " + buffer.capacity()
         + ", @" + Integer.toHexString(System.identityHashCode(buffer));
@@ -313,6 +532,7 @@ public final class BufferPool implements AutoCloseable {
    */
   public static final class Builder {
     private static final int MAX_BUFFER_SIZE = 1 << 30;
+    static final int MAX_THREAD_CACHE_SIZE = 64;
 
     private boolean direct;
     private boolean directSet;
@@ -322,6 +542,8 @@ public final class BufferPool implements AutoCloseable {
     private boolean maxSet;
     private long maxRetainedBytes = 16L * 1024 * 1024;
     private boolean retainedSet;
+    private int threadCacheSize = 2;
+    private boolean threadCacheSet;
 
     private Builder() {}
 
@@ -385,6 +607,29 @@ public final class BufferPool implements AutoCloseable {
           this.maxRetainedBytes);
       this.maxRetainedBytes = maxRetainedBytes;
       this.retainedSet = true;
+      return this;
+    }
+
+    /**
+     * Sets how many idle buffers of each size class each platform thread caches privately, in
+     * front of the shared store, plus one more (the last buffer it released, of any class); 0
+     * disables the caches. Default: 2. These are not counted in {@link #maxRetainedBytes(long)}:
+     * with the default classes a thread that has used every class may keep up to
+     * {@code threadCacheSize * 127.75 KiB + 64 KiB}. A cache also keeps up to this many buffers
+     * per class (plus one) that it handed out reachable until their entries are reused (so a
+     * leaked buffer is collected and counted only then). Virtual threads never get a cache.
+     *
+     * @param threadCacheSize in {@code [0, 64]}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder threadCacheSize(int threadCacheSize) {
+      Checks.checkInRange(threadCacheSize, 0, MAX_THREAD_CACHE_SIZE, "threadCacheSize");
+      Checks.requireState(!threadCacheSet, "threadCacheSize was already set to %s",
+          this.threadCacheSize);
+      this.threadCacheSize = threadCacheSize;
+      this.threadCacheSet = true;
       return this;
     }
 

@@ -1,13 +1,8 @@
 package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,8 +36,8 @@ import java.util.function.Supplier;
  * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
- * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by a
- * hash of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
+ * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by the
+ * low bits of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
  * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
  * objects move to the shared store, once the thread object has been garbage-collected.
  *
@@ -83,11 +78,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
-   * Thread caches live in an open-addressed table indexed by a hash of the thread id; a thread
-   * that finds its own cache at its hash slot (the common case: one array load and a compare)
-   * pays no ThreadLocal lookup. A thread claims a free slot (empty, or whose owner has died and
-   * been collected) by CAS within MAX_PROBES probes; a thread that finds none uses the shared store
-   * directly, like a virtual thread.
+   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
+   * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
+   * slot uses the shared store directly, like a virtual thread.
    *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
@@ -101,15 +94,12 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final long maxWaitNanos;
   private final int threadCacheSize;
   private final StripedStore<T> store;
-  /** Thread caches by thread id (open addressing, MAX_PROBES probes); null when disabled. */
-  private final ThreadCache[] caches;
-  private final int cacheMask;
-  private final Set<ThreadCache> liveCaches = ConcurrentHashMap.newKeySet();
-  private final ReferenceQueue<Thread> deadThreads = new ReferenceQueue<>();
+  /** Thread caches by thread id; null when disabled. */
+  private final ThreadTable<ThreadCache> caches;
+  /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
+  private final ThreadOwned[] cacheSlots;
+  private final int[] cacheOwners;
   private final LeakTracker leakTracker;
-
-  private static final int MAX_PROBES = 8;
-  private static final VarHandle CACHES = MethodHandles.arrayElementVarHandle(ThreadCache[].class);
 
   private final LongAdder created = new LongAdder();
   private final LongAdder discarded = new LongAdder();
@@ -145,19 +135,17 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     this.threadCacheSize = cacheSize;
     this.store = new StripedStore<>(retained, Runtime.getRuntime().availableProcessors());
-    if (cacheSize > 0) {
-      int slots = Integer.highestOneBit(Math.max(64, 4 * Runtime.getRuntime().availableProcessors())
-          - 1) << 1;
-      this.caches = new ThreadCache[Math.min(slots, 4096)];
-      this.cacheMask = caches.length - 1;
-    } else {
-      this.caches = null;
-      this.cacheMask = 0;
-    }
     this.leakTracker =
         b.leakListener == null
             ? null
             : new LeakTracker(b.leakSamplingRate, b.leakListener, this::onLeak);
+    boolean clearOnPop = leakTracker != null;
+    this.caches =
+        cacheSize > 0
+            ? new ThreadTable<>((t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths))
+            : null;
+    this.cacheSlots = caches == null ? null : caches.slots();
+    this.cacheOwners = caches == null ? null : caches.owners();
   }
 
   /**
@@ -193,7 +181,6 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (cache != null) {
       Object cached = cache.pop();
       if (cached != null) {
-        cache.countReuse();
         obj = cast(cached);
       } else {
         obj = store.poll(cache.home);
@@ -306,9 +293,11 @@ public final class ObjectPool<T> implements AutoCloseable {
     expungeDeadThreads();
     long reused = sharedReused.sum();
     long retained = store.size();
-    for (ThreadCache c : liveCaches) {
-      reused += c.reusedOpaque();
-      retained += c.sizeOpaque();
+    if (caches != null) {
+      for (ThreadCache c : caches.live()) {
+        reused += c.reusedOpaque();
+        retained += c.sizeOpaque();
+      }
     }
     long discardedCount = discarded.sum();
     long createdCount = created.sum();
@@ -338,8 +327,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     RuntimeException failure = null;
     try {
       expungeDeadThreads();
-      Thread thread = Thread.currentThread();
-      ThreadCache own = cacheOf(thread);
+      ThreadCache own = caches == null ? null : caches.find(Thread.currentThread());
       if (own != null) {
         drainOwnCache(own);
       }
@@ -380,7 +368,7 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Number of platform threads holding a cache of this pool (for tests). */
   int threadCacheCount() {
     expungeDeadThreads();
-    return liveCaches.size();
+    return caches == null ? 0 : caches.live().size();
   }
 
   /** Capacity of the shared store (maxRetained rounded up per stripe). */
@@ -394,46 +382,13 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private ThreadCache cacheOf(Thread thread) {
-    ThreadCache[] table = caches;
-    if (table == null || VirtualThreads.isVirtual(thread)) {
+    int[] owners = cacheOwners;
+    if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    long id = thread.getId();
-    // Plain read: a cache's fields are final (safely published); a stale read only sends us to
-    // the slow path, which re-reads with getVolatile.
-    ThreadCache cache = table[StripedStore.homeOf(id) & cacheMask];
-    if (cache != null && cache.ownerId == id) {
-      return cache;
-    }
-    return claimCache(thread, id);
-  }
-
-  private ThreadCache claimCache(Thread thread, long id) {
-    ThreadCache[] table = caches;
-    int hash = StripedStore.homeOf(id);
-    // First pass: our cache may sit at a later probe (its earlier slots were taken back then).
-    for (int probe = 1; probe < MAX_PROBES; probe++) {
-      // Volatile: see slots claimed by other threads' CAS (a stale null would only cost a probe).
-      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, (hash + probe) & cacheMask);
-      if (current != null && current.ownerId == id) {
-        return current;
-      }
-    }
-    // Second pass: claim the first free slot (empty, or its owner died and was collected).
-    for (int probe = 0; probe < MAX_PROBES; probe++) {
-      int i = (hash + probe) & cacheMask;
-      // Volatile: the CAS below must start from the slot's current value.
-      ThreadCache current = (ThreadCache) CACHES.getVolatile(table, i);
-      if (current == null || current.refersTo(null)) {
-        ThreadCache mine = new ThreadCache(thread, threadCacheSize, leakTracker != null, deadThreads);
-        // CAS: two threads may race for a free slot; the loser probes on.
-        if (CACHES.compareAndSet(table, i, current, mine)) {
-          liveCaches.add(mine);
-          return mine;
-        }
-      }
-    }
-    return null; // table crowded around our hash: use the shared store, like a virtual thread
+    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
+    // The table holds only ThreadCaches (made by our factory); a miss claims a slot.
+    return mine != null ? (ThreadCache) mine : caches.get(thread);
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
@@ -594,21 +549,21 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   private void expungeDeadThreads() {
-    Reference<? extends Thread> ref;
-    while ((ref = deadThreads.poll()) != null) {
-      ThreadCache dead = (ThreadCache) ref;
-      if (liveCaches.remove(dead)) {
-        sharedReused.add(dead.reusedOpaque());
-        Discarder d = new Discarder();
-        dead.drainTo(
-            o -> {
-              if (closed || !store.offer(cast(o), dead.home)) {
-                d.accept(o);
-              }
-            });
-        d.rethrow();
-      }
+    if (caches == null) {
+      return;
     }
+    Discarder d = new Discarder();
+    caches.expunge(
+        dead -> {
+          sharedReused.add(dead.reusedOpaque());
+          dead.drainTo(
+              o -> {
+                if (closed || !store.offer(cast(o), dead.home)) {
+                  d.accept(o);
+                }
+              });
+        });
+    d.rethrow();
   }
 
   private static String describe(Object obj) {

@@ -3,23 +3,24 @@ package io.perfkit.core.pool;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.function.Consumer;
 
 /**
  * One platform thread's private stack of pooled objects, in front of the shared store. The pool
- * finds it in a small open-addressed table by the thread's id (cheaper than a
- * {@code ThreadLocal} lookup, which costs as much as the rest of the fast path).
+ * finds it through a {@link ThreadTable}.
  *
- * <p>Only the owning thread pushes and pops, with plain array accesses: a thread that releases and
- * re-acquires touches no cache line another thread writes. {@link #size} and {@link #reused} are
- * written with opaque stores so that {@link ObjectPool#stats()} may read them from any thread
- * (a racy read of a counter, documented as such); nothing else about the cache is shared.
+ * <p>Only the owning thread pushes and pops, with plain accesses (array, {@link #size},
+ * {@link #reused}): a thread that releases and re-acquires touches no cache line another thread
+ * writes, and the JIT may keep and combine these accesses freely (opaque stores measured slower:
+ * each one is a compiler barrier). {@link ObjectPool#stats()} reads the two counters from other
+ * threads with opaque loads: a racy read of a counter, documented as such. An {@code int} is never
+ * torn; a plain {@code long} store is one instruction on 64-bit HotSpot (on a 32-bit JVM a torn
+ * read could only garble one statistics snapshot).
  *
  * <p>The cache is a weak reference to its thread, enqueued when the thread dies and is collected;
  * the pool then moves the dead thread's objects to the shared store (see {@code expungeDead}).
  */
-final class ThreadCache extends WeakReference<Thread> {
+final class ThreadCache extends ThreadOwned {
   private static final VarHandle SIZE;
   private static final VarHandle REUSED;
 
@@ -32,12 +33,6 @@ final class ThreadCache extends WeakReference<Thread> {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  /** The owner's home stripe in the shared store (and its slot hash in the pool's table). */
-  final int home;
-
-  /** The owner's {@link Thread#getId()}: unique for the JVM's lifetime, never reused. */
-  final long ownerId;
 
   private final Object[] items;
   /**
@@ -54,11 +49,9 @@ final class ThreadCache extends WeakReference<Thread> {
     super(owner, deaths);
     this.items = new Object[capacity];
     this.clearOnPop = clearOnPop;
-    this.ownerId = owner.getId();
-    this.home = StripedStore.homeOf(ownerId);
   }
 
-  /** Owner only: pops the most recently pushed object, or null if empty. */
+  /** Owner only: pops the most recently pushed object and counts a reuse, or returns null. */
   Object pop() {
     int s = size;
     if (s == 0) {
@@ -69,8 +62,8 @@ final class ThreadCache extends WeakReference<Thread> {
     if (clearOnPop) {
       a[s] = null;
     }
-    // Opaque: stats() reads size from other threads; no ordering is needed for a counter.
-    SIZE.setOpaque(this, s);
+    size = s; // plain: owner-only (see the class comment)
+    reused++;
     return e;
   }
 
@@ -86,8 +79,7 @@ final class ThreadCache extends WeakReference<Thread> {
       // on one thread, as pop() left it): no reference store, so no GC write barrier.
       a[s] = e;
     }
-    // Opaque: see pop().
-    SIZE.setOpaque(this, s + 1);
+    size = s + 1; // plain: owner-only
     return true;
   }
 
@@ -101,10 +93,9 @@ final class ThreadCache extends WeakReference<Thread> {
     return s != 0 && items[s - 1] == e;
   }
 
-  /** Owner only: counts one acquisition served without the factory. */
+  /** Owner only: counts one acquisition served from the shared store. */
   void countReuse() {
-    // Opaque: only the owner writes; stats() reads it racily from other threads.
-    REUSED.setOpaque(this, reused + 1);
+    reused++; // plain: owner-only
   }
 
   /** Any thread: the number of cached objects (racy). */
@@ -132,7 +123,8 @@ final class ThreadCache extends WeakReference<Thread> {
     for (int i = s - 1; i >= 0; i--) {
       Object e = a[i];
       a[i] = null;
-      // Opaque: see pop().
+      // Opaque: keeps stats() readers' view of the size current while draining (the owner, or
+      // nobody, writes it).
       SIZE.setOpaque(this, i);
       sink.accept(e);
     }

@@ -87,7 +87,7 @@ final class BufferPoolTest {
 
   @Test
   void release_twiceRejected() {
-    BufferPool pool = BufferPool.newBuilder().maxRetainedBytes(256).build();
+    BufferPool pool = BufferPool.newBuilder().maxRetainedBytes(256).threadCacheSize(0).build();
     ByteBuffer a = pool.acquire(100);
     pool.release(a);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(a));
@@ -110,7 +110,7 @@ final class BufferPoolTest {
 
   @Test
   void retainedBytes_capped() {
-    BufferPool pool = BufferPool.newBuilder().maxRetainedBytes(10_000).build();
+    BufferPool pool = BufferPool.newBuilder().maxRetainedBytes(10_000).threadCacheSize(0).build();
     List<ByteBuffer> buffers = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       buffers.add(pool.acquire(4096));
@@ -143,7 +143,7 @@ final class BufferPoolTest {
 
   @Test
   void leakedBuffer_isCollectedAndCounted() throws Exception {
-    BufferPool pool = BufferPool.newBuilder().direct(true).build();
+    BufferPool pool = BufferPool.newBuilder().direct(true).threadCacheSize(0).build();
     acquireAndDrop(pool);
     for (int i = 0; i < 50 && pool.stats().leaked() == 0; i++) {
       System.gc();
@@ -235,7 +235,10 @@ final class BufferPoolTest {
     assertEquals((long) threads * ops, s.created() + s.reused(), s.toString());
     assertEquals(0, s.outstanding(), s.toString());
     assertEquals(s.created(), s.retained() + s.discarded(), s.toString());
-    assertTrue(s.retainedBytes() <= 64 * 1024, s.toString());
+    // The shared store keeps at most 64 KiB; each thread cache at most 2 buffers per class used
+    // plus its hot entry.
+    long perThreadCache = 2L * (256 + 512 + 1024 + 2048 + 4096 + 8192) + 8192;
+    assertTrue(s.retainedBytes() <= 64 * 1024 + (threads + 1) * perThreadCache, s.toString());
   }
 
   private static void acquireAndDrop(BufferPool pool) {
