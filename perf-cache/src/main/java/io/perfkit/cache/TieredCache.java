@@ -1643,7 +1643,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** "Not set" for the negative TTL (a valid duration is never negative). */
   private static final long UNSET_NANOS = -1;
   /** Gated writes after which the L1 gate asks Caffeine for its coldest key again. */
-  private static final int COLDEST_HINT_USES = 32;
+  private static final int COLDEST_HINT_USES = 8;
 
   private static <V> V await(CompletableFuture<V> load) {
     try {
