@@ -1573,14 +1573,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /** Removes {@code key}'s records from L2 and L3. */
   private void removeBelow(K key) {
-    if (l2 == null && l3 == null) {
+    // L2's lock-free residency filter spares the lock when L2 holds no record of the key's hash. A
+    // record stored before this call is seen (volatile counters); the spill of an older L1 value of
+    // the key ran under L1's lock for the key, which the caller's L1 write took after it, so it is
+    // seen too; a concurrent gate-bypassing put of the key is a concurrent write either way.
+    boolean inL2 = l2 != null && l2.mayContain(key.hashCode());
+    if (!inL2 && l3 == null) {
       return;
     }
     byte[] keyBytes = serializeKey(key);
     if (keyBytes == null) {
       return;
     }
-    if (l2 != null) {
+    if (inL2) {
       l2.remove(key.hashCode(), keyBytes);
     }
     if (l3 != null) {
