@@ -585,13 +585,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
       storeDone(key);
       return;
     }
-    l1.put(key, new Held<>(value, ticker.read()));
+    Held<V> held = new Held<>(value, ticker.read());
+    l1.put(key, held);
+    // After the L1 write, so that the key is in some tier throughout (a reader that still misses L1
+    // can at worst see an older lower-tier value, ordered before this put; the view's iterator sees it
+    // in L1 or L2). Under L1's lock for the key and only while this value is still in L1: Caffeine may
+    // evict the new value as soon as it is in L1 (its admission can reject the newcomer), and then its
+    // spill is the key's newest copy below, which must not be removed. The lock-free residency check
+    // skips the lock when L2 holds no record of the key (an older value's spill ran before this put's
+    // L1 write under the same per-key lock, so it is seen).
+    if (l3 != null || (l2 != null && l2.mayContain(key.hashCode()))) {
+      l1.asMap().computeIfPresent(key, (k, current) -> {
+        if (current == held) {
+          removeBelow(k);
+        }
+        return current;
+      });
+    }
     if (negatives != null) {
       negatives.invalidate(key);
     }
-    // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
-    // which is ordered before this put.
-    removeBelow(key);
     storeDone(key);
   }
 
