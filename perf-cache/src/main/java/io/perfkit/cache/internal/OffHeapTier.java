@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * sketch's table are in direct memory, and hash, write time and expiry in the off-heap record header,
  * so the tier's heap footprint is a few fixed objects whatever its capacity.
  *
- * <p><b>Threading:</b> thread-safe; every operation runs under one {@link ReentrantLock}, so the
- * lock's happens-before edges publish the primitive arrays and the slot bytes between threads.
+ * <p><b>Threading:</b> thread-safe; every operation but {@link #mayContain} runs under one
+ * {@link ReentrantLock}, so the lock's happens-before edges publish the primitive arrays and the slot
+ * bytes between threads ({@link #mayContain} reads the residency filter's volatile counters).
  * <b>Progress:</b> blocking.
  */
 public final class OffHeapTier implements AutoCloseable {
