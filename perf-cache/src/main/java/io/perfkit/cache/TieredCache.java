@@ -2,6 +2,7 @@ package io.perfkit.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
 import io.perfkit.cache.internal.HotKeysFile;
@@ -135,6 +136,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** The shared Redis tier below the local ones; null without one. */
   private final RedisRemoteTier<K, V> remote;
   private volatile boolean closed;
+  /**
+   * The L1 gate's incumbent: L1's coldest key when last asked, or null once an eviction (a spill) may
+   * have changed it. Between evictions L1's coldest entry changes only when it is read or removed, so
+   * the gate reuses it instead of taking Caffeine's eviction lock on every write (refreshed after
+   * {@link #COLDEST_HINT_USES} uses to bound that drift).
+   */
+  private volatile K coldestHint;
+  /** Uses of {@link #coldestHint} since it was queried; racy increments only delay a refresh. */
+  private int coldestHintUses;
 
   private TieredCache(Builder<K, V> builder) {
     this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
@@ -575,13 +585,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
       storeDone(key);
       return;
     }
-    l1.put(key, new Held<>(value, ticker.read()));
+    Held<V> held = new Held<>(value, ticker.read());
+    l1.put(key, held);
+    // After the L1 write, so that the key is in some tier throughout (a reader that still misses L1
+    // can at worst see an older lower-tier value, ordered before this put; the view's iterator sees it
+    // in L1 or L2). Only while this value is still in L1: Caffeine may evict the new value as soon as
+    // it is in L1 (its admission can reject the newcomer), and then its spill is the key's newest copy
+    // below, which must not be removed. The check is Caffeine's quiet read, not a compute: a compute
+    // counts as a write in Caffeine's policy and cost up to 2.75 points of hit ratio on loops. If the
+    // eviction lands between the check and the removal, the removal drops the spilled value: an early
+    // eviction, never a stale read. The lock-free residency check skips L2 when it holds no record of
+    // the key (an older value's spill ran before this put's L1 write under L1's lock for the key).
+    if (l3 != null || (l2 != null && l2.mayContain(key.hashCode()))) {
+      if (l1.policy().getIfPresentQuietly(key) == held) {
+        removeBelow(key);
+      }
+    }
     if (negatives != null) {
       negatives.invalidate(key);
     }
-    // After the L1 write: a reader that still misses L1 can at worst see an older lower-tier value,
-    // which is ordered before this put.
-    removeBelow(key);
     storeDone(key);
   }
 
@@ -604,25 +626,36 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)) {
       return true;
     }
+    K victim = coldestHint;
     try {
-      if (l2.frequency(key.hashCode()) == 0) {
-        return false; // never requested: it cannot beat any entry, so skip the query for L1's coldest
+      if (victim == null || ++coldestHintUses >= COLDEST_HINT_USES) {
+        if (l2.frequency(key.hashCode()) == 0) {
+          return false; // never requested: it cannot beat any entry, so skip the query for L1's coldest
+        }
+        victim = queryColdest();
+        if (victim == null) {
+          return true;
+        }
       }
-    } catch (IllegalStateException closedMeanwhile) {
-      return true;
-    }
-    // Caffeine's snapshot of its coldest entry (its eviction lock, ~1 KB of garbage): asked only for
-    // keys that have been requested before, i.e. on the load path and for warm puts.
-    Map<K, Held<V>> coldest = l1.policy().eviction().orElseThrow().coldest(1);
-    if (coldest.isEmpty()) {
-      return true;
-    }
-    K victim = coldest.keySet().iterator().next();
-    try {
+      // A never-requested key loses here too (0 > x is false; a tie needs a warm count).
       return l2.prefers(key.hashCode(), victim.hashCode());
     } catch (IllegalStateException closedMeanwhile) {
       return true;
     }
+  }
+
+  /**
+   * Asks Caffeine for L1's coldest key (under its eviction lock; the streaming form, so without the
+   * map snapshot {@code coldest(1)} allocates) and remembers it as the gate's hint.
+   */
+  private K queryColdest() {
+    K victim = l1.policy().eviction().orElseThrow()
+        .coldest(entries -> entries.findFirst().map(Policy.CacheEntry::getKey).orElse(null));
+    coldestHintUses = 0;
+    // Plain-enough: a volatile write, so a racing spill's clear (also volatile) is ordered against it;
+    // if the clear lands first, this stale key is used until the next eviction or refresh (bounded).
+    coldestHint = victim;
+    return victim;
   }
 
   /**
@@ -666,6 +699,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     // stays marked and only stops promotions on it.
     int remoteStripe = remote == null ? -1 : remote.begin(key);
     l1.invalidate(key);
+    if (key.equals(coldestHint)) {
+      coldestHint = null; // the gate's incumbent is gone
+    }
     if (negatives != null) {
       negatives.invalidate(key);
     }
@@ -791,6 +827,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       negatives.invalidateAll();
     }
     l1.invalidateAll();
+    coldestHint = null;
     if (l2 != null) {
       l2.clear();
     }
@@ -1516,6 +1553,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * hold go on to L3 (when there is no L2, straight to L3).
    */
   private void spill(K key, Held<V> held, RemovalCause cause) {
+    coldestHint = null; // volatile write: the next gated write asks Caffeine for the new coldest
     if (key == null || held == null || !cause.wasEvicted() || closed) {
       return;
     }
@@ -1547,14 +1585,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /** Removes {@code key}'s records from L2 and L3. */
   private void removeBelow(K key) {
-    if (l2 == null && l3 == null) {
+    // L2's lock-free residency filter spares the lock when L2 holds no record of the key's hash. A
+    // record stored before this call is seen (volatile counters); the spill of an older L1 value of
+    // the key ran under L1's lock for the key, which the caller's L1 write took after it, so it is
+    // seen too; a concurrent gate-bypassing put of the key is a concurrent write either way.
+    boolean inL2 = l2 != null && l2.mayContain(key.hashCode());
+    if (!inL2 && l3 == null) {
       return;
     }
     byte[] keyBytes = serializeKey(key);
     if (keyBytes == null) {
       return;
     }
-    if (l2 != null) {
+    if (inL2) {
       l2.remove(key.hashCode(), keyBytes);
     }
     if (l3 != null) {
@@ -1616,6 +1659,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /** "Not set" for the negative TTL (a valid duration is never negative). */
   private static final long UNSET_NANOS = -1;
+  /** Gated writes after which the L1 gate asks Caffeine for its coldest key again. */
+  private static final int COLDEST_HINT_USES = 8;
 
   private static <V> V await(CompletableFuture<V> load) {
     try {

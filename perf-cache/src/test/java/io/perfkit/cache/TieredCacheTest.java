@@ -80,6 +80,37 @@ final class TieredCacheTest {
   }
 
   @Test
+  void put_afterAnEviction_gateComparesWithL1sNewColdestNotTheEvictedKey() {
+    try (TieredCache<Long, String> cache = cache(4, 64, Serializer.string())) {
+      for (long k = 0; k < 8; k++) {
+        cache.put(k, "v" + k); // 0-3 in L1, 4-7 turned away into L2
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals("v6", cache.get(6L));
+        assertEquals("v7", cache.get(7L));
+      }
+      cache.put(6L, "n6"); // admitted: one of 0-3 (never requested) spills
+      assertEquals(1, cache.stats().spillCount());
+      // Only the spilled key misses L1, so only it gains in the sketch (5 > 7's 3).
+      for (int i = 0; i < 5; i++) {
+        for (long k = 0; k < 4; k++) {
+          assertEquals("v" + k, cache.get(k), "key " + k);
+        }
+      }
+      // The gate must ask for L1's coldest again (the evicted key would reject 7): admitted.
+      cache.put(7L, "n7");
+      assertEquals(2, cache.stats().spillCount(), cache.stats().toString());
+      long heapHits = cache.stats().heapHitCount();
+      assertEquals("n7", cache.get(7L));
+      assertEquals(heapHits + 1, cache.stats().heapHitCount());
+      assertEquals("n6", cache.get(6L));
+      for (long k = 0; k < 6; k++) {
+        assertEquals("v" + k, cache.get(k), "key " + k);
+      }
+    }
+  }
+
+  @Test
   void put_replacesValueHeldInOffHeapTier() {
     try (TieredCache<Long, String> cache = cache(2, 64, Serializer.string())) {
       for (long k = 0; k < 10; k++) {

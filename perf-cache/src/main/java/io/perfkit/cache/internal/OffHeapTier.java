@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * sketch's table are in direct memory, and hash, write time and expiry in the off-heap record header,
  * so the tier's heap footprint is a few fixed objects whatever its capacity.
  *
- * <p><b>Threading:</b> thread-safe; every operation runs under one {@link ReentrantLock}, so the
- * lock's happens-before edges publish the primitive arrays and the slot bytes between threads.
+ * <p><b>Threading:</b> thread-safe; every operation but {@link #mayContain} runs under one
+ * {@link ReentrantLock}, so the lock's happens-before edges publish the primitive arrays and the slot
+ * bytes between threads ({@link #mayContain} reads the residency filter's volatile counters).
  * <b>Progress:</b> blocking.
  */
 public final class OffHeapTier implements AutoCloseable {
@@ -85,6 +86,8 @@ public final class OffHeapTier implements AutoCloseable {
   private final EvictionSink evictionSink;
 
   private final SlotIndex index;
+  /** The hashes held, readable without the lock (lets writers skip removing absent keys). */
+  private final ResidencyFilter residency;
   private final DirectIntArray prev;
   private final DirectIntArray next;
   /** Per slot: segment in bits 0-7, hit count (saturating at 127) in bits 8-15. */
@@ -119,6 +122,7 @@ public final class OffHeapTier implements AutoCloseable {
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
     this.index = new SlotIndex(capacity, store);
+    this.residency = new ResidencyFilter(capacity);
     this.prev = new DirectIntArray(capacity + 2);
     this.next = new DirectIntArray(capacity + 2);
     this.meta = new DirectIntArray(capacity);
@@ -255,12 +259,22 @@ public final class OffHeapTier implements AutoCloseable {
       meta.set(slot, FREE);
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
       index.insert(hash, slot);
+      residency.increment(hash);
       linkLast(PROBATION, slot);
       size++;
       return PutResult.STORED;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Returns false only if the tier holds no record of {@code hash}; without taking the lock. A record
+   * stored before this call began (its {@link #put} returned) is seen; one being stored concurrently
+   * may or may not be.
+   */
+  public boolean mayContain(int hash) {
+    return residency.mayContain(hash);
   }
 
   /** Removes {@code key}'s record; returns whether there was one. */
@@ -429,6 +443,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void removeSlot(int slot) {
+    residency.decrement(store.hash(slot));
     index.remove(slot);
     unlink(slot);
     next.set(slot, freeHead);
@@ -438,6 +453,7 @@ public final class OffHeapTier implements AutoCloseable {
 
   private void clearLocked() {
     index.clear();
+    residency.clear();
     meta.fill(FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
       prev.set(sentinel, sentinel);

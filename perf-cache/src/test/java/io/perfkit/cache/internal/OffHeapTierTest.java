@@ -34,6 +34,41 @@ final class OffHeapTierTest {
     return (int) (k & 3);
   }
 
+  @Test
+  void mayContain_tracksStoredEvictedRemovedAndClearedRecords() {
+    try (OffHeapTier tier = tier(2)) {
+      assertFalse(tier.mayContain(11));
+      tier.put(11, key(1), LONGS.serialize(1L), 0, 0);
+      tier.put(12, key(2), LONGS.serialize(2L), 0, 0);
+      assertTrue(tier.mayContain(11));
+      assertTrue(tier.mayContain(12));
+      for (int i = 0; i < 3; i++) {
+        tier.recordAccess(13); // 13 beats the cold victim (11, probation's head): 11 is evicted
+      }
+      assertEquals(OffHeapTier.PutResult.STORED, tier.put(13, key(3), LONGS.serialize(3L), 0, 0));
+      assertFalse(tier.mayContain(11));
+      assertTrue(tier.mayContain(13));
+      assertTrue(tier.remove(12, key(2)));
+      assertFalse(tier.mayContain(12));
+      tier.clear();
+      assertFalse(tier.mayContain(13));
+    }
+  }
+
+  @Test
+  void residencyFilter_countsEveryRecordOfABucket() {
+    ResidencyFilter filter = new ResidencyFilter(4);
+    filter.increment(7);
+    filter.increment(7);
+    filter.decrement(7);
+    assertTrue(filter.mayContain(7));
+    filter.decrement(7);
+    assertFalse(filter.mayContain(7));
+    filter.increment(-5);
+    filter.clear();
+    assertFalse(filter.mayContain(-5));
+  }
+
   /** Ops: k >= 0 puts k -> k * 7, k < 0 removes ~k; every key is then checked against the model. */
   @Property(tries = 100)
   void index_agreesWithMapUnderCollisions(@ForAll("ops") List<Long> ops) {
@@ -49,6 +84,11 @@ final class OffHeapTierTest {
           assertEquals(model.remove(k) != null, tier.remove(hash(k), key(k)));
         }
         assertEquals(model.size(), tier.size());
+        for (int h = 0; h < 4; h++) {
+          int bucketHash = h; // the four hashes land in distinct buckets of the 128-bucket filter
+          assertEquals(model.keySet().stream().anyMatch(k -> hash(k) == bucketHash),
+              tier.mayContain(h), "hash " + h);
+        }
       }
       for (long k = 0; k < 48; k++) {
         OffHeapTier.Hit<Long> hit = tier.get(hash(k), key(k), LONGS, 0);
