@@ -36,9 +36,10 @@ final class TieredCacheMap<K, V> extends AbstractMap<K, V> implements Concurrent
    * L2's keys taken when L1's are exhausted (entries that moved down from L1 meanwhile are in it),
    * L1 again (entries that moved up from L2 after the first pass) and L2 again (entries that were
    * in flight from L1 to L2 when the first snapshot was taken: Caffeine has already unlinked them,
-   * L2 has not received them yet). Without promotion entries only move down, and an entry present
-   * throughout is returned exactly once; with promotion, an entry that moves up and down again while
-   * one iteration runs can be missed. Keys already returned are remembered, so none is returned
+   * L2 has not received them yet). Reads move entries only down (unless promotion is on), so an
+   * entry present throughout and not written while the iteration runs is returned exactly once. An
+   * entry that moves up and down again while one iteration runs can be missed: with promotion, or
+   * when it is written meanwhile (a put of a key held in L2 may enter L1 through the L1 gate). Keys already returned are remembered, so none is returned
    * twice; values are read when the iterator reaches the key (TieredCache.peek, under L1's lock for
    * the key when L1 misses), and a key removed by then is skipped.
    */
