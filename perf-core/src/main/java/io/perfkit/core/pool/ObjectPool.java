@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  * low bits of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
  * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
  * objects move to the shared store, once the thread object has been garbage-collected.
+ * A long-lived thread can skip that lookup with {@link #localHandle()}, a {@link LocalHandle}
+ * bound to it that works on the same cache.
  *
  * <p><b>Ordering.</b> Actions of a thread before it releases an object happen-before the actions
  * of the thread that next acquires the same object, after that acquisition returns.
