@@ -301,10 +301,10 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     if (closed) {
       discard(obj);
+      if (cache != null) {
+        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+      }
       if (strictClose) {
-        if (cache != null) {
-          drainOwnCache(cache);
-        }
         throw new IllegalStateException("pool is closed (the object was discarded)");
       }
       return;

@@ -198,6 +198,27 @@ final class LocalHandleTest {
   }
 
   @Test
+  void closedPool_plainReleaseOnAnotherThread_drainsThatThreadsCache() throws Exception {
+    List<Item> disposed = new ArrayList<>();
+    ObjectPool<Item> pool = newPool(disposed);
+    Item a = onOtherThread(pool::acquire);
+    Item b = onOtherThread(pool::acquire);
+    onOtherThread(() -> {
+      pool.release(a);
+      return null;
+    });
+    pool.close();
+    assertEquals(1, pool.stats().retained(), "a is idle in the other thread's cache");
+    onOtherThread(() -> {
+      pool.release(b); // lenient after close: discarded, and the thread's cache with it
+      return null;
+    });
+    assertEquals(List.of(b, a), disposed);
+    assertStats(pool, 2, 0, 2, 0);
+    assertEquals(0, pool.stats().retained());
+  }
+
+  @Test
   void boundedPool_handleUsesTheSharedStore_andExhausts() {
     ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).maxTotal(2).build();
     LocalHandle<Item> handle = pool.localHandle();
