@@ -1,5 +1,6 @@
 package io.perfkit.bench.pool;
 
+import io.perfkit.core.pool.LocalHandle;
 import io.perfkit.core.pool.ObjectPool;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -45,6 +46,7 @@ interface PoolAdapter {
   static PoolAdapter create(String impl) {
     return switch (impl) {
       case "perfkit" -> new Perfkit(ObjectPool.newBuilder(Payload::new).build());
+      case "perfkit-handle" -> new Perfkit(ObjectPool.newBuilder(Payload::new).build(), true);
       case "perfkit-bounded" ->
           new Perfkit(
               ObjectPool.newBuilder(Payload::new)
@@ -64,9 +66,25 @@ interface PoolAdapter {
   /** perfkit's ObjectPool: recycler mode (thread caches) or bounded mode. */
   final class Perfkit implements PoolAdapter {
     private final ObjectPool<Payload> pool;
+    private final boolean perThreadHandle;
 
     Perfkit(ObjectPool<Payload> pool) {
+      this(pool, false);
+    }
+
+    /**
+     * {@code perThreadHandle}: each benchmark thread works through its own
+     * {@link ObjectPool#localHandle()} (like {@code stormpot-tap}); setup and teardown use the pool.
+     */
+    Perfkit(ObjectPool<Payload> pool, boolean perThreadHandle) {
       this.pool = pool;
+      this.perThreadHandle = perThreadHandle;
+    }
+
+    @Override
+    public PoolAdapter forThread() {
+      // JMH runs a Scope.Thread state's setup on the thread that uses it: the handle's owner.
+      return perThreadHandle ? new PerfkitHandle(pool.localHandle()) : this;
     }
 
     @Override
@@ -87,6 +105,30 @@ interface PoolAdapter {
     @Override
     public void close() {
       pool.close();
+    }
+  }
+
+  /** One benchmark thread's {@link LocalHandle} of a perfkit ObjectPool. */
+  final class PerfkitHandle implements PoolAdapter {
+    private final LocalHandle<Payload> handle;
+
+    PerfkitHandle(LocalHandle<Payload> handle) {
+      this.handle = handle;
+    }
+
+    @Override
+    public Object acquire() {
+      return handle.acquire();
+    }
+
+    @Override
+    public Payload payload(Object h) {
+      return (Payload) h;
+    }
+
+    @Override
+    public void release(Object h) {
+      handle.release((Payload) h);
     }
   }
 

@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  * low bits of its thread id; a thread whose 8 neighbouring slots are all held by live threads goes
  * without a cache and uses the shared store. A dead thread's slot is reused, and its cached
  * objects move to the shared store, once the thread object has been garbage-collected.
+ * A long-lived thread can skip that lookup with {@link #localHandle()}, a {@link LocalHandle}
+ * bound to it that works on the same cache.
  *
  * <p><b>Ordering.</b> Actions of a thread before it releases an object happen-before the actions
  * of the thread that next acquires the same object, after that acquisition returns.
@@ -172,11 +174,41 @@ public final class ObjectPool<T> implements AutoCloseable {
    * @throws RuntimeException whatever the factory throws (no capacity is consumed by the failure)
    */
   public T acquire() {
+    Thread thread = Thread.currentThread();
+    return acquireVia(cacheOf(thread), thread.getId());
+  }
+
+  /**
+   * Returns a handle bound to the calling thread whose {@link LocalHandle#acquire()} and
+   * {@link LocalHandle#release(Object)} skip finding the thread's cache: the fast path for a thread
+   * that keeps the handle (in a field of a per-thread object, a JMH {@code @State(Scope.Thread)},
+   * an event loop). See {@link LocalHandle} for the contract. Each call returns a new handle; all
+   * handles of one thread share that thread's cache (the one {@link #acquire()} uses), so mixing
+   * handle and pool calls on a thread is fine.
+   *
+   * <p>On a virtual thread, on a bounded pool, with thread caches disabled, or when the thread
+   * gets no slot in the cache table, the handle works on the shared store (no thread cache is
+   * created for it).
+   *
+   * @return a new handle bound to the calling thread
+   * @throws IllegalStateException if the pool is closed
+   */
+  public LocalHandle<T> localHandle() {
     if (closed) {
       throw closedException();
     }
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
+    return new LocalHandle<>(this, cacheOf(thread), thread.getId());
+  }
+
+  /**
+   * acquire() once the thread's cache is known ({@code cache} null: use the shared store from the
+   * home stripe of {@code threadId}). Also the body of {@link LocalHandle#acquire()}.
+   */
+  T acquireVia(ThreadCache cache, long threadId) {
+    if (closed) {
+      throw closedFor(cache);
+    }
     T obj;
     if (cache != null) {
       Object cached = cache.pop();
@@ -191,17 +223,34 @@ public final class ObjectPool<T> implements AutoCloseable {
         }
       }
     } else {
-      obj = store.poll(StripedStore.homeOf(thread.getId()));
+      int home = StripedStore.homeOf(threadId);
+      obj = store.poll(home);
       if (obj != null) {
         sharedReused.increment();
       } else {
-        obj = maxTotal == 0 ? create() : createOrWait(thread);
+        obj = maxTotal == 0 ? create() : createOrWait(home);
       }
     }
     if (leakTracker != null) {
       leakTracker.onAcquire(obj);
     }
     return obj;
+  }
+
+  /**
+   * The exception for an acquisition on a closed pool; first discards what the caller's own
+   * thread cache still holds (a disposer failure is suppressed into the returned exception).
+   */
+  private IllegalStateException closedFor(ThreadCache ownCache) {
+    IllegalStateException e = closedException();
+    if (ownCache != null) {
+      try {
+        drainOwnCache(ownCache);
+      } catch (RuntimeException disposerFailure) {
+        e.addSuppressed(disposerFailure);
+      }
+    }
+    return e;
   }
 
   /**
@@ -233,7 +282,16 @@ public final class ObjectPool<T> implements AutoCloseable {
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
+    releaseVia(cacheOf(thread), thread.getId(), obj, false);
+  }
+
+  /**
+   * release() once the thread's cache is known ({@code cache} null: the shared store from the home
+   * stripe of {@code threadId}); {@code obj} is non-null. Also the body of
+   * {@link LocalHandle#release(Object)}, which passes {@code strictClose}: on a closed pool the
+   * object is discarded, the handle's cache drained, and {@link IllegalStateException} thrown.
+   */
+  void releaseVia(ThreadCache cache, long threadId, T obj, boolean strictClose) {
     if (cache != null && cache.isTop(obj)) {
       throw new IllegalStateException(
           "object released twice (it is the last object this thread released): " + describe(obj));
@@ -243,6 +301,12 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     if (closed) {
       discard(obj);
+      if (cache != null) {
+        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+      }
+      if (strictClose) {
+        throw new IllegalStateException("pool is closed (the object was discarded)");
+      }
       return;
     }
     try {
@@ -268,7 +332,7 @@ public final class ObjectPool<T> implements AutoCloseable {
         }
         return;
       }
-    } else if (store.offer(obj, StripedStore.homeOf(thread.getId()))) {
+    } else if (store.offer(obj, StripedStore.homeOf(threadId))) {
       if (maxTotal > 0) {
         signalWaiter();
       }
@@ -407,11 +471,10 @@ public final class ObjectPool<T> implements AutoCloseable {
     return obj;
   }
 
-  private T createOrWait(Thread thread) {
+  private T createOrWait(int home) {
     if (tryReserve()) {
       return createReserved();
     }
-    int home = StripedStore.homeOf(thread.getId());
     long start = System.nanoTime();
     long remaining = maxWaitNanos;
     boolean reserved = false;

@@ -17,8 +17,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Model-based state-machine properties of {@link ObjectPool} on one thread: a random sequence of
- * acquire / lease / release / lease-close operations is run against the pool and a model that
- * knows exactly how many objects are idle, held and discarded.
+ * acquire / lease / release / lease-close operations, each through the pool or through a
+ * {@link LocalHandle} of the test thread (which shares the thread's cache), is run against the pool
+ * and a model that knows exactly how many objects are idle, held and discarded.
  */
 final class ObjectPoolStateMachineTest {
 
@@ -47,6 +48,7 @@ final class ObjectPoolStateMachineTest {
       builder.threadCacheSize(threadCacheSize);
     }
     ObjectPool<Item> pool = builder.build();
+    LocalHandle<Item> handle = pool.localHandle();
     int capacity = pool.storeCapacity() + (bounded ? 0 : threadCacheSize);
 
     List<Object> held = new ArrayList<>(); // Item or Lease<Item>
@@ -60,14 +62,17 @@ final class ObjectPoolStateMachineTest {
       boolean acquire = op % 4 < 2 || held.isEmpty();
       if (acquire) {
         boolean viaLease = op % 8 == 1;
+        boolean viaHandle = op % 8 == 0;
         if (bounded && idle == 0 && created - discarded == maxTotal) {
-          assertThrows(PoolExhaustedException.class, viaLease ? pool::lease : pool::acquire);
+          assertThrows(
+              PoolExhaustedException.class,
+              viaLease ? pool::lease : viaHandle ? handle::acquire : pool::acquire);
         } else {
-          Object handle = viaLease ? pool.lease() : pool.acquire();
-          Item item = itemOf(handle);
-          assertTrue(item.holder.compareAndSet(null, handle), "handed to two holders: " + item);
+          Object held1 = viaLease ? pool.lease() : viaHandle ? handle.acquire() : pool.acquire();
+          Item item = itemOf(held1);
+          assertTrue(item.holder.compareAndSet(null, held1), "handed to two holders: " + item);
           assertEquals(releases.getOrDefault(item, 0), item.resets.get(), "reset count");
-          held.add(handle);
+          held.add(held1);
           if (idle > 0) {
             idle--;
             reused++;
@@ -76,11 +81,13 @@ final class ObjectPoolStateMachineTest {
           }
         }
       } else {
-        Object handle = held.remove((op / 4) % held.size());
-        Item item = itemOf(handle);
-        assertTrue(item.holder.compareAndSet(handle, null));
-        if (handle instanceof Lease) {
-          ((Lease<?>) handle).close();
+        Object held1 = held.remove((op / 4) % held.size());
+        Item item = itemOf(held1);
+        assertTrue(item.holder.compareAndSet(held1, null));
+        if (held1 instanceof Lease) {
+          ((Lease<?>) held1).close();
+        } else if (op % 8 == 2) {
+          handle.release(item);
         } else {
           pool.release(item);
         }
@@ -105,12 +112,13 @@ final class ObjectPoolStateMachineTest {
     PoolStats s = pool.stats();
     assertEquals(0, s.retained());
     assertEquals(held.size(), s.outstanding());
+    assertThrows(IllegalStateException.class, handle::acquire);
   }
 
-  private static Item itemOf(Object handle) {
-    if (handle instanceof Lease) {
-      return (Item) ((Lease<?>) handle).get();
+  private static Item itemOf(Object held) {
+    if (held instanceof Lease) {
+      return (Item) ((Lease<?>) held).get();
     }
-    return (Item) handle;
+    return (Item) held;
   }
 }

@@ -24,12 +24,23 @@ final class ObjectPoolStressTest {
   private static final int OPS_PER_THREAD = 100_000;
 
   @ParameterizedTest
-  @ValueSource(strings = {"recycler", "recycler-no-cache", "bounded"})
+  @ValueSource(
+      strings = {
+        "recycler",
+        "recycler-no-cache",
+        "bounded",
+        "recycler-handles",
+        "recycler-no-cache-handles",
+        "bounded-handles"
+      })
   void concurrentAcquireRelease_identityAndCounts(String mode) throws Exception {
     ObjectPool.Builder<Item> builder =
         ObjectPool.newBuilder(Item::new).reset(i -> i.resets.incrementAndGet());
     int maxTotal = 3;
-    switch (mode) {
+    // "-handles": each thread also has a LocalHandle and picks the handle or the pool at random
+    // for every acquisition and release, so objects move between handles, the pool and threads.
+    boolean handles = mode.endsWith("-handles");
+    switch (mode.replace("-handles", "")) {
       case "recycler" -> builder.threadCacheSize(4).maxRetained(8);
       case "recycler-no-cache" -> builder.threadCacheSize(0).maxRetained(8);
       case "bounded" -> builder.maxTotal(maxTotal).maxWait(Duration.ofSeconds(30));
@@ -51,14 +62,17 @@ final class ObjectPoolStressTest {
               () -> {
                 try {
                   start.await();
+                  LocalHandle<Item> handle = handles ? pool.localHandle() : null;
                   Object me = new Object();
                   int x = seed;
                   for (int i = 0; i < OPS_PER_THREAD && failure.get() == null; i++) {
                     Item h;
                     while ((h = handoff.poll()) != null) {
-                      release(pool, h, me, held, releases);
+                      release(pool, handle, h, me, held, releases);
                     }
-                    Item item = pool.acquire();
+                    x = x * 1103515245 + 12345;
+                    Item item =
+                        handle != null && (x >>> 20) % 2 == 0 ? handle.acquire() : pool.acquire();
                     acquires.incrementAndGet();
                     int now = held.incrementAndGet();
                     maxHeld.accumulateAndGet(now, Math::max);
@@ -73,7 +87,9 @@ final class ObjectPoolStressTest {
                       held.decrementAndGet();
                       handoff.add(item);
                     } else {
-                      release(pool, item, me, held, releases);
+                      x = x * 1103515245 + 12345;
+                      release(
+                          pool, (x >>> 20) % 2 == 0 ? handle : null, item, me, held, releases);
                     }
                   }
                 } catch (Throwable e) {
@@ -93,7 +109,7 @@ final class ObjectPoolStressTest {
     Item h;
     Object me = new Object();
     while ((h = handoff.poll()) != null) {
-      release(pool, h, me, held, releases);
+      release(pool, null, h, me, held, releases);
     }
     assertEquals((long) THREADS * OPS_PER_THREAD, acquires.get());
     assertEquals(acquires.get(), releases.get());
@@ -107,8 +123,11 @@ final class ObjectPoolStressTest {
     }
   }
 
+  /** Releases through {@code handle} when it is non-null, else through the pool. */
   private static void release(
-      ObjectPool<Item> pool, Item item, Object me, AtomicInteger held, AtomicLong releases) {
+      ObjectPool<Item> pool,
+      LocalHandle<Item> handle,
+      Item item, Object me, AtomicInteger held, AtomicLong releases) {
     Object owner = item.holder.get();
     if (owner != me) {
       // A hand-off: the holder field names the hand-off queue; take it over first.
@@ -122,6 +141,10 @@ final class ObjectPoolStressTest {
     }
     held.decrementAndGet();
     releases.incrementAndGet();
-    pool.release(item);
+    if (handle != null) {
+      handle.release(item);
+    } else {
+      pool.release(item);
+    }
   }
 }

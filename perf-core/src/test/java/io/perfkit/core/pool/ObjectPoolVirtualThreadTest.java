@@ -59,6 +59,49 @@ final class ObjectPoolVirtualThreadTest {
     assertEquals(s.created(), s.retained() + s.discarded());
   }
 
+  @Test
+  void virtualThreadHandles_useTheSharedStore_andAreThreadBound() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).maxRetained(64).build();
+    LocalHandle<Item> platformHandle = pool.localHandle(); // this (platform) thread's
+    AtomicInteger wrongThreadRejected = new AtomicInteger();
+    List<Future<?>> futures = new ArrayList<>(THREADS);
+    ExecutorService executor = newVirtualThreadPerTaskExecutor();
+    try {
+      for (int i = 0; i < THREADS; i++) {
+        futures.add(
+            executor.submit(
+                () -> {
+                  assertTrue(VirtualThreads.isVirtual(Thread.currentThread()));
+                  LocalHandle<Item> handle = pool.localHandle();
+                  assertTrue(handle.toString().contains("shared store"), handle.toString());
+                  Item a = handle.acquire();
+                  Item b = pool.acquire();
+                  handle.release(b); // acquired from the pool, released through the handle
+                  pool.release(a); // and the other way round
+                  handle.release(handle.acquire());
+                  try {
+                    platformHandle.acquire();
+                  } catch (IllegalStateException expected) {
+                    wrongThreadRejected.incrementAndGet();
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      executor.shutdown();
+      assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS));
+    }
+    assertEquals(THREADS, wrongThreadRejected.get());
+    assertEquals(1, pool.threadCacheCount(), "only the platform test thread has a cache");
+    PoolStats s = pool.stats();
+    assertEquals(0, s.outstanding());
+    assertEquals(3L * THREADS, s.created() + s.reused());
+    assertEquals(s.created(), s.retained() + s.discarded());
+  }
+
   private static ExecutorService newVirtualThreadPerTaskExecutor() throws Exception {
     // Reflective: the code base compiles against Java 17.
     return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
