@@ -10,7 +10,8 @@ package io.perfkit.core.memory;
  */
 final class MemoryScope {
   private final String description;
-  private boolean closed;
+  /** Read directly by the accessors' combined check (a plain read, see above). */
+  boolean closed;
 
   MemoryScope(String description) {
     this.description = description;
