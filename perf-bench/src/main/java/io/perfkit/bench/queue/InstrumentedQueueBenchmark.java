@@ -2,6 +2,7 @@ package io.perfkit.bench.queue;
 
 import io.perfkit.core.queue.Queues;
 import java.util.concurrent.TimeUnit;
+import org.jctools.queues.MessagePassingQueue;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
@@ -40,11 +41,14 @@ public class InstrumentedQueueBenchmark extends QueueTransferHarness {
   @Param({"perfkit-instrumented", "bare"})
   String impl;
 
+  /** The wrapped queue: {@code Queues.spsc} or {@code Queues.mpsc} (used by one producer here). */
+  @Param({"spsc", "mpsc"})
+  String kind;
+
   @Setup(Level.Trial)
   public void setUp() {
-    queue =
-        impl.equals("bare")
-            ? QueueKind.asQueue(Queues.<Integer>spsc(CAPACITY))
-            : Queues.instrumented(Queues.<Integer>spsc(CAPACITY));
+    MessagePassingQueue<Integer> bare =
+        kind.equals("spsc") ? Queues.spsc(CAPACITY) : Queues.mpsc(CAPACITY);
+    queue = impl.equals("bare") ? QueueKind.asQueue(bare) : Queues.instrumented(bare);
   }
 }

@@ -3,6 +3,7 @@ package io.perfkit.bench.queue;
 import io.perfkit.core.queue.Queues;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import org.jctools.queues.MessagePassingQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,14 +39,18 @@ public class InstrumentedQueueCostBenchmark {
   @Param({"perfkit-instrumented", "bare"})
   String impl;
 
+  /** The wrapped queue: {@code Queues.spsc} or {@code Queues.mpsc} (used by one producer here). */
+  @Param({"spsc", "mpsc"})
+  String kind;
+
   Queue<Integer> queue;
 
   @Setup
   public void setUp() {
-    queue =
-        impl.equals("bare")
-            ? QueueKind.asQueue(Queues.<Integer>spsc(QueueTransferHarness.CAPACITY))
-            : Queues.instrumented(Queues.<Integer>spsc(QueueTransferHarness.CAPACITY));
+    int capacity = QueueTransferHarness.CAPACITY;
+    MessagePassingQueue<Integer> bare =
+        kind.equals("spsc") ? Queues.spsc(capacity) : Queues.mpsc(capacity);
+    queue = impl.equals("bare") ? QueueKind.asQueue(bare) : Queues.instrumented(bare);
   }
 
   /** One offer and one poll on one thread. */
