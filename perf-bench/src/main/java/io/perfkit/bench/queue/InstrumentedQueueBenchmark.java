@@ -16,15 +16,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of {@code Queues.instrumented}: SPSC throughput (as in {@link SpscThroughputBenchmark})
- * of {@code Queues.instrumented(Queues.spsc(16 Ki))} with the default sampling (one offer in 1024
- * timed into a LatencyRecorder) against the bare {@code Queues.spsc(16 Ki)} ({@code bare}). The
- * report's ratio perfkit-instrumented / bare is the wrapper's cost (target: at least 0.9).
+ * The cost of {@code Queues.instrumented} under producer/consumer dynamics: the shared transfer
+ * harness (one producer thread, one consumer thread, retry until success, every 64th failure yields;
+ * identical code and back-off for every {@code impl}) over a {@code kind} = {@code Queues.spsc(16
+ * Ki)} or {@code Queues.mpsc(16 Ki)}, either bare ({@code bare}), through the shipped wrapper
+ * ({@code perfkit-instrumented}, default sampling: one position in 1024 timed into a
+ * LatencyRecorder) or through session 1's holder design ({@code holder-v1}, see {@link
+ * HolderInstrumentedQueue}), or through a wrapper that only forwards ({@code forwarding}, the floor
+ * of any wrapper, see {@link ForwardingQueue}). The report's ratio perfkit-instrumented / bare is the wrapper's cost
+ * (target: at least 0.9).
  *
- * <p>{@code transfer} (two threads) is dominated by producer/consumer dynamics: {@code -prof stack}
- * puts about 30 % of its runnable samples in the harness's {@code Thread.yield} back-off, so a small
- * change in either side's speed changes how often the queue runs full or empty. {@link
- * InstrumentedQueueCostBenchmark} (one thread: offer one element, poll it back) isolates the
+ * <p>Scores swing with how often the queue runs full or empty (any change to either side's speed
+ * shifts it, and so does the machine's load): compare ratios from one run with 3 or more forks.
+ * {@link InstrumentedQueueCostBenchmark} (one thread: offer one element, poll it back) isolates the
  * wrapper's own per-operation cost.
  *
  * <pre>
@@ -38,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 3, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class InstrumentedQueueBenchmark extends QueueTransferHarness {
-  @Param({"perfkit-instrumented", "bare"})
+  @Param({"perfkit-instrumented", "holder-v1", "forwarding", "bare"})
   String impl;
 
   /** The wrapped queue: {@code Queues.spsc} or {@code Queues.mpsc} (used by one producer here). */
@@ -49,6 +53,21 @@ public class InstrumentedQueueBenchmark extends QueueTransferHarness {
   public void setUp() {
     MessagePassingQueue<Integer> bare =
         kind.equals("spsc") ? Queues.spsc(CAPACITY) : Queues.mpsc(CAPACITY);
-    queue = impl.equals("bare") ? QueueKind.asQueue(bare) : Queues.instrumented(bare);
+    switch (impl) {
+      case "perfkit-instrumented":
+        queue = Queues.instrumented(bare);
+        break;
+      case "holder-v1":
+        queue = new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
+        break;
+      case "forwarding":
+        queue = new ForwardingQueue<>(bare);
+        break;
+      case "bare":
+        queue = QueueKind.asQueue(bare);
+        break;
+      default:
+        throw new IllegalArgumentException("impl: " + impl);
+    }
   }
 }

@@ -18,10 +18,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-operation cost of {@code Queues.instrumented} without scheduling effects: one thread
- * offers an element and polls it back, through the wrapper ({@code perfkit-instrumented}) or on the
- * bare {@code Queues.spsc(16 Ki)} ({@code bare}); default sampling (one offer in 1024 timed into a
- * LatencyRecorder). Ratio perfkit-instrumented / bare: target at least 0.9. The two-thread {@link
- * InstrumentedQueueBenchmark} measures the same wrapper under producer/consumer dynamics.
+ * offers an element and polls it back, on a {@code kind} = {@code Queues.spsc(16 Ki)} or {@code
+ * Queues.mpsc(16 Ki)} either bare ({@code bare}), through the shipped wrapper ({@code
+ * perfkit-instrumented}, default sampling: one position in 1024 timed into a LatencyRecorder),
+ * through session 1's holder design ({@code holder-v1}, see {@link HolderInstrumentedQueue}), or
+ * through a wrapper that only forwards ({@code forwarding}, see {@link ForwardingQueue}). Ratio
+ * perfkit-instrumented / bare: target at least 0.9. The two-thread {@link
+ * InstrumentedQueueBenchmark} measures the same wrappers under producer/consumer dynamics.
+ *
+ * <p>On a loaded machine add {@code -prof perfnorm:events=task-clock}: CPU time per operation
+ * moves far less with the load than operations per wall-clock second.
  *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main InstrumentedQueueCostBenchmark
@@ -36,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class InstrumentedQueueCostBenchmark {
   private static final Integer ITEM = 1;
 
-  @Param({"perfkit-instrumented", "bare"})
+  @Param({"perfkit-instrumented", "holder-v1", "forwarding", "bare"})
   String impl;
 
   /** The wrapped queue: {@code Queues.spsc} or {@code Queues.mpsc} (used by one producer here). */
@@ -50,7 +56,22 @@ public class InstrumentedQueueCostBenchmark {
     int capacity = QueueTransferHarness.CAPACITY;
     MessagePassingQueue<Integer> bare =
         kind.equals("spsc") ? Queues.spsc(capacity) : Queues.mpsc(capacity);
-    queue = impl.equals("bare") ? QueueKind.asQueue(bare) : Queues.instrumented(bare);
+    switch (impl) {
+      case "perfkit-instrumented":
+        queue = Queues.instrumented(bare);
+        break;
+      case "holder-v1":
+        queue = new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
+        break;
+      case "forwarding":
+        queue = new ForwardingQueue<>(bare);
+        break;
+      case "bare":
+        queue = QueueKind.asQueue(bare);
+        break;
+      default:
+        throw new IllegalArgumentException("impl: " + impl);
+    }
   }
 
   /** One offer and one poll on one thread. */

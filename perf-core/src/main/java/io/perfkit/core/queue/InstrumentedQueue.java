@@ -142,8 +142,9 @@ abstract class InstrumentedQueuePad2<E> extends InstrumentedQueueConsumerFields<
  *       another producer's), so the start time is off by at most the duration of one {@code offer}
  *       call ({@code fill}: of that {@code fill} call, which stamps the sampled positions its batch
  *       may take). A position that no producer reads before it is taken, because another producer
- *       took it in between, goes unsampled: under producer contention fewer than one position in
- *       {@code sampleInterval} is timed.
+ *       took it in between, goes unsampled, and so may one whose stamp a racing offer that failed
+ *       on a full queue withdrew: under producer contention fewer than one position in {@code
+ *       sampleInterval} is timed.
  *   <li><i>Several consumers</i> ({@code Spmc*}, {@code Mpmc*}): a poll reads the queue's consumer
  *       index before polling and, if that is a sampled position and the poll returns an element,
  *       records the time of that position at the end of its poll, whichever consumer removed the
