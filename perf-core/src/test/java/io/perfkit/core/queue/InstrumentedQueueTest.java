@@ -432,6 +432,25 @@ class InstrumentedQueueTest {
     }
   }
 
+  @Test
+  void severalProducers_withoutQueueIndices_countButDoNotTime() {
+    MessagePassingQueue<Integer> noIndices = new io.perfkit.core.queue.internal.MpscArrayQueue<>(4);
+    assertTrue(!(noIndices instanceof org.jctools.queues.QueueProgressIndicators));
+    InstrumentedQueue<Integer> q = Queues.instrumented(noIndices, 1, LatencyRecorder.create());
+    for (int i = 0; i < 4; i++) {
+      assertTrue(q.offer(i));
+    }
+    assertTrue(!q.offer(4));
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i, q.poll());
+    }
+    assertEquals(null, q.poll());
+    QueueStats stats = q.stats();
+    assertEquals(1, stats.offersRejected());
+    assertEquals(1, stats.pollsEmpty());
+    assertEquals(0, stats.timeInQueue().count(), "positions unknown: not timed");
+  }
+
   private static void runInBackground(int threads, Runnable body) {
     for (int t = 0; t < threads; t++) {
       Thread thread = new Thread(body);
