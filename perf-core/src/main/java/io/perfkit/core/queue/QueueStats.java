@@ -10,8 +10,9 @@ import io.perfkit.core.metrics.LatencySnapshot;
  * @param capacity the queue's bound, or {@link org.jctools.queues.MessagePassingQueue#UNBOUNDED_CAPACITY}
  * @param offersRejected offers (and empty fills) that failed because the queue was full, since creation
  * @param pollsEmpty polls (and empty drains) that found the queue empty, since creation
- * @param timeInQueue nanoseconds between {@code offer} and {@code poll} of the sampled elements,
- *     since creation
+ * @param timeInQueue nanoseconds from {@code offer} to {@code poll} of the elements at sampled queue
+ *     positions, since creation (what a sample spans with several producers or consumers, and
+ *     when a position goes unsampled, is stated on {@link InstrumentedQueue})
  */
 public record QueueStats(
     int depth, int capacity, long offersRejected, long pollsEmpty, LatencySnapshot timeInQueue) {

@@ -1,5 +1,6 @@
 package io.perfkit.core.queue;
 
+import io.perfkit.core.metrics.LatencyRecorder;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.jctools.queues.MessagePassingQueue;
@@ -43,10 +44,21 @@ final class QueueKinds {
   static final Kind INSTRUMENTED_MPMC =
       new Kind("instrumented(mpmc)", c -> Queues.instrumented(Queues.<Integer>mpmc(c)), true, 4, 4, true);
 
+  /* Sampling every position exercises the stamping paths on every operation. */
+  static final Kind INSTRUMENTED_SPSC_EVERY =
+      new Kind("instrumented(spsc, every)", c -> Queues.instrumented(Queues.<Integer>spsc(c), 1,
+          LatencyRecorder.create()), true, 1, 1, true);
+  static final Kind INSTRUMENTED_MPSC_EVERY =
+      new Kind("instrumented(mpsc, every)", c -> Queues.instrumented(Queues.<Integer>mpsc(c), 1,
+          LatencyRecorder.create()), true, 4, 1, false);
+  static final Kind INSTRUMENTED_MPMC_EVERY =
+      new Kind("instrumented(mpmc, every)", c -> Queues.instrumented(Queues.<Integer>mpmc(c), 1,
+          LatencyRecorder.create()), true, 4, 4, true);
+
   static List<Kind> all() {
     return List.of(
         SPSC, MPSC, MPMC, MPSC_CHUNKED, MPSC_UNBOUNDED, OWN_SPSC, OWN_MPSC, INSTRUMENTED_SPSC,
-        INSTRUMENTED_MPMC);
+        INSTRUMENTED_MPMC, INSTRUMENTED_SPSC_EVERY, INSTRUMENTED_MPSC_EVERY, INSTRUMENTED_MPMC_EVERY);
   }
 
   private static int pow2(int requested, int minimum) {

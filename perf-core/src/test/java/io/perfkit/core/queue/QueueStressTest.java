@@ -41,7 +41,10 @@ class QueueStressTest {
         Arguments.of(QueueKinds.OWN_SPSC, 1, 1),
         Arguments.of(QueueKinds.OWN_MPSC, 3, 1),
         Arguments.of(QueueKinds.INSTRUMENTED_SPSC, 1, 1),
-        Arguments.of(QueueKinds.INSTRUMENTED_MPMC, 2, 2));
+        Arguments.of(QueueKinds.INSTRUMENTED_MPMC, 2, 2),
+        Arguments.of(QueueKinds.INSTRUMENTED_SPSC_EVERY, 1, 1),
+        Arguments.of(QueueKinds.INSTRUMENTED_MPSC_EVERY, 2, 1),
+        Arguments.of(QueueKinds.INSTRUMENTED_MPMC_EVERY, 2, 2));
   }
 
   @ParameterizedTest(name = "{0} {1}x{2}")

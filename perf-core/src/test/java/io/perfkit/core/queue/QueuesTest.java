@@ -119,7 +119,10 @@ class QueuesTest {
         QueueKinds.OWN_SPSC,
         QueueKinds.OWN_MPSC,
         QueueKinds.INSTRUMENTED_SPSC,
-        QueueKinds.INSTRUMENTED_MPMC);
+        QueueKinds.INSTRUMENTED_MPMC,
+        QueueKinds.INSTRUMENTED_SPSC_EVERY,
+        QueueKinds.INSTRUMENTED_MPSC_EVERY,
+        QueueKinds.INSTRUMENTED_MPMC_EVERY);
   }
 
   @ParameterizedTest
