@@ -161,9 +161,10 @@ public final class Queues {
   }
 
   /**
-   * Wraps {@code queue} to count depth, rejected offers and empty polls, and to record the time
-   * every {@code sampleInterval}-th offered element spends queued into {@code timeInQueue}
-   * (nanoseconds). The wrapper owns {@code queue}: use it only through the wrapper afterwards.
+   * Wraps {@code queue} to count depth, rejected offers and empty polls, and to record into {@code
+   * timeInQueue} (nanoseconds) the time the element at one queue position in {@code sampleInterval}
+   * spends queued (see {@link InstrumentedQueue} for what a sample spans when several threads offer
+   * or poll). The wrapper owns {@code queue}: use it only through the wrapper afterwards.
    *
    * @param queue the queue to wrap
    * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
