@@ -124,11 +124,27 @@ final class WorkerPoolTest {
     pool.execute(() -> { });
     assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }));
     release.countDown();
-    for (int i = 0; i < 200; i++) {
-      pool.execute(() -> { }); // blocks briefly for room, never rejects while workers drain
-    }
     pool.close();
     assertEquals(1, pool.stats().rejected());
+    assertEquals(3, pool.stats().completed());
+  }
+
+  @Test
+  void block_waitsForRoomWhileWorkersDrain() throws Exception {
+    // A generous offer timeout: this test is about blocking (not rejecting) while the worker drains,
+    // and a loaded machine may not schedule the worker for tens of milliseconds.
+    WorkerPool pool = WorkerPool.newBuilder().threads(1).queueCapacity(2)
+        .rejectionPolicy(RejectionPolicy.BLOCK).offerTimeout(Duration.ofSeconds(30)).daemon(true).build();
+    CountDownLatch release = new CountDownLatch(1);
+    pool.execute(() -> awaitQuietly(release));
+    pool.execute(() -> { });
+    pool.execute(() -> { });
+    release.countDown();
+    for (int i = 0; i < 200; i++) {
+      pool.execute(() -> { }); // blocks briefly for room, never rejects while the worker drains
+    }
+    pool.close();
+    assertEquals(0, pool.stats().rejected());
     assertEquals(203, pool.stats().completed());
   }
 
