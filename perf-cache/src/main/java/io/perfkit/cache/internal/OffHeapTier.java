@@ -26,8 +26,8 @@ public final class OffHeapTier implements AutoCloseable {
    * probation segment), else the candidate is dropped. Adaptive: an AdmissionDuel replays a sampled
    * share of this tier's requests through a miniature LRU and a miniature TinyLFU; while the LRU
    * clearly wins (popularity shifting faster than the sketch forgets), admission takes every
-   * candidate here and the gate lets every write into L1 (recencyMode()). Entries are not moved up on an L2 hit unless
-   * promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
+   * candidate here and the gate lets every write into L1 (recencyMode()). Entries are not moved up
+   * on an L2 hit unless promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
    * L1 and throws away the entry's protected status here.
    *
    * Segmented LRU: new entries enter probation (20 %); a hit moves an entry to protected (80 %),
@@ -185,9 +185,10 @@ public final class OffHeapTier implements AutoCloseable {
 
   /**
    * Returns whether the shared sketch rates {@code candidateHash} more popular than
-   * {@code incumbentHash} (the L1 admission gate's test); always true in {@link #recencyMode}. A tie goes to the candidate when both are
-   * warm (estimated at least {@value #WARM_TIE} requests): among warm keys recency breaks the tie;
-   * among cold ones the incumbent keeps its place, so that loops and scans do not churn L1.
+   * {@code incumbentHash} (the L1 admission gate's test); always true in {@link #recencyMode}. A tie
+   * goes to the candidate when both are warm (estimated at least {@value #WARM_TIE} requests): among
+   * warm keys recency breaks the tie; among cold ones the incumbent keeps its place, so that loops and
+   * scans do not churn L1.
    *
    * @throws IllegalStateException if the tier is closed
    */
@@ -321,7 +322,7 @@ public final class OffHeapTier implements AutoCloseable {
     }
   }
 
-  /** Removes every record (the frequency sketch keeps its counts). */
+  /** Removes every record (the frequency sketch keeps its counts, the admission duel its mode). */
   public void clear() {
     lock.lock();
     try {
