@@ -620,11 +620,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * shared sketch rates it above L1's coldest entry. Otherwise it goes to L2's own admission, as if L1
    * had evicted it at once: L1 keeps its resident set instead of churning on keys that are no more
    * popular than what they would displace (loops, scans), which is what makes the tiers behave like one
-   * frequency-managed cache of their total capacity.
+   * frequency-managed cache of their total capacity. Open while L2's admission duel is in recency mode
+   * (popularity shifting faster than the sketch forgets; a lock-free volatile read).
    */
   private boolean admitToHeap(K key) {
-    if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)) {
-      return true;
+    if (l2 == null || l1.estimatedSize() < heapMaximumSize || l1.asMap().containsKey(key)
+        || l2.recencyMode()) {
+      return true; // recency mode: L2's duel found recency beating frequency, so no gate for now
     }
     K victim = coldestHint;
     try {

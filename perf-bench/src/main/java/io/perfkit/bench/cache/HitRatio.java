@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  * prints a Markdown table plus each design's worst and average margin.
  *
  * <p>Usage: {@code java -cp perf-bench/target/benchmarks.jar io.perfkit.bench.cache.HitRatio
- * [--traces DIR] [--designs all|shipped] [--only a,b] [--quick]}. {@code DIR} defaults to
+ * [--traces DIR] [--designs all|shipped] [--only a,b] [--workloads w1,w2] [--quick]}. {@code DIR} defaults to
  * {@code ../shared/data/cache-traces}; every {@code *.trace.gz} in it is replayed. The system property
  * {@code sketch.samples} (default 10) sets the models' sketch sample period per entry.
  */
@@ -37,16 +37,22 @@ public final class HitRatio {
     boolean all = true;
     boolean quick = false;
     java.util.Set<String> only = null;
+    java.util.Set<String> workloadNames = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--traces" -> traces = Path.of(args[++i]);
         case "--designs" -> all = args[++i].equals("all");
         case "--only" -> only = java.util.Set.of(args[++i].split(","));
         case "--quick" -> quick = true;
+        case "--workloads" -> workloadNames = java.util.Set.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     List<Workload> workloads = workloads(traces, quick);
+    if (workloadNames != null) {
+      java.util.Set<String> keep = workloadNames;
+      workloads.removeIf(w -> !keep.contains(w.name()));
+    }
     Map<String, IntFunction<Policy>> designs = designs(all);
     if (only != null) {
       java.util.Set<String> keep = only;
@@ -118,6 +124,8 @@ public final class HitRatio {
           Lower.DUEL, false, 16));
       designs.put("gate-duel", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
           Lower.DUEL, true, 2));
+      designs.put("gate-duel1", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
+          Lower.DUEL_WARM, true, 2));
       designs.put("gate", c -> SimPolicies.tieredGated(c / (K + 1), c - c / (K + 1),
           Lower.TINYLFU_SLRU, true, 2));
       designs.put("bypass2", c -> SimPolicies.tieredColdBypass(c / (K + 1), c - c / (K + 1),

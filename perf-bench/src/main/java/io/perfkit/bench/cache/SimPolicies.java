@@ -110,7 +110,9 @@ final class SimPolicies {
      * TINYLFU_SLRU whose admission filter is switched off while a miniature LRU beats a miniature
      * TinyLFU-SLRU on a hash-sampled share of the tier's request stream.
      */
-    DUEL
+    DUEL,
+    /** As DUEL, but the duel decides nothing before its miniatures have run one decay period. */
+    DUEL_WARM
   }
 
   /**
@@ -180,7 +182,8 @@ final class SimPolicies {
         case GHOST10 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 10);
         case GHOST50 -> ghosted(new SlruTier(l2Size, sketch), l2Size / 2);
         case GHOST_CLIMB -> climbing(new SlruTier(l2Size, sketch));
-        case DUEL -> new DuelTier(l2Size, sketch);
+        case DUEL -> new DuelTier(l2Size, sketch, 0);
+        case DUEL_WARM -> new DuelTier(l2Size, sketch, 1);
       };
       this.promoteAfter = promoteAfter;
       this.sketchL1Hits = sketchL1Hits;
@@ -506,11 +509,12 @@ final class SimPolicies {
     int sampled;
     /** Halvings so far; the duel decides nothing before warmPeriods of them. */
     int periods;
-    final int warmPeriods = Integer.getInteger("duel.warm", 0);
+    final int warmPeriods;
     double lruHits;
     double tlfuHits;
 
-    DuelTier(int capacity, FrequencySketch sketch) {
+    DuelTier(int capacity, FrequencySketch sketch, int warmPeriods) {
+      this.warmPeriods = warmPeriods;
       this.main = new SlruTier(capacity, sketch);
       int rate = Integer.highestOneBit(Math.max(1, Math.min(64, capacity / 128)));
       this.sampleMask = rate - 1;

@@ -23,8 +23,11 @@ public final class OffHeapTier implements AutoCloseable {
    * The tier is the *main* region of a W-TinyLFU cache whose *window* is the on-heap Caffeine L1
    * [1]. L1's victims, and the writes L1's gate turns away (prefers()), are offered here; when the tier is full the candidate is admitted only if the
    * shared frequency sketch estimates it more popular than the tier's own victim (the head of the
-   * probation segment), else the candidate is dropped. Entries are not moved up on an L2 hit unless
-   * promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
+   * probation segment), else the candidate is dropped. Adaptive: an AdmissionDuel replays a sampled
+   * share of this tier's requests through a miniature LRU and a miniature TinyLFU; while the LRU
+   * clearly wins (popularity shifting faster than the sketch forgets), admission takes every
+   * candidate here and the gate lets every write into L1 (recencyMode()). Entries are not moved up
+   * on an L2 hit unless promoteAfter > 0: measured, immediate promotion costs 2-15 points of hit ratio because it churns
    * L1 and throws away the entry's protected status here.
    *
    * Segmented LRU: new entries enter probation (20 %); a hit moves an entry to protected (80 %),
@@ -80,6 +83,13 @@ public final class OffHeapTier implements AutoCloseable {
   private final int protectedCapacity;
   private final SlotStore store;
   private final FrequencySketch sketch;
+  /** Decides from this tier's requests whether admission filters by frequency or admits everything. */
+  private final AdmissionDuel duel;
+  /**
+   * The duel's mode, mirrored for lock-free readers (the L1 gate): written under the lock when the
+   * mode changes, read with a volatile load.
+   */
+  private volatile boolean recencyMode;
   private final long expireAfterWriteNanos;
   private final long expireAfterAccessNanos;
   private final int promoteAfter;
@@ -118,6 +128,7 @@ public final class OffHeapTier implements AutoCloseable {
     this.protectedCapacity = (int) (capacity * 0.8);
     this.store = new ByteBufferSlotStore(capacity, slotBytes);
     this.sketch = sketch;
+    this.duel = new AdmissionDuel(capacity, sketch);
     this.expireAfterWriteNanos = expireAfterWriteNanos;
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
@@ -148,6 +159,16 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   /**
+   * Returns whether the tiers currently admit by recency rather than frequency: the tier's
+   * {@link AdmissionDuel} found an LRU beating a TinyLFU filter on its recent requests, so this tier
+   * admits every candidate and {@link #prefers} every newcomer. Lock-free (a volatile read); may lag
+   * the tier's own decision by the requests in flight.
+   */
+  public boolean recencyMode() {
+    return recencyMode;
+  }
+
+  /**
    * Returns the shared sketch's estimate of how often {@code hash} was requested recently.
    *
    * @throws IllegalStateException if the tier is closed
@@ -164,9 +185,10 @@ public final class OffHeapTier implements AutoCloseable {
 
   /**
    * Returns whether the shared sketch rates {@code candidateHash} more popular than
-   * {@code incumbentHash} (the L1 admission gate's test). A tie goes to the candidate when both are
-   * warm (estimated at least {@value #WARM_TIE} requests): among warm keys recency breaks the tie;
-   * among cold ones the incumbent keeps its place, so that loops and scans do not churn L1.
+   * {@code incumbentHash} (the L1 admission gate's test); always true in {@link #recencyMode}. A tie
+   * goes to the candidate when both are warm (estimated at least {@value #WARM_TIE} requests): among
+   * warm keys recency breaks the tie; among cold ones the incumbent keeps its place, so that loops and
+   * scans do not churn L1.
    *
    * @throws IllegalStateException if the tier is closed
    */
@@ -174,6 +196,9 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
+      if (duel.recencyMode()) {
+        return true;
+      }
       int candidate = sketch.frequency(candidateHash);
       int incumbent = sketch.frequency(incumbentHash);
       return candidate > incumbent || (candidate == incumbent && candidate >= WARM_TIE);
@@ -194,6 +219,10 @@ public final class OffHeapTier implements AutoCloseable {
     try {
       checkOpen();
       sketch.increment(hash);
+      if (duel.record(hash)) {
+        // Volatile write: the gate's lock-free read sees the new mode from its next write on.
+        recencyMode = duel.recencyMode();
+      }
       int slot = index.find(hash, key);
       if (slot < 0) {
         return null;
@@ -293,7 +322,7 @@ public final class OffHeapTier implements AutoCloseable {
     }
   }
 
-  /** Removes every record (the frequency sketch keeps its counts). */
+  /** Removes every record (the frequency sketch keeps its counts, the admission duel its mode). */
   public void clear() {
     lock.lock();
     try {
@@ -366,7 +395,8 @@ public final class OffHeapTier implements AutoCloseable {
         ? probationSentinel() : protectedSentinel();
     int victim = next.get(sentinel);
     boolean expired = nowNanos - store.expiresAtNanos(victim) >= 0;
-    if (!expired && sketch.frequency(hash) <= sketch.frequency(store.hash(victim))) {
+    if (!expired && !duel.recencyMode()
+        && sketch.frequency(hash) <= sketch.frequency(store.hash(victim))) {
       return false;
     }
     evictions++;

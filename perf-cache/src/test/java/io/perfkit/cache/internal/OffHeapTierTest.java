@@ -185,4 +185,54 @@ final class OffHeapTierTest {
     }
     assertTrue(sketch.frequency(42) < 15, "halved after the sample period");
   }
+
+  /** Replays one request against the tier as the cache does: a get, and on a miss a put. */
+  private static boolean request(OffHeapTier tier, long k) {
+    int h = Long.hashCode(k);
+    if (tier.get(h, key(k), LONGS, 0) != null) {
+      return true;
+    }
+    tier.put(h, key(k), LONGS.serialize(k), 0, 0);
+    return false;
+  }
+
+  @Test
+  void scanThenShift_admissionAdaptsToRecencyAndBack() {
+    int capacity = 1_024;
+    try (OffHeapTier tier = new OffHeapTier(capacity, 64, new FrequencySketch(capacity), Long.MAX_VALUE,
+        Long.MAX_VALUE, 0, null)) {
+      // A loop over twice the capacity: LRU would hit nothing, so frequency filtering stays on.
+      for (int round = 0; round < 20; round++) {
+        for (long k = 0; k < 2L * capacity; k++) {
+          request(tier, k);
+        }
+      }
+      assertFalse(tier.recencyMode());
+      assertFalse(tier.prefers(Long.hashCode(5_000_000L), Long.hashCode(1L)));
+      // Popularity moves on: each epoch a fresh hot set of half the capacity, the previous one dead.
+      java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+      int hotSet = capacity / 2;
+      long lastEpochHits = 0;
+      for (int epoch = 0; epoch < 12; epoch++) {
+        long base = 1_000_000L + (long) epoch * hotSet;
+        lastEpochHits = 0;
+        for (int i = 0; i < 20 * hotSet; i++) {
+          if (request(tier, base + random.nextInt(hotSet))) {
+            lastEpochHits++;
+          }
+        }
+      }
+      assertTrue(tier.recencyMode());
+      // Recency mode: every newcomer is preferred, and the new hot set is admitted at once.
+      assertTrue(tier.prefers(Long.hashCode(5_000_000L), Long.hashCode(1_000_000L)));
+      long hits = lastEpochHits;
+      assertTrue(hits > 18 * hotSet, () -> "hits in the last epoch: " + hits);
+      for (int round = 0; round < 20; round++) {
+        for (long k = 0; k < 2L * capacity; k++) {
+          request(tier, k);
+        }
+      }
+      assertFalse(tier.recencyMode());
+    }
+  }
 }

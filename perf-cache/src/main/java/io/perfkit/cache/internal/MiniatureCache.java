@@ -1,0 +1,178 @@
+package io.perfkit.cache.internal;
+
+import io.perfkit.core.internal.Checks;
+
+/**
+ * A miniature cache of 32-bit key hashes (no values) that only answers "would this request have hit?":
+ * either an LRU, or a segmented LRU (20 % probation, 80 % protected) whose admission is TinyLFU on a
+ * frequency sketch. {@link AdmissionDuel} runs one of each on a sampled share of a tier's requests to
+ * find out which policy suits the current workload.
+ *
+ * <p><b>Threading:</b> not thread-safe; the owner calls it under its own lock. <b>Allocation:</b> every
+ * per-entry field (the hash, the list links, the segment, the index cells) is in direct memory,
+ * allocated at construction; nothing afterwards.
+ */
+final class MiniatureCache {
+  /*
+   * Slots 0..capacity-1 hold one hash each. Two circular doubly linked lists run through prev/next with
+   * sentinels at capacity (probation) and capacity + 1 (protected); an LRU is the same structure with a
+   * protected capacity of 0 (a hit moves the entry to probation's tail). The index is open addressing
+   * with linear probing over slot + 1 (0 = empty) and backward-shift deletion, so no tombstones.
+   */
+  private static final int PROBATION = 0;
+  private static final int PROTECTED = 1;
+
+  private final int capacity;
+  private final int protectedCapacity;
+  /** The admission filter's sketch, or null for an LRU that admits every candidate. */
+  private final FrequencySketch sketch;
+  private final DirectIntArray hashes;
+  private final DirectIntArray prev;
+  private final DirectIntArray next;
+  private final DirectIntArray segments;
+  private final DirectIntArray table;
+  private final int tableMask;
+  private int size;
+  private int protectedSize;
+
+  /**
+   * Creates an empty miniature.
+   *
+   * @param capacity the number of hashes it holds
+   * @param sketch the frequency sketch for TinyLFU admission into a segmented LRU, or {@code null} for a
+   *     plain LRU
+   * @throws IllegalArgumentException if {@code capacity <= 0}
+   */
+  MiniatureCache(int capacity, FrequencySketch sketch) {
+    Checks.checkPositive(capacity, "capacity");
+    this.capacity = capacity;
+    this.sketch = sketch;
+    this.protectedCapacity = sketch == null ? 0 : (int) (capacity * 0.8);
+    this.hashes = new DirectIntArray(capacity);
+    this.prev = new DirectIntArray(capacity + 2);
+    this.next = new DirectIntArray(capacity + 2);
+    this.segments = new DirectIntArray(capacity);
+    int tableLength = Integer.highestOneBit(Math.max(2, 2 * capacity - 1)) << 1;
+    this.table = new DirectIntArray(tableLength);
+    this.tableMask = tableLength - 1;
+    for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
+      prev.set(sentinel, sentinel);
+      next.set(sentinel, sentinel);
+    }
+  }
+
+  /**
+   * Replays one request: returns whether {@code hash} was held; on a miss offers it (admitted when there
+   * is room, or for the LRU always, or when the sketch rates it above the eviction candidate).
+   */
+  boolean access(int hash) {
+    int slot = find(hash);
+    if (slot >= 0) {
+      onHit(slot);
+      return true;
+    }
+    if (size < capacity) {
+      slot = size++;
+    } else {
+      int sentinel = next.get(capacity) != capacity ? capacity : capacity + 1;
+      slot = next.get(sentinel);
+      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(hashes.get(slot))) {
+        return false;
+      }
+      removeFromIndex(slot);
+      unlink(slot);
+    }
+    hashes.set(slot, hash);
+    insertIntoIndex(slot);
+    linkLast(PROBATION, slot);
+    return false;
+  }
+
+  /** Returns the number of hashes held. */
+  int size() {
+    return size;
+  }
+
+  private void onHit(int slot) {
+    unlink(slot);
+    if (protectedCapacity == 0) {
+      linkLast(PROBATION, slot);
+      return;
+    }
+    linkLast(PROTECTED, slot);
+    if (protectedSize > protectedCapacity) {
+      int demoted = next.get(capacity + 1);
+      unlink(demoted);
+      linkLast(PROBATION, demoted);
+    }
+  }
+
+  private void linkLast(int segment, int slot) {
+    int sentinel = capacity + segment;
+    int last = prev.get(sentinel);
+    prev.set(slot, last);
+    next.set(slot, sentinel);
+    next.set(last, slot);
+    prev.set(sentinel, slot);
+    segments.set(slot, segment);
+    if (segment == PROTECTED) {
+      protectedSize++;
+    }
+  }
+
+  private void unlink(int slot) {
+    next.set(prev.get(slot), next.get(slot));
+    prev.set(next.get(slot), prev.get(slot));
+    if (segments.get(slot) == PROTECTED) {
+      protectedSize--;
+    }
+  }
+
+  // --------------- index ---------------
+
+  private int home(int hash) {
+    int spread = hash * 0x9E37_79B9;
+    return (spread ^ (spread >>> 16)) & tableMask;
+  }
+
+  private int find(int hash) {
+    for (int i = home(hash); ; i = (i + 1) & tableMask) {
+      int cell = table.get(i);
+      if (cell == 0) {
+        return -1;
+      }
+      if (hashes.get(cell - 1) == hash) {
+        return cell - 1;
+      }
+    }
+  }
+
+  private void insertIntoIndex(int slot) {
+    int i = home(hashes.get(slot));
+    while (table.get(i) != 0) {
+      i = (i + 1) & tableMask;
+    }
+    table.set(i, slot + 1);
+  }
+
+  private void removeFromIndex(int slot) {
+    int i = home(hashes.get(slot));
+    while (table.get(i) != slot + 1) {
+      i = (i + 1) & tableMask;
+    }
+    // Backward-shift deletion: move up every later cell of the run whose home is not in (i, j].
+    for (int j = (i + 1) & tableMask; ; j = (j + 1) & tableMask) {
+      int cell = table.get(j);
+      if (cell == 0) {
+        break;
+      }
+      int h = home(hashes.get(cell - 1));
+      boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+      if (!stays) {
+        table.set(i, cell);
+        i = j;
+      }
+    }
+    table.set(i, 0);
+  }
+}
