@@ -167,6 +167,61 @@ class InstrumentedArrayQueueTest {
     assertEquals(250, q.stats().timeInQueue().count(), "positions 0, 4, ..., 996");
   }
 
+  /**
+   * Every sampled position is timed from its own stamp, never from a stale one of an earlier lap
+   * (or from an unwritten entry): rounds of offers/fills and polls/drains are separated by idle
+   * gaps longer than any round, so a stale stamp would record at least a gap, and a correct one at
+   * most the duration of its own round.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsc", "mpsc", "wrapper(spsc)"})
+  void everySampledPosition_isTimedFromItsOwnStamp(String kind) {
+    InstrumentedQueue<Integer> q = maker(kind).make(8, 2, LatencyRecorder.create());
+    java.util.Random random = new java.util.Random(42);
+    long gapNanos = 3_000_000;
+    long longestRound = 0;
+    long expectedSamples = 0;
+    long position = 0;
+    for (int round = 0; round < 40; round++) {
+      long roundStart = System.nanoTime();
+      int n = 1 + random.nextInt(8);
+      int added = 0;
+      while (added < n) {
+        if (random.nextBoolean()) {
+          assertTrue(q.offer(added));
+          added++;
+        } else {
+          int[] next = {added};
+          added += q.fill(() -> next[0]++, 1 + random.nextInt(n - added));
+        }
+      }
+      int removed = 0;
+      while (removed < n) {
+        if (random.nextBoolean()) {
+          assertEquals(removed, q.poll());
+          removed++;
+        } else {
+          removed += q.drain(e -> {}, 1 + random.nextInt(3));
+        }
+      }
+      longestRound = Math.max(longestRound, System.nanoTime() - roundStart);
+      for (int i = 0; i < n; i++, position++) {
+        if (position % 2 == 0) {
+          expectedSamples++;
+        }
+      }
+      long idleStart = System.nanoTime();
+      while (System.nanoTime() - idleStart < gapNanos) {
+        Thread.onSpinWait(); // stamps of this round are now at least a gap old
+      }
+    }
+    QueueStats stats = q.stats();
+    assertEquals(expectedSamples, stats.timeInQueue().count());
+    // the recorder keeps 3 significant digits: allow its rounding
+    assertTrue(stats.timeInQueue().max() <= longestRound * 1.01 + 1,
+        "max " + stats.timeInQueue().max() + " ns, longest round " + longestRound + " ns");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"spsc", "mpsc"})
   void drainAndFillWithWaitStrategy_moveEverythingAndCountNoFailures(String kind) {

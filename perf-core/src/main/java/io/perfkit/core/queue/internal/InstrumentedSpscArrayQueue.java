@@ -164,12 +164,11 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     QueueChecks.checkElement(element);
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
+    // the bare queue's fast path, unchanged: producerLimit never passes the next sampled position,
+    // so every sampled position takes the slow path, which stamps it
     if (index >= producerLimit && !hasRoom(slots, index)) {
       countRejected();
       return false;
-    }
-    if ((index & sampleMask) == 0) {
-      stamp(index); // plain store, published by the element's release store below
     }
     // release: the element's fields (and a stamp) become visible before the slot reads non-null
     SLOT.setRelease(slots, slotIndex(slots, index), element);
@@ -178,17 +177,26 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     return true;
   }
 
-  /** Producer slow path: refreshes producerLimit; false if slot {@code index} is still full. */
+  /**
+   * Producer slow path, taken when {@code index} reaches producerLimit, which is at least once per
+   * sampled position: refreshes producerLimit (never beyond the next sampled position) and, if
+   * there is room and {@code index} is sampled, stamps it; false if slot {@code index} is still
+   * full.
+   */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot (and
     // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
     if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      producerLimit = index + step; // plain: producer-private cache
-      return true;
+      // plain: producer-private cache; capped so that the next sampled position comes back here
+      producerLimit = Math.min(index + step, (index | sampleMask) + 1);
+    } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+      return false; // acquire: same pairing as above, for the one slot we are about to write
+    } // else: room for this slot only; producerLimit stays <= index, so the next offer returns here
+    if ((index & sampleMask) == 0) {
+      stamp(index); // plain store, published by the caller's release store of the element
     }
-    // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
+    return true;
   }
 
   @Override
@@ -283,22 +291,15 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   int fillUncounted(Supplier<E> supplier, int limit) {
     final Object[] slots = this.slots;
     final long start = producerIndex; // plain: producer-owned
-    // look ahead once for the whole batch when we can (acquire, as in hasRoom)
-    int batch = Math.min(limit, lookAheadStep);
-    if (start + batch - 1 >= producerLimit
-        && SLOT.getAcquire(slots, slotIndex(slots, start + batch - 1)) == null) {
-      producerLimit = start + batch; // plain: producer-private
-    }
+    // no batch-wide look-ahead (SpscArrayQueue.fill has one): hasRoom() must see every sampled
+    // position, and it looks ahead lookAheadStep slots at a time anyway
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      if (index >= producerLimit && !hasRoom(slots, index)) {
+      if (index >= producerLimit && !hasRoom(slots, index)) { // stamps a sampled index
         return i;
       }
       E element = supplier.get();
       QueueChecks.checkElement(element);
-      if ((index & sampleMask) == 0) {
-        stamp(index); // plain store, published by the release store below
-      }
       // release: element (and stamp) fully visible before the slot reads non-null
       SLOT.setRelease(slots, slotIndex(slots, index), element);
       // release: keeps size() ordered after the element
