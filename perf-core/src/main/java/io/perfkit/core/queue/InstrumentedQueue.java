@@ -35,9 +35,9 @@ import org.jctools.queues.QueueProgressIndicators;
  * <ul>
  *   <li><i>Counting inside the queue</i> ({@code instrumentedSpsc}, {@code instrumentedMpsc}): the
  *       position is the queue's own producer index. The recorded time of a sampled element runs
- *       from inside the {@code offer}/{@code fill} call that adds it (after the position is
- *       claimed, just before the element is published) to inside the {@code poll}/{@code drain}
- *       call that removes it. Exactly one time is recorded per sampled position that is polled or
+ *       from inside the {@code offer}/{@code fill} call that adds it (once the queue has room for
+ *       it, before the element is published; in a {@code fill}, before the supplier is asked for
+ *       it) to inside the {@code poll}/{@code drain} call that removes it. Exactly one time is recorded per sampled position that is polled or
  *       drained, for any number of producers: the stamp table covers the whole capacity, so a stamp
  *       is never overwritten before it is read.
  *   <li><i>Wrapper, one producer and one consumer</i> (a queue named {@code Spsc*}): the recorded
