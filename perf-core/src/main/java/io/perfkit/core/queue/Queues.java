@@ -21,7 +21,8 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
  * is perfkit's own VarHandle array queue (JCTools' design; it measured 1.6x JCTools' VarHandle SPSC
  * in the least loaded run, see {@code docs/benchmarks/queues.md}); every other queue is one of
  * JCTools' VarHandle queues from {@code jctools-core-jdk11} (perfkit's own MPSC measured slower than
- * JCTools' VarHandle MPSC and is kept for the benchmarks only).
+ * JCTools' VarHandle MPSC, so {@link #mpsc} does not hand it out; it is the base of {@link
+ * #instrumentedMpsc}, which needs a queue it can count inside).
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in

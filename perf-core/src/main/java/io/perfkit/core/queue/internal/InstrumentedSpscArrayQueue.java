@@ -107,7 +107,14 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
  * @param <E> element type (non-null)
  */
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
-  /* Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment. */
+  /*
+   * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
+   * The producer's sampling test lives in its slow path: producerLimit (the cached "slots below
+   * this are free" bound) is never set beyond the next sampled position, so the offer fast path is
+   * the bare queue's, and each sampled position takes hasRoom(), which stamps it. (Consequence: a
+   * fill whose supplier throws after hasRoom() stamped a sampled position leaves that stamp; the
+   * offer that later takes the position is then timed from the earlier fill call.)
+   */
   private static final int MAX_LOOK_AHEAD_STEP = 4096;
 
   private final int lookAheadStep;
