@@ -1,9 +1,7 @@
 package io.perfkit.bench.queue;
 
-import io.perfkit.core.queue.Queues;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import org.jctools.queues.MessagePassingQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,14 +15,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-operation cost of {@code Queues.instrumented} without scheduling effects: one thread
- * offers an element and polls it back, on a {@code kind} = {@code Queues.spsc(16 Ki)} or {@code
- * Queues.mpsc(16 Ki)} either bare ({@code bare}), through the shipped wrapper ({@code
- * perfkit-instrumented}, default sampling: one position in 1024 timed into a LatencyRecorder),
- * through session 1's holder design ({@code holder-v1}, see {@link HolderInstrumentedQueue}), or
- * through a wrapper that only forwards ({@code forwarding}, see {@link ForwardingQueue}). Ratio
- * perfkit-instrumented / bare: target at least 0.9. The two-thread {@link
- * InstrumentedQueueBenchmark} measures the same wrappers under producer/consumer dynamics.
+ * The per-operation cost of instrumenting a queue, without scheduling effects: one thread offers
+ * an element and polls it back. {@code kind} = {@code spsc} or {@code mpsc} (16 Ki slots, one
+ * producer here); {@code impl} = {@code perfkit-instrumented} (what users get for a new queue:
+ * {@code Queues.instrumentedSpsc/instrumentedMpsc}, counting inside the queue, default sampling:
+ * one position in 1024 timed into a LatencyRecorder) or {@code bare} (the factory's bare {@code
+ * Queues.spsc}/{@code Queues.mpsc}); and, outside the default run, {@code perfkit-wrapper} ({@code
+ * Queues.instrumented} around the bare queue), the reference wrappers {@code holder-v1} ({@link
+ * HolderInstrumentedQueue}) and {@code forwarding} ({@link ForwardingQueue}: forwards, counts
+ * nothing: the floor of any wrapper), and {@code bare-own} (perfkit's own array queue of the kind,
+ * the base of the instrumented one). Ratio perfkit-instrumented / bare: target at least 0.9. The
+ * two-thread {@link InstrumentedQueueBenchmark} measures the same queues under producer/consumer
+ * dynamics.
  *
  * <p>On a loaded machine add {@code -prof perfnorm:events=task-clock}: CPU time per operation
  * moves far less with the load than operations per wall-clock second.
@@ -33,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main InstrumentedQueueCostBenchmark
  * # with the reference wrappers (not in the default run, to keep the report's run short):
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main InstrumentedQueueCostBenchmark \
- *   -p impl=perfkit-instrumented,holder-v1,forwarding,bare
+ *   -p impl=perfkit-instrumented,perfkit-wrapper,forwarding,bare,bare-own
  * </pre>
  */
 @State(Scope.Thread)
@@ -45,11 +47,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class InstrumentedQueueCostBenchmark {
   private static final Integer ITEM = 1;
 
-  /** Also accepts {@code holder-v1} and {@code forwarding} (left out of the default run). */
+  /**
+   * Also accepts {@code perfkit-wrapper}, {@code holder-v1}, {@code forwarding} and {@code
+   * bare-own} (left out of the default run; see {@link QueueKind#instrumented}).
+   */
   @Param({"perfkit-instrumented", "bare"})
   String impl;
 
-  /** The wrapped queue: {@code Queues.spsc} or {@code Queues.mpsc} (used by one producer here). */
+  /** The queue's kind: {@code spsc} or {@code mpsc} (used by one producer here). */
   @Param({"spsc", "mpsc"})
   String kind;
 
@@ -57,25 +62,7 @@ public class InstrumentedQueueCostBenchmark {
 
   @Setup
   public void setUp() {
-    int capacity = QueueTransferHarness.CAPACITY;
-    MessagePassingQueue<Integer> bare =
-        kind.equals("spsc") ? Queues.spsc(capacity) : Queues.mpsc(capacity);
-    switch (impl) {
-      case "perfkit-instrumented":
-        queue = Queues.instrumented(bare);
-        break;
-      case "holder-v1":
-        queue = new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
-        break;
-      case "forwarding":
-        queue = new ForwardingQueue<>(bare);
-        break;
-      case "bare":
-        queue = QueueKind.asQueue(bare);
-        break;
-      default:
-        throw new IllegalArgumentException("impl: " + impl);
-    }
+    queue = QueueKind.instrumented(impl, kind, QueueTransferHarness.CAPACITY);
   }
 
   /** One offer and one poll on one thread. */

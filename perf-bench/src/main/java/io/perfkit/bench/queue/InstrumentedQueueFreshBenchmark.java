@@ -1,9 +1,7 @@
 package io.perfkit.bench.queue;
 
-import io.perfkit.core.queue.Queues;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import org.jctools.queues.MessagePassingQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,14 +25,15 @@ import org.openjdk.jmh.infra.Control;
  * of 4096 distinct message objects and offers it, the consumer polls it and hands the reference on
  * without reading it (as a dispatcher or a batcher does). The message's cache line is then in the
  * producer's cache, so a wrapper that inspects each polled element (session 1's {@code holder-v1},
- * whose poll type-checks it) takes a cross-core miss per message that the bare queue and the
- * shipped {@code perfkit-instrumented} wrapper (which never touches elements) do not. Same retry
+ * whose poll type-checks it) takes a cross-core miss per message that the bare queue, {@code
+ * perfkit-instrumented} ({@code Queues.instrumentedSpsc}, counting inside the queue) and {@code
+ * perfkit-wrapper} ({@code Queues.instrumented}) do not: neither touches elements. Same retry
  * loop and back-off as {@link QueueTransferHarness} (yield every 64th failure). Ratio
  * perfkit-instrumented / bare: target at least 0.9.
  *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main InstrumentedQueueFreshBenchmark \
- *   -p impl=perfkit-instrumented,holder-v1,bare
+ *   -p impl=perfkit-instrumented,perfkit-wrapper,holder-v1,bare
  * </pre>
  */
 @State(Scope.Group)
@@ -51,7 +50,7 @@ public class InstrumentedQueueFreshBenchmark {
     long sequence;
   }
 
-  /** Also accepts {@code holder-v1} (left out of the default run). */
+  /** Also accepts {@code perfkit-wrapper} and {@code holder-v1} (left out of the default run). */
   @Param({"perfkit-instrumented", "bare"})
   String impl;
 
@@ -89,20 +88,7 @@ public class InstrumentedQueueFreshBenchmark {
     for (int i = 0; i < MESSAGES; i++) {
       messages[i] = new Message();
     }
-    MessagePassingQueue<Message> bare = Queues.spsc(QueueTransferHarness.CAPACITY);
-    switch (impl) {
-      case "perfkit-instrumented":
-        queue = Queues.instrumented(bare);
-        break;
-      case "holder-v1":
-        queue = new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
-        break;
-      case "bare":
-        queue = QueueKind.asQueue(bare);
-        break;
-      default:
-        throw new IllegalArgumentException("impl: " + impl);
-    }
+    queue = QueueKind.instrumented(impl, "spsc", QueueTransferHarness.CAPACITY);
   }
 
   @TearDown(Level.Iteration)

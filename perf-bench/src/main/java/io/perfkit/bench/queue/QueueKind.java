@@ -1,5 +1,6 @@
 package io.perfkit.bench.queue;
 
+import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.queue.Queues;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,6 +44,57 @@ final class QueueKind {
         return DisruptorQueue.multi(capacity);
       default:
         return common(impl, capacity);
+    }
+  }
+
+  /**
+   * The queue an instrumented-queue benchmark measures: {@code kind} = {@code spsc} or {@code
+   * mpsc}; {@code impl} = {@code perfkit-instrumented} (what the factory hands out for a new queue:
+   * {@code Queues.instrumentedSpsc/instrumentedMpsc}, counting inside the queue), {@code
+   * perfkit-instrumented-unsampled} (the same with one position in 2^30 timed: the counting
+   * without the clock reads and recording), {@code perfkit-wrapper} ({@code Queues.instrumented} around the bare queue), {@code holder-v1} and
+   * {@code forwarding} (reference wrappers around the bare queue), {@code bare} (the factory's
+   * bare queue: {@code Queues.spsc}, i.e. perfkit's own SPSC, or {@code Queues.mpsc}, i.e.
+   * JCTools' VarHandle MPSC) or {@code bare-own} (perfkit's own array queue of the kind, the one
+   * the instrumented queue is built on: for {@code mpsc} it separates the instrumentation's cost
+   * from the difference between the two MPSC queues).
+   */
+  static <E> Queue<E> instrumented(String impl, String kind, int capacity) {
+    boolean spsc;
+    switch (kind) {
+      case "spsc":
+        spsc = true;
+        break;
+      case "mpsc":
+        spsc = false;
+        break;
+      default:
+        throw new IllegalArgumentException("kind: " + kind);
+    }
+    org.jctools.queues.MessagePassingQueue<E> bare =
+        spsc ? Queues.<E>spsc(capacity) : Queues.<E>mpsc(capacity);
+    switch (impl) {
+      case "perfkit-instrumented":
+        return spsc ? Queues.instrumentedSpsc(capacity) : Queues.instrumentedMpsc(capacity);
+      case "perfkit-instrumented-unsampled":
+        // the counters without the timing: one position in 2^30 is sampled
+        return spsc
+            ? Queues.instrumentedSpsc(capacity, Queues.MAX_CAPACITY, LatencyRecorder.create())
+            : Queues.instrumentedMpsc(capacity, Queues.MAX_CAPACITY, LatencyRecorder.create());
+      case "perfkit-wrapper":
+        return Queues.instrumented(bare);
+      case "holder-v1":
+        return new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
+      case "forwarding":
+        return new ForwardingQueue<>(bare);
+      case "bare":
+        return asQueue(bare);
+      case "bare-own":
+        return spsc
+            ? new io.perfkit.core.queue.internal.SpscArrayQueue<>(capacity)
+            : new io.perfkit.core.queue.internal.MpscArrayQueue<>(capacity);
+      default:
+        throw new IllegalArgumentException("impl: " + impl);
     }
   }
 

@@ -1,142 +1,54 @@
 package io.perfkit.core.queue;
 
-import io.perfkit.core.internal.Checks;
-import io.perfkit.core.metrics.LatencyRecorder;
-import io.perfkit.core.queue.internal.QueueChecks;
-import java.util.AbstractQueue;
-import java.util.Iterator;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.Queue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.QueueProgressIndicators;
 
-/** Cold, read-only state of an {@link InstrumentedQueue}, ahead of the padding. */
-abstract class InstrumentedQueueFields<E> extends AbstractQueue<E> implements MessagePassingQueue<E> {
-  /** The wrapped queue, seen raw: the wrapper stores only the E elements its callers offer. */
-  final MessagePassingQueue<Object> delegate;
-  /** The wrapped queue's own indices, or null if it does not expose them. */
-  final QueueProgressIndicators progress;
-  /** Offer times of the sampled positions. */
-  final OfferStamps stamps;
-  /** sampleInterval - 1: position p is sampled iff {@code (p & sampleMask) == 0}. */
-  final long sampleMask;
-  final LatencyRecorder timeInQueue;
-  /** The wrapped queue allows one producer thread only: positions come from producerPosition. */
-  final boolean singleProducer;
-  /** The wrapped queue allows one consumer thread only: positions come from consumerPosition. */
-  final boolean singleConsumer;
-
-  InstrumentedQueueFields(MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    this.delegate = delegate;
-    this.progress =
-        delegate instanceof QueueProgressIndicators ? (QueueProgressIndicators) delegate : null;
-    this.stamps = new OfferStamps(sampleInterval, delegate.capacity());
-    this.sampleMask = sampleInterval - 1L;
-    this.timeInQueue = r;
-    // JCTools' naming convention (and ours) states the contract: Spsc*, Mpsc*, Spmc*, Mpmc*. A
-    // queue of any other name is treated as many-to-many, which is always correct, only slower.
-    String name = delegate.getClass().getSimpleName();
-    this.singleProducer = name.startsWith("Spsc") || name.startsWith("Spmc");
-    this.singleConsumer = name.startsWith("Spsc") || name.startsWith("Mpsc");
-  }
-}
-
-abstract class InstrumentedQueuePad0<E> extends InstrumentedQueueFields<E> {
-  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
-  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
-
-  InstrumentedQueuePad0(MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-  }
-}
-
-/** The producers' fields, on their own cache lines. */
-abstract class InstrumentedQueueProducerFields<E> extends InstrumentedQueuePad0<E> {
-  /**
-   * Single-producer queues only: the position the next successful offer takes (positions count
-   * from the wrapped queue's producer index, or its size, at wrapping). Producer-private, plain.
-   */
-  long producerPosition;
-
-  /**
-   * Offers that found the queue full: single-writer opaque increments when the wrapped queue has one
-   * producer, atomic adds otherwise.
-   */
-  volatile long offersRejected;
-
-  InstrumentedQueueProducerFields(
-      MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-    // plain: the wrapper is published to the producer like the wrapped queue itself
-    this.producerPosition = progress != null ? progress.currentProducerIndex() : delegate.size();
-  }
-}
-
-abstract class InstrumentedQueuePad1<E> extends InstrumentedQueueProducerFields<E> {
-  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
-  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
-
-  InstrumentedQueuePad1(MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-  }
-}
-
-/** The consumers' fields, on their own cache lines. */
-abstract class InstrumentedQueueConsumerFields<E> extends InstrumentedQueuePad1<E> {
-  /**
-   * Single-consumer queues only: the position the next successful poll takes (counted like
-   * producerPosition). Consumer-private, plain.
-   */
-  long consumerPosition;
-
-  /**
-   * Polls that found the queue empty: single-writer opaque increments when the wrapped queue has one
-   * consumer, atomic adds otherwise.
-   */
-  volatile long pollsEmpty;
-
-  InstrumentedQueueConsumerFields(
-      MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-    this.consumerPosition = progress != null ? progress.currentConsumerIndex() : 0L; // plain, as above
-  }
-}
-
-abstract class InstrumentedQueuePad2<E> extends InstrumentedQueueConsumerFields<E> {
-  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
-  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
-
-  InstrumentedQueuePad2(MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-  }
-}
-
 /**
- * A {@link MessagePassingQueue} that counts what the wrapped queue does: depth, offers rejected
- * because it was full, polls that found it empty, and the time sampled elements spent queued (one
- * queue position in {@code sampleInterval}, into a {@link LatencyRecorder}). Created by {@link
- * Queues#instrumented}; read with {@link #stats()}.
+ * A {@link MessagePassingQueue} (and {@link Queue}) that counts what happens to it: depth, offers
+ * rejected because it was full, polls that found it empty, and the time elements at sampled
+ * positions spend queued (one queue position in {@code sampleInterval}, into a {@link
+ * io.perfkit.core.metrics.LatencyRecorder LatencyRecorder}). Read with {@link #stats()}.
  *
- * <p>The wrapper owns the wrapped queue: once wrapped, use the queue only through the wrapper
- * (the wrapper numbers the positions that elements take, and direct use would shift them). Elements
- * pass through unchanged: the offer times of sampled positions are kept in a small table beside the
- * queue, not attached to the elements.
- *
- * <p><b>Time in queue:</b> positions are numbered in offer order, 0, 1, 2, &hellip;; position
- * {@code p} is sampled when {@code p} is a multiple of {@code sampleInterval}. Positions are the
- * wrapped queue's own producer and consumer indices when it exposes them ({@link
- * QueueProgressIndicators}, as every queue of {@link Queues} except {@code spsc} does), otherwise
- * counted by the wrapper from the moment of wrapping.
+ * <p>Two kinds exist, with the same counters and the same {@link QueueStats}:
  *
  * <ul>
- *   <li><i>One producer and one consumer</i> (a queue named {@code Spsc*}): the recorded time of a
- *       sampled element runs from just before the {@code offer}/{@code fill} call that adds it to
- *       just after the {@code poll}/{@code drain} call that removes it. Exactly one time per sampled
+ *   <li><b>Counting inside the queue</b>: {@link Queues#instrumentedSpsc} and {@link
+ *       Queues#instrumentedMpsc} build perfkit's own array queue with the counting compiled into
+ *       its offer and poll (a mask test per operation; a clock read and one store only at sampled
+ *       positions; the failure counters only on the failure paths). Use these for new queues: they
+ *       cost a fraction of the wrapper (see {@code docs/benchmarks/queues.md}).
+ *   <li><b>A wrapper</b>: {@link Queues#instrumented} wraps any {@code MessagePassingQueue}
+ *       (JCTools' queues, the factory's {@code mpmc} and chunked queues, a queue that already holds
+ *       elements). The wrapper owns the wrapped queue: once wrapped, use the queue only through the
+ *       wrapper (the wrapper numbers the positions that elements take, and direct use would shift
+ *       them).
+ * </ul>
+ *
+ * <p>Elements pass through unchanged in both: the offer times of sampled positions are kept in a
+ * table beside the queue, not attached to the elements.
+ *
+ * <p><b>Time in queue:</b> positions are numbered in offer order, 0, 1, 2, &hellip;; position
+ * {@code p} is sampled when {@code p} is a multiple of {@code sampleInterval}. Elements removed by
+ * {@link #clear()} are not timed.
+ *
+ * <ul>
+ *   <li><i>Counting inside the queue</i> ({@code instrumentedSpsc}, {@code instrumentedMpsc}): the
+ *       position is the queue's own producer index. The recorded time of a sampled element runs
+ *       from inside the {@code offer}/{@code fill} call that adds it (once the queue has room for
+ *       it, before the element is published; in a {@code fill}, before the supplier is asked for
+ *       it) to inside the {@code poll}/{@code drain} call that removes it. Exactly one time is recorded per sampled position that is polled or
+ *       drained, for any number of producers: the stamp table covers the whole capacity, so a stamp
+ *       is never overwritten before it is read.
+ *   <li><i>Wrapper, one producer and one consumer</i> (a queue named {@code Spsc*}): the recorded
+ *       time of a sampled element runs from just before the {@code offer}/{@code fill} call that
+ *       adds it to just after the {@code poll}/{@code drain} call that removes it. Positions are the
+ *       wrapped queue's own indices when it exposes them ({@link QueueProgressIndicators}),
+ *       otherwise counted by the wrapper from the moment of wrapping. Exactly one time per sampled
  *       position is recorded, provided the queue never holds more than {@code 1024 *
  *       sampleInterval - 2} elements (always true for a bounded queue of at most that capacity);
- *       beyond that a sample can be skipped, never misattributed. Elements removed by {@link
- *       #clear()} are not timed.
- *   <li><i>Several producers</i> ({@code Mpsc*}, {@code Mpmc*}): an offer reads the queue's
+ *       beyond that a sample can be skipped, never misattributed.
+ *   <li><i>Wrapper, several producers</i> ({@code Mpsc*}, {@code Mpmc*}): an offer reads the queue's
  *       producer index before offering and, if it is a sampled position, stamps that position. The
  *       element that takes the position is offered concurrently with that stamping offer (it may be
  *       another producer's), so the start time is off by at most the duration of one {@code offer}
@@ -145,408 +57,43 @@ abstract class InstrumentedQueuePad2<E> extends InstrumentedQueueConsumerFields<
  *       took it in between, goes unsampled, and so may one whose stamp a racing offer that failed
  *       on a full queue withdrew: under producer contention fewer than one position in {@code
  *       sampleInterval} is timed.
- *   <li><i>Several consumers</i> ({@code Spmc*}, {@code Mpmc*}): a poll reads the queue's consumer
- *       index before polling and, if that is a sampled position and the poll returns an element,
- *       records the time of that position at the end of its poll, whichever consumer removed the
- *       position's element; the end time is off by at most the duration of one {@code poll} call,
- *       and at most one consumer records each position. A position that no consumer reads before it
- *       is taken goes unsampled.
+ *   <li><i>Wrapper, several consumers</i> ({@code Spmc*}, {@code Mpmc*}): a poll reads the queue's
+ *       consumer index before polling and, if that is a sampled position and the poll returns an
+ *       element, records the time of that position at the end of its poll, whichever consumer
+ *       removed the position's element; the end time is off by at most the duration of one {@code
+ *       poll} call, and at most one consumer records each position. A position that no consumer
+ *       reads before it is taken goes unsampled.
  *   <li>With several producers or consumers and a wrapped queue that does not expose its indices,
  *       time in queue is not measured (its snapshot stays empty); the counters still are.
  * </ul>
  *
- * <p><b>Threading:</b> the wrapped queue's producer/consumer contract applies unchanged; {@link
- * #stats()} may be called from any thread. <b>Ordering:</b> that of the wrapped queue; the counters
- * are weakly consistent with it (a snapshot may miss operations that overlap it). <b>Progress:</b>
- * that of the wrapped queue, plus wait-free counting and stamping. <b>Allocation:</b> none per
- * element; the stamp table (at most 16 KiB) is allocated with the wrapper.
+ * <p><b>Counting:</b> an {@code offer}/{@code relaxedOffer} that returns false, and a {@code
+ * fill(supplier, limit)} with {@code limit > 0} that adds nothing, count one rejected offer; a
+ * {@code poll}/{@code relaxedPoll} that returns null, and a {@code drain(consumer, limit)} with
+ * {@code limit > 0} that removes nothing, count one empty poll. The wait-strategy forms of {@code
+ * drain}/{@code fill} count neither (an idle batch is waiting, not failing); {@code peek}, {@code
+ * clear} and {@code size} count nothing.
+ *
+ * <p><b>Threading:</b> the queue's producer/consumer contract (its name) applies unchanged; {@link
+ * #stats()} may be called from any thread. <b>Ordering:</b> that of the queue (an offer
+ * happens-before the poll that returns its element); the counters are weakly consistent with it (a
+ * snapshot may miss operations that overlap it). <b>Progress:</b> that of the queue, plus wait-free
+ * counting and stamping. <b>Allocation:</b> none per element; the stamp table is allocated with the
+ * queue (wrapper: at most 16 KiB; inside the queue: {@code 8 * max(1, capacity / sampleInterval)}
+ * bytes).
+ *
+ * <p>Not meant to be implemented outside perfkit: new methods may be added.
  *
  * @param <E> element type (non-null)
  */
-public final class InstrumentedQueue<E> extends InstrumentedQueuePad2<E> {
-  /*
-   * Cost model: a single-producer offer adds a load, a mask test and a store of the producer's own
-   * position (on a producer-private cache line); a single-consumer poll adds the same on the
-   * consumer's line. Neither touches the element: an earlier design wrapped sampled elements in a
-   * holder and type-checked every polled element, which loads the element's header (a cache miss
-   * per element when elements are not already cached) and allocated per sample. With several
-   * producers (consumers) the offer (poll) instead reads the wrapped queue's producer (consumer)
-   * index, a line the operation itself touches. Sampled positions (one in sampleInterval) cost a
-   * nanoTime and a few stores into OfferStamps; the failure counters are touched only on the failure
-   * paths, each on its own side's padded cache lines (two LongAdders allocated side by side would
-   * share a line between the producer and the consumer).
-   */
-
-  /** Batch size of the wait-strategy drain/fill loops and of unbounded drain/fill. */
-  private static final int BATCH = 4096;
-  /** "Not sampled" for multi-producer stamping and multi-consumer polls. */
-  private static final long NO_POSITION = -1L;
-
-  private static final VarHandle OFFERS_REJECTED;
-  private static final VarHandle POLLS_EMPTY;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      OFFERS_REJECTED =
-          lookup.findVarHandle(InstrumentedQueueProducerFields.class, "offersRejected", long.class);
-      POLLS_EMPTY =
-          lookup.findVarHandle(InstrumentedQueueConsumerFields.class, "pollsEmpty", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  InstrumentedQueue(MessagePassingQueue<Object> delegate, int sampleInterval, LatencyRecorder r) {
-    super(delegate, sampleInterval, r);
-  }
+public interface InstrumentedQueue<E> extends MessagePassingQueue<E>, Queue<E> {
 
   /**
-   * A snapshot of the counters and of the time-in-queue distribution since creation.
+   * A snapshot of the counters and of the time-in-queue distribution since creation. Safe to call
+   * from any thread at any time; wait-free apart from the {@link
+   * io.perfkit.core.metrics.LatencyRecorder#snapshot()} it takes.
    *
    * @return the snapshot
    */
-  public QueueStats stats() {
-    return new QueueStats(
-        delegate.size(),
-        delegate.capacity(),
-        offersRejected, // volatile read: sees the latest atomic add or opaque store
-        pollsEmpty, // volatile read: sees the latest atomic add or opaque store
-        timeInQueue.snapshot());
-  }
-
-  private void rejected() {
-    if (singleProducer) {
-      // Single writer (the queue's one producer): a plain read-modify-write loses nothing, and the
-      // opaque store is enough for stats() readers, which need a recent value, not an ordering.
-      // A locked add here cost 43 % of throughput in a spin-retry transfer benchmark.
-      OFFERS_REJECTED.setOpaque(this, (long) OFFERS_REJECTED.getOpaque(this) + 1L);
-    } else {
-      OFFERS_REJECTED.getAndAdd(this, 1L); // atomic: producers may fail concurrently
-    }
-  }
-
-  private void empty() {
-    if (singleConsumer) {
-      // Single writer (the queue's one consumer): as for rejected(), opaque suffices.
-      POLLS_EMPTY.setOpaque(this, (long) POLLS_EMPTY.getOpaque(this) + 1L);
-    } else {
-      POLLS_EMPTY.getAndAdd(this, 1L); // atomic: consumers may fail concurrently
-    }
-  }
-
-  @SuppressWarnings("unchecked") // only offer/fill, which take E, put elements into delegate
-  private static <E> E cast(Object element) {
-    return (E) element;
-  }
-
-  /* ---------------- producer side ---------------- */
-
-  /** Several producers: stamps the queue's next position if it is sampled; returns it or NO_POSITION. */
-  private long stampNextPosition() {
-    if (progress == null) {
-      return NO_POSITION;
-    }
-    long position = progress.currentProducerIndex();
-    if ((position & sampleMask) != 0 || !stamps.stampShared(position, System.nanoTime())) {
-      return NO_POSITION;
-    }
-    return position;
-  }
-
-  private boolean offer(E e, boolean relaxed) {
-    QueueChecks.checkElement(e);
-    if (singleProducer) {
-      long position = producerPosition; // plain: producer-private
-      if ((position & sampleMask) == 0) {
-        // before the offer: the queue's release of the element publishes the stamp with it
-        stamps.stampSingleWriter(position);
-      }
-      if (relaxed ? delegate.relaxedOffer(e) : delegate.offer(e)) {
-        producerPosition = position + 1; // plain: producer-private
-        return true;
-      }
-    } else {
-      long stamped = stampNextPosition();
-      if (relaxed ? delegate.relaxedOffer(e) : delegate.offer(e)) {
-        return true;
-      }
-      if (stamped != NO_POSITION) {
-        stamps.withdraw(stamped); // nobody took the position yet: a later offer will stamp it
-      }
-    }
-    rejected();
-    return false;
-  }
-
-  @Override
-  public boolean offer(E e) {
-    return offer(e, false);
-  }
-
-  @Override
-  public boolean relaxedOffer(E e) {
-    return offer(e, true);
-  }
-
-  /** Adds up to {@code limit} supplied elements; does not count an empty fill. */
-  private int fillUncounted(Supplier<E> supplier, int limit) {
-    if (singleProducer) {
-      return delegate.fill(
-          () -> {
-            E e = supplier.get();
-            QueueChecks.checkElement(e);
-            long position = producerPosition; // plain: producer-private
-            if ((position & sampleMask) == 0) {
-              stamps.stampSingleWriter(position); // before the queue publishes the element
-            }
-            producerPosition = position + 1; // the queue asks only for elements it will add
-            return e;
-          },
-          limit);
-    }
-    if (progress == null || limit == 0) {
-      return delegate.fill(() -> checked(supplier.get()), limit);
-    }
-    // The batch takes positions at or after start: stamp the sampled ones it may take, then
-    // withdraw the stamps of positions nobody took during the call. Only positions below
-    // consumed + min(capacity, table lap) can be taken now; stamping beyond would overwrite the
-    // stamps of queued positions one table lap earlier. (consumed is read first: a stale, smaller
-    // value only narrows the range.)
-    long interval = sampleMask + 1;
-    long consumed = progress.currentConsumerIndex();
-    long start = progress.currentProducerIndex();
-    long lap = (long) stamps.slots() * interval;
-    int capacity = delegate.capacity();
-    long reach = capacity == UNBOUNDED_CAPACITY ? lap : Math.min(capacity, lap);
-    long end = Math.min(start + limit, consumed + reach);
-    long first = (start + sampleMask) & ~sampleMask;
-    long now = System.nanoTime();
-    for (long position = first; position < end; position += interval) {
-      stamps.stampShared(position, now);
-    }
-    int filled = delegate.fill(() -> checked(supplier.get()), limit);
-    long next = progress.currentProducerIndex();
-    for (long position = Math.max(first, (next + sampleMask) & ~sampleMask);
-        position < end;
-        position += interval) {
-      stamps.withdraw(position);
-    }
-    return filled;
-  }
-
-  private static <E> E checked(E element) {
-    QueueChecks.checkElement(element);
-    return element;
-  }
-
-  /* ---------------- consumer side ---------------- */
-
-  /** Records the time since {@code offeredNanos} unless there is no stamp. */
-  private void recordSince(long offeredNanos) {
-    if (offeredNanos != Long.MIN_VALUE) {
-      timeInQueue.record(Math.max(0, System.nanoTime() - offeredNanos));
-    }
-  }
-
-  /** Single consumer: advances the consumer's position past one removed element. */
-  private void removedOne() {
-    long position = consumerPosition; // plain: consumer-private
-    consumerPosition = position + 1;
-    if ((position & sampleMask) == 0) {
-      recordSince(stamps.take(position));
-    }
-  }
-
-  /** Polls without counting an empty poll. */
-  private E pollUncounted(boolean relaxed) {
-    if (singleConsumer) {
-      Object polled = relaxed ? delegate.relaxedPoll() : delegate.poll();
-      if (polled != null) {
-        removedOne();
-      }
-      return cast(polled);
-    }
-    long position = progress == null ? NO_POSITION : progress.currentConsumerIndex();
-    Object polled = relaxed ? delegate.relaxedPoll() : delegate.poll();
-    if (polled != null && position != NO_POSITION && (position & sampleMask) == 0) {
-      recordSince(stamps.takeShared(position));
-    }
-    return cast(polled);
-  }
-
-  @Override
-  public E poll() {
-    E polled = pollUncounted(false);
-    if (polled == null) {
-      empty();
-    }
-    return polled;
-  }
-
-  @Override
-  public E relaxedPoll() {
-    E polled = pollUncounted(true);
-    if (polled == null) {
-      empty();
-    }
-    return polled;
-  }
-
-  /** Removes up to {@code limit} elements; does not count an empty drain. */
-  private int drainUncounted(Consumer<E> consumer, int limit) {
-    if (singleConsumer) {
-      return delegate.drain(
-          polled -> {
-            removedOne(); // before accepting: the consumer may throw
-            consumer.accept(cast(polled));
-          },
-          limit);
-    }
-    // Several consumers: which position a drained element had is unknown, so drain by polls.
-    int drained = 0;
-    while (drained < limit) {
-      E polled = pollUncounted(true);
-      if (polled == null) {
-        break;
-      }
-      drained++;
-      consumer.accept(polled);
-    }
-    return drained;
-  }
-
-  @Override
-  public E peek() {
-    return cast(delegate.peek());
-  }
-
-  @Override
-  public E relaxedPeek() {
-    return cast(delegate.relaxedPeek());
-  }
-
-  @Override
-  public int size() {
-    return delegate.size();
-  }
-
-  @Override
-  public boolean isEmpty() {
-    return delegate.isEmpty();
-  }
-
-  @Override
-  public int capacity() {
-    return delegate.capacity();
-  }
-
-  @Override
-  public void clear() {
-    // a consumer operation; cleared elements are not timed, but they do take positions
-    while (delegate.poll() != null) {
-      if (singleConsumer) {
-        consumerPosition++; // plain: consumer-private
-      }
-    }
-  }
-
-  @Override
-  public int drain(Consumer<E> consumer, int limit) {
-    Checks.requireNonNull(consumer, "consumer");
-    QueueChecks.checkLimit(limit);
-    int drained = drainUncounted(consumer, limit);
-    if (drained == 0 && limit > 0) {
-      empty();
-    }
-    return drained;
-  }
-
-  @Override
-  public int drain(Consumer<E> consumer) {
-    int capacity = capacity();
-    return drain(consumer, capacity == UNBOUNDED_CAPACITY ? BATCH : capacity);
-  }
-
-  /**
-   * Drains in batches while {@code exit} says to keep running, idling through {@code wait} after
-   * each empty batch; empty batches are not counted as empty polls.
-   *
-   * @throws NullPointerException if an argument is null
-   */
-  @Override
-  public void drain(Consumer<E> consumer, WaitStrategy wait, ExitCondition exit) {
-    Checks.requireNonNull(consumer, "consumer");
-    Checks.requireNonNull(wait, "wait");
-    Checks.requireNonNull(exit, "exit");
-    int idle = 0;
-    while (exit.keepRunning()) {
-      idle = drainUncounted(consumer, BATCH) == 0 ? wait.idle(idle) : 0;
-    }
-  }
-
-  @Override
-  public int fill(Supplier<E> supplier, int limit) {
-    Checks.requireNonNull(supplier, "supplier");
-    QueueChecks.checkLimit(limit);
-    int filled = fillUncounted(supplier, limit);
-    if (filled == 0 && limit > 0) {
-      rejected();
-    }
-    return filled;
-  }
-
-  @Override
-  public int fill(Supplier<E> supplier) {
-    int capacity = capacity();
-    return fill(supplier, capacity == UNBOUNDED_CAPACITY ? BATCH : capacity);
-  }
-
-  /**
-   * Fills in batches while {@code exit} says to keep running, idling through {@code wait} after
-   * each batch that found the queue full; full batches are not counted as rejected offers.
-   *
-   * @throws NullPointerException if an argument is null
-   */
-  @Override
-  public void fill(Supplier<E> supplier, WaitStrategy wait, ExitCondition exit) {
-    Checks.requireNonNull(supplier, "supplier");
-    Checks.requireNonNull(wait, "wait");
-    Checks.requireNonNull(exit, "exit");
-    int idle = 0;
-    while (exit.keepRunning()) {
-      idle = fillUncounted(supplier, BATCH) == 0 ? wait.idle(idle) : 0;
-    }
-  }
-
-  /**
-   * A weakly consistent iterator over the wrapped queue (if it is a {@link java.util.Queue});
-   * {@code remove} is unsupported.
-   *
-   * @return an iterator
-   * @throws UnsupportedOperationException if the wrapped queue cannot be iterated
-   */
-  @Override
-  public Iterator<E> iterator() {
-    if (!(delegate instanceof java.util.Queue)) {
-      throw new UnsupportedOperationException("iteration: the wrapped queue is not a Queue");
-    }
-    Iterator<?> raw = ((java.util.Queue<?>) delegate).iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return raw.hasNext();
-      }
-
-      @Override
-      public E next() {
-        return cast(raw.next());
-      }
-    };
-  }
-
-  @Override
-  public String toString() {
-    return "InstrumentedQueue[" + delegate + "]";
-  }
+  QueueStats stats();
 }

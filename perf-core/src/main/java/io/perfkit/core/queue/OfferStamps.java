@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
  * The offer times of sampled queue positions, kept beside the queue so that elements travel
  * unwrapped: a producer stamps position {@code k} (a multiple of the sample interval) with {@code
  * System.nanoTime()} before it offers the element that takes that position, and the consumer that
- * polls position {@code k} takes the stamp back. Used by {@link InstrumentedQueue} only.
+ * polls position {@code k} takes the stamp back. Used by {@link InstrumentedQueueWrapper} only.
  *
  * <p><b>Threading:</b> {@link #stampSingleWriter} by one producer thread at a time; {@link
  * #stampShared}, {@link #withdraw}, {@link #take} and {@link #takeShared} by any thread.

@@ -2,6 +2,8 @@ package io.perfkit.core.queue;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.metrics.LatencyRecorder;
+import io.perfkit.core.queue.internal.InstrumentedMpscArrayQueue;
+import io.perfkit.core.queue.internal.InstrumentedSpscArrayQueue;
 import io.perfkit.core.queue.internal.SpscArrayQueue;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.MpmcVarHandleArrayQueue;
@@ -12,13 +14,15 @@ import org.jctools.queues.varhandle.MpscVarHandleArrayQueue;
 /**
  * Factory for lock-free queues, handed out as JCTools' {@link MessagePassingQueue} (relaxed
  * offer/poll, batch {@code drain}/{@code fill}; every queue is also a {@link java.util.Queue}),
- * plus the {@link #blocking blocking adapter} and the {@link #instrumented instrumented wrapper}.
+ * plus the {@link #blocking blocking adapter}, the queues that count inside themselves ({@link
+ * #instrumentedSpsc}, {@link #instrumentedMpsc}) and the {@link #instrumented instrumented wrapper}.
  *
  * <p>No queue uses the JDK-internal {@code Unsafe}: no warning on JDK 24+ and no JVM flags. {@link #spsc}
  * is perfkit's own VarHandle array queue (JCTools' design; it measured 1.6x JCTools' VarHandle SPSC
  * in the least loaded run, see {@code docs/benchmarks/queues.md}); every other queue is one of
  * JCTools' VarHandle queues from {@code jctools-core-jdk11} (perfkit's own MPSC measured slower than
- * JCTools' VarHandle MPSC and is kept for the benchmarks only).
+ * JCTools' VarHandle MPSC, so {@link #mpsc} does not hand it out; it is the base of {@link
+ * #instrumentedMpsc}, which needs a queue it can count inside).
  *
  * <p><b>Capacity.</b> Bounded queues round the requested capacity up to the next power of two;
  * {@link MessagePassingQueue#capacity()} reports the real bound. The requested capacity must lie in
@@ -145,12 +149,81 @@ public final class Queues {
   /** Idle rounds (spin hints) of the default blocking wait. */
   public static final int DEFAULT_IDLE_ROUNDS = 256;
 
-  /** Sampling interval of {@link #instrumented(MessagePassingQueue)}: one offer in 1024. */
+  /** Default sampling interval of the instrumented queues: one queue position in 1024 is timed. */
   public static final int DEFAULT_SAMPLE_INTERVAL = 1024;
 
   /**
-   * {@link #instrumented(MessagePassingQueue, int, LatencyRecorder)} sampling one offer in {@link
+   * {@link #instrumentedSpsc(int, int, LatencyRecorder)} timing one position in {@link
    * #DEFAULT_SAMPLE_INTERVAL} into a new {@link LatencyRecorder#create() LatencyRecorder}.
+   *
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two
+   * @return the instrumented queue
+   * @throws IllegalArgumentException if {@code capacity} is out of range
+   */
+  public static <E> InstrumentedQueue<E> instrumentedSpsc(int capacity) {
+    return instrumentedSpsc(capacity, DEFAULT_SAMPLE_INTERVAL, LatencyRecorder.create());
+  }
+
+  /**
+   * A bounded single-producer, single-consumer queue like {@link #spsc} that counts inside itself:
+   * depth, rejected offers, empty polls, and the time the element at one queue position in {@code
+   * sampleInterval} spends queued, recorded into {@code timeInQueue} (nanoseconds). The counting is
+   * compiled into the queue's own offer and poll, so it costs far less than wrapping a queue with
+   * {@link #instrumented}; see {@link InstrumentedQueue} for what is counted and timed.
+   *
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two
+   * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element (the stamp
+   *     table then takes 8 bytes per slot)
+   * @param timeInQueue where the sampled times go
+   * @return the instrumented queue
+   * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
+   * @throws NullPointerException if {@code timeInQueue} is null
+   */
+  public static <E> InstrumentedQueue<E> instrumentedSpsc(
+      int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    int slots = checkCapacity(capacity, 1);
+    checkSampling(sampleInterval, timeInQueue);
+    return new InstrumentedSpscArrayQueue<>(slots, sampleInterval, timeInQueue);
+  }
+
+  /**
+   * {@link #instrumentedMpsc(int, int, LatencyRecorder)} timing one position in {@link
+   * #DEFAULT_SAMPLE_INTERVAL} into a new {@link LatencyRecorder#create() LatencyRecorder}.
+   *
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two (at
+   *     least 2)
+   * @return the instrumented queue
+   * @throws IllegalArgumentException if {@code capacity} is out of range
+   */
+  public static <E> InstrumentedQueue<E> instrumentedMpsc(int capacity) {
+    return instrumentedMpsc(capacity, DEFAULT_SAMPLE_INTERVAL, LatencyRecorder.create());
+  }
+
+  /**
+   * A bounded multi-producer, single-consumer queue that counts inside itself, as {@link
+   * #instrumentedSpsc(int, int, LatencyRecorder)} does. It is perfkit's own VarHandle MPSC array
+   * queue (JCTools' design, the same ordering and progress as {@link #mpsc}'s queue) with the
+   * counting compiled in; every sampled position is timed exactly once however many producers
+   * there are.
+   *
+   * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two (at
+   *     least 2)
+   * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
+   * @param timeInQueue where the sampled times go
+   * @return the instrumented queue
+   * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
+   * @throws NullPointerException if {@code timeInQueue} is null
+   */
+  public static <E> InstrumentedQueue<E> instrumentedMpsc(
+      int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    int slots = checkCapacity(capacity, 2);
+    checkSampling(sampleInterval, timeInQueue);
+    return new InstrumentedMpscArrayQueue<>(slots, sampleInterval, timeInQueue);
+  }
+
+  /**
+   * {@link #instrumented(MessagePassingQueue, int, LatencyRecorder)} sampling one position in
+   * {@link #DEFAULT_SAMPLE_INTERVAL} into a new {@link LatencyRecorder#create() LatencyRecorder}.
    *
    * @param queue the queue to wrap
    * @return the instrumented queue
@@ -164,7 +237,11 @@ public final class Queues {
    * Wraps {@code queue} to count depth, rejected offers and empty polls, and to record into {@code
    * timeInQueue} (nanoseconds) the time the element at one queue position in {@code sampleInterval}
    * spends queued (see {@link InstrumentedQueue} for what a sample spans when several threads offer
-   * or poll). The wrapper owns {@code queue}: use it only through the wrapper afterwards.
+   * or poll). Works with any queue, including one that already holds elements; the wrapper owns
+   * {@code queue}: use it only through the wrapper afterwards. For a new single-consumer queue,
+   * {@link #instrumentedSpsc} and {@link #instrumentedMpsc} count inside the queue instead, at a
+   * fraction of a wrapper's cost (a wrapper around a queue cannot be made cheaper than one more
+   * call level per operation).
    *
    * @param queue the queue to wrap
    * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
@@ -176,12 +253,16 @@ public final class Queues {
   public static <E> InstrumentedQueue<E> instrumented(
       MessagePassingQueue<E> queue, int sampleInterval, LatencyRecorder timeInQueue) {
     Checks.requireNonNull(queue, "queue");
+    checkSampling(sampleInterval, timeInQueue);
+    return new InstrumentedQueueWrapper<>(rawView(queue), sampleInterval, timeInQueue);
+  }
+
+  private static void checkSampling(int sampleInterval, LatencyRecorder timeInQueue) {
     Checks.requireNonNull(timeInQueue, "timeInQueue");
     Checks.requireArgument(
         sampleInterval >= 1 && sampleInterval <= MAX_CAPACITY && Integer.bitCount(sampleInterval) == 1,
         "sampleInterval: %d (expected: a power of two in [1, 2^30])",
         sampleInterval);
-    return new InstrumentedQueue<>(rawView(queue), sampleInterval, timeInQueue);
   }
 
   @SuppressWarnings("unchecked") // the wrapper owns the queue and stores E or its private holder

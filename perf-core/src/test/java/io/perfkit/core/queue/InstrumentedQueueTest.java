@@ -17,13 +17,14 @@ class InstrumentedQueueTest {
 
   @Test
   void failureCounters_singleWriterOnlyWhereTheQueueContractHasOneThread() {
-    InstrumentedQueue<Integer> spsc = Queues.instrumented(Queues.<Integer>spsc(4));
+    InstrumentedQueueWrapper<Integer> spsc = wrapper(Queues.instrumented(Queues.<Integer>spsc(4)));
     assertTrue(spsc.singleProducer && spsc.singleConsumer);
-    InstrumentedQueue<Integer> mpsc = Queues.instrumented(Queues.<Integer>mpsc(4));
+    InstrumentedQueueWrapper<Integer> mpsc = wrapper(Queues.instrumented(Queues.<Integer>mpsc(4)));
     assertTrue(!mpsc.singleProducer && mpsc.singleConsumer);
-    InstrumentedQueue<Integer> mpmc = Queues.instrumented(Queues.<Integer>mpmc(4));
+    InstrumentedQueueWrapper<Integer> mpmc = wrapper(Queues.instrumented(Queues.<Integer>mpmc(4)));
     assertTrue(!mpmc.singleProducer && !mpmc.singleConsumer);
-    InstrumentedQueue<Integer> unbounded = Queues.instrumented(Queues.<Integer>mpscUnbounded(4));
+    InstrumentedQueueWrapper<Integer> unbounded =
+        wrapper(Queues.instrumented(Queues.<Integer>mpscUnbounded(4)));
     assertTrue(!unbounded.singleProducer && unbounded.singleConsumer);
   }
 
@@ -207,8 +208,8 @@ class InstrumentedQueueTest {
 
   @Test
   void elementsTravelUnwrapped_evenWhenSampled() {
-    InstrumentedQueue<Integer> q =
-        Queues.instrumented(Queues.<Integer>spsc(8), 1, LatencyRecorder.create());
+    InstrumentedQueueWrapper<Integer> q =
+        wrapper(Queues.instrumented(Queues.<Integer>spsc(8), 1, LatencyRecorder.create()));
     Integer element = 1_000_000; // not from the Integer cache: identity is observable
     assertTrue(q.offer(element));
     MessagePassingQueue<Object> raw = q.delegate;
@@ -399,8 +400,8 @@ class InstrumentedQueueTest {
 
   @Test
   void failedOffer_withdrawsItsStamp_soALaterElementIsNotTimedFromIt() {
-    InstrumentedQueue<Integer> q =
-        Queues.instrumented(Queues.<Integer>mpsc(2), 2, LatencyRecorder.create());
+    InstrumentedQueueWrapper<Integer> q =
+        wrapper(Queues.instrumented(Queues.<Integer>mpsc(2), 2, LatencyRecorder.create()));
     assertTrue(q.offer(0)); // position 0
     assertTrue(q.offer(1));
     assertTrue(!q.offer(2), "full: position 2 is stamped, then withdrawn");
@@ -457,5 +458,10 @@ class InstrumentedQueueTest {
       thread.setDaemon(true);
       thread.start();
     }
+  }
+
+  /** The wrapper behind {@code Queues.instrumented}, for its package-private state. */
+  private static <E> InstrumentedQueueWrapper<E> wrapper(InstrumentedQueue<E> queue) {
+    return (InstrumentedQueueWrapper<E>) queue;
   }
 }

@@ -55,10 +55,24 @@ final class QueueKinds {
       new Kind("instrumented(mpmc, every)", c -> Queues.instrumented(Queues.<Integer>mpmc(c), 1,
           LatencyRecorder.create()), true, 4, 4, true);
 
+  /* The queues that count inside themselves, with default sampling and timing every position. */
+  static final Kind INSTRUMENTED_OWN_SPSC =
+      new Kind("instrumentedSpsc", Queues::instrumentedSpsc, true, 1, 1, true);
+  static final Kind INSTRUMENTED_OWN_MPSC =
+      new Kind("instrumentedMpsc", Queues::instrumentedMpsc, true, 4, 1, true);
+  static final Kind INSTRUMENTED_OWN_SPSC_EVERY =
+      new Kind("instrumentedSpsc(every)", c -> Queues.instrumentedSpsc(c, 1, LatencyRecorder.create()),
+          true, 1, 1, true);
+  static final Kind INSTRUMENTED_OWN_MPSC_EVERY =
+      new Kind("instrumentedMpsc(every)", c -> Queues.instrumentedMpsc(c, 1, LatencyRecorder.create()),
+          true, 4, 1, true);
+
   static List<Kind> all() {
     return List.of(
         SPSC, MPSC, MPMC, MPSC_CHUNKED, MPSC_UNBOUNDED, OWN_SPSC, OWN_MPSC, INSTRUMENTED_SPSC,
-        INSTRUMENTED_MPMC, INSTRUMENTED_SPSC_EVERY, INSTRUMENTED_MPSC_EVERY, INSTRUMENTED_MPMC_EVERY);
+        INSTRUMENTED_MPMC, INSTRUMENTED_SPSC_EVERY, INSTRUMENTED_MPSC_EVERY, INSTRUMENTED_MPMC_EVERY,
+        INSTRUMENTED_OWN_SPSC, INSTRUMENTED_OWN_MPSC, INSTRUMENTED_OWN_SPSC_EVERY,
+        INSTRUMENTED_OWN_MPSC_EVERY);
   }
 
   private static int pow2(int requested, int minimum) {

@@ -44,7 +44,9 @@ class QueueStressTest {
         Arguments.of(QueueKinds.INSTRUMENTED_MPMC, 2, 2),
         Arguments.of(QueueKinds.INSTRUMENTED_SPSC_EVERY, 1, 1),
         Arguments.of(QueueKinds.INSTRUMENTED_MPSC_EVERY, 2, 1),
-        Arguments.of(QueueKinds.INSTRUMENTED_MPMC_EVERY, 2, 2));
+        Arguments.of(QueueKinds.INSTRUMENTED_MPMC_EVERY, 2, 2),
+        Arguments.of(QueueKinds.INSTRUMENTED_OWN_SPSC_EVERY, 1, 1),
+        Arguments.of(QueueKinds.INSTRUMENTED_OWN_MPSC_EVERY, 3, 1));
   }
 
   @ParameterizedTest(name = "{0} {1}x{2}")

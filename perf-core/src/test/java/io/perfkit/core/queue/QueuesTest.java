@@ -122,7 +122,11 @@ class QueuesTest {
         QueueKinds.INSTRUMENTED_MPMC,
         QueueKinds.INSTRUMENTED_SPSC_EVERY,
         QueueKinds.INSTRUMENTED_MPSC_EVERY,
-        QueueKinds.INSTRUMENTED_MPMC_EVERY);
+        QueueKinds.INSTRUMENTED_MPMC_EVERY,
+        QueueKinds.INSTRUMENTED_OWN_SPSC,
+        QueueKinds.INSTRUMENTED_OWN_MPSC,
+        QueueKinds.INSTRUMENTED_OWN_SPSC_EVERY,
+        QueueKinds.INSTRUMENTED_OWN_MPSC_EVERY);
   }
 
   @ParameterizedTest
@@ -131,7 +135,8 @@ class QueuesTest {
     MessagePassingQueue<Integer> q = kind.create(8);
     int[] next = {0};
     // SPSC stops before the null; MPSC (claimed slots) documents the supplier must not return null
-    if (kind == QueueKinds.OWN_SPSC || kind == QueueKinds.SPSC) {
+    if (kind == QueueKinds.OWN_SPSC || kind == QueueKinds.SPSC
+        || kind == QueueKinds.INSTRUMENTED_OWN_SPSC || kind == QueueKinds.INSTRUMENTED_OWN_SPSC_EVERY) {
       assertThrows(
           NullPointerException.class, () -> q.fill(() -> next[0] < 2 ? next[0]++ : null, 5));
       assertEquals(List.of(0, 1), QueueModelPropertyTest.drainAll(q));

@@ -74,7 +74,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
   }
 
   @Override
-  public final void clear() {
+  public void clear() { // not final: the instrumented queues clear without counting or timing
     while (poll() != null) {
       // poll is a consumer operation: clear() is too
     }
@@ -91,7 +91,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
   }
 
   @Override
-  public final void drain(Consumer<E> consumer, WaitStrategy wait, ExitCondition exit) {
+  public void drain(Consumer<E> consumer, WaitStrategy wait, ExitCondition exit) {
     QueueChecks.requireNonNull(consumer, "consumer");
     QueueChecks.requireNonNull(wait, "wait");
     QueueChecks.requireNonNull(exit, "exit");
@@ -108,7 +108,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
   }
 
   @Override
-  public final void fill(Supplier<E> supplier, WaitStrategy wait, ExitCondition exit) {
+  public void fill(Supplier<E> supplier, WaitStrategy wait, ExitCondition exit) {
     QueueChecks.requireNonNull(supplier, "supplier");
     QueueChecks.requireNonNull(wait, "wait");
     QueueChecks.requireNonNull(exit, "exit");

@@ -25,8 +25,15 @@ class QueueLayoutTest {
   }
 
   private static void assertIsolated(ClassLayout layout, List<List<String>> groups) {
-    FieldLayout slots = field(layout, "slots");
-    long coldEnd = slots.offset() + slots.size();
+    long coldEnd = 0;
+    // the cold (final, read-only) fields: the slot array and, in the instrumented queues, the
+    // sampling state
+    for (String cold : List.of("slots", "sampleMask", "stampShift", "stamps", "timeInQueue")) {
+      if (layout.fields().stream().anyMatch(f -> f.name().equals(cold))) {
+        FieldLayout f = field(layout, cold);
+        coldEnd = Math.max(coldEnd, f.offset() + f.size());
+      }
+    }
     long previousEnd = coldEnd;
     for (List<String> group : groups) {
       long start = Long.MAX_VALUE;
@@ -54,5 +61,25 @@ class QueueLayoutTest {
     assertIsolated(
         ClassLayout.parseClass(MpscArrayQueue.class),
         List.of(List.of("producerIndex"), List.of("producerLimit"), List.of("consumerIndex")));
+  }
+
+  @Test
+  void instrumentedSpsc_producerAndConsumerFieldsArePadded() {
+    assertIsolated(
+        ClassLayout.parseClass(InstrumentedSpscArrayQueue.class),
+        List.of(
+            List.of("producerIndex", "producerLimit", "offersRejected"),
+            List.of("consumerIndex", "pollsEmpty")));
+  }
+
+  @Test
+  void instrumentedMpsc_producerIndexLimitRejectedAndConsumerFieldsArePadded() {
+    assertIsolated(
+        ClassLayout.parseClass(InstrumentedMpscArrayQueue.class),
+        List.of(
+            List.of("producerIndex"),
+            List.of("producerLimit"),
+            List.of("offersRejected"),
+            List.of("consumerIndex", "pollsEmpty")));
   }
 }

@@ -1,0 +1,410 @@
+package io.perfkit.core.queue.internal;
+
+import io.perfkit.core.metrics.LatencyRecorder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * MpscArrayQueue's layout (class-hierarchy padding: the producers' contended index, their shared
+ * limit cache and the consumer's index 128 bytes apart), plus the producers' failure counter on a
+ * line of its own (written only when an offer fails, so it never slows the index or limit lines)
+ * and the consumer's failure counter beside the consumer's index.
+ */
+
+abstract class InstrumentedMpscPad0<E> extends InstrumentedArrayQueue<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedMpscPad0(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+/** The sequence producers claim by CAS. */
+abstract class InstrumentedMpscProducerIndexField<E> extends InstrumentedMpscPad0<E> {
+  static final VarHandle PRODUCER_INDEX;
+
+  static {
+    try {
+      PRODUCER_INDEX =
+          MethodHandles.lookup()
+              .findVarHandle(InstrumentedMpscProducerIndexField.class, "producerIndex", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Next sequence to claim; written only by CAS. */
+  volatile long producerIndex;
+
+  InstrumentedMpscProducerIndexField(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+abstract class InstrumentedMpscPad1<E> extends InstrumentedMpscProducerIndexField<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedMpscPad1(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+/** Producers' shared cache of consumerIndex + capacity: read often, written rarely. */
+abstract class InstrumentedMpscProducerLimitField<E> extends InstrumentedMpscPad1<E> {
+  static final VarHandle PRODUCER_LIMIT;
+
+  static {
+    try {
+      PRODUCER_LIMIT =
+          MethodHandles.lookup()
+              .findVarHandle(InstrumentedMpscProducerLimitField.class, "producerLimit", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Producers may claim sequences below this without reading consumerIndex. */
+  long producerLimit;
+
+  InstrumentedMpscProducerLimitField(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+    this.producerLimit = capacity;
+  }
+}
+
+abstract class InstrumentedMpscPad2<E> extends InstrumentedMpscProducerLimitField<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedMpscPad2(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+/** Rejected offers: written by any producer, only on the failure path. */
+abstract class InstrumentedMpscRejectedField<E> extends InstrumentedMpscPad2<E> {
+  static final VarHandle OFFERS_REJECTED;
+
+  static {
+    try {
+      OFFERS_REJECTED =
+          MethodHandles.lookup()
+              .findVarHandle(InstrumentedMpscRejectedField.class, "offersRejected", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Rejected offers and empty fills; atomic adds (producers may fail concurrently). */
+  long offersRejected;
+
+  InstrumentedMpscRejectedField(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+abstract class InstrumentedMpscPad3<E> extends InstrumentedMpscRejectedField<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedMpscPad3(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+/** Written only by the consumer thread. */
+abstract class InstrumentedMpscConsumerFields<E> extends InstrumentedMpscPad3<E> {
+  static final VarHandle CONSUMER_INDEX;
+  static final VarHandle POLLS_EMPTY;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CONSUMER_INDEX =
+          lookup.findVarHandle(InstrumentedMpscConsumerFields.class, "consumerIndex", long.class);
+      POLLS_EMPTY =
+          lookup.findVarHandle(InstrumentedMpscConsumerFields.class, "pollsEmpty", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Next sequence to read. */
+  long consumerIndex;
+
+  /** Empty polls and empty drains. Written by the consumer (opaque), read by stats(). */
+  long pollsEmpty;
+
+  InstrumentedMpscConsumerFields(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+abstract class InstrumentedMpscPad4<E> extends InstrumentedMpscConsumerFields<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedMpscPad4(int capacity, int sampleInterval, LatencyRecorder r) {
+    super(capacity, sampleInterval, r);
+  }
+}
+
+/**
+ * {@link MpscArrayQueue} with the {@link io.perfkit.core.queue.InstrumentedQueue} counting compiled
+ * in: the same algorithm and memory ordering, plus a sampling test per offer and poll, a stamp and a
+ * recorded time at sampled positions (the producer that claimed a position is its only stamper, so
+ * no CAS is needed), and failure counts on the failure paths.
+ *
+ * <p><b>Threading, ordering, progress:</b> those of {@link MpscArrayQueue}; {@link #stats()} from
+ * any thread. <b>Allocation:</b> none after construction.
+ *
+ * @param <E> element type (non-null)
+ */
+public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E> {
+  /* Algorithm and ordering: MpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment. */
+
+  /**
+   * Creates a queue.
+   *
+   * @param capacity the exact capacity: a power of two in {@code [2, 2^30]}
+   * @param sampleInterval a power of two in {@code [1, 2^30]}: one position in it is timed
+   * @param timeInQueue where the sampled times go
+   * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
+   * @throws NullPointerException if {@code timeInQueue} is null
+   */
+  public InstrumentedMpscArrayQueue(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(checkCapacity(capacity), sampleInterval, timeInQueue);
+  }
+
+  private static int checkCapacity(int capacity) {
+    QueueChecks.checkPowerOfTwoCapacity(capacity);
+    io.perfkit.core.internal.Checks.requireArgument(
+        capacity >= 2, "capacity: %d (expected: a power of two in [2, 2^30])", capacity);
+    return capacity;
+  }
+
+  @Override
+  long producerIndexAcquire() {
+    return (long) PRODUCER_INDEX.getAcquire(this); // pairs with the producers' CAS
+  }
+
+  @Override
+  long consumerIndexAcquire() {
+    return (long) CONSUMER_INDEX.getAcquire(this); // pairs with the consumer's setRelease
+  }
+
+  @Override
+  long offersRejected() {
+    return (long) OFFERS_REJECTED.getOpaque(this); // opaque: a recent value, no ordering needed
+  }
+
+  @Override
+  long pollsEmpty() {
+    return (long) POLLS_EMPTY.getOpaque(this); // opaque: a recent value, no ordering needed
+  }
+
+  @Override
+  void countRejected() {
+    OFFERS_REJECTED.getAndAdd(this, 1L); // atomic: producers may fail concurrently
+  }
+
+  @Override
+  void countEmpty() {
+    // single writer (the consumer): a plain read of our own field loses nothing; opaque store so
+    // that stats() readers see a recent, untorn value
+    POLLS_EMPTY.setOpaque(this, pollsEmpty + 1L);
+  }
+
+  @Override
+  public boolean offer(E element) {
+    QueueChecks.checkElement(element);
+    // acquire: a limit computed from a consumerIndex read (acquire) by another producer carries
+    // that read's guarantee: the consumer has finished with every slot (and stamp) below it
+    long limit = (long) PRODUCER_LIMIT.getAcquire(this);
+    long index;
+    do {
+      // opaque is enough: the CAS below validates the value, and it is a full barrier
+      index = (long) PRODUCER_INDEX.getOpaque(this);
+      if (index >= limit) {
+        // acquire: pairs with the consumer's setRelease, which follows its reads of the slot
+        limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
+        if (index >= limit) {
+          countRejected();
+          return false;
+        }
+        // release: publishes the limit together with the consumerIndex observation behind it.
+        // Racing producers may store an older (smaller) limit: harmless, see MpscArrayQueue.
+        PRODUCER_LIMIT.setRelease(this, limit);
+      }
+    } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
+    if ((index & sampleMask) == 0) {
+      stamp(index); // plain: we alone own position index now; published by the release below
+    }
+    // release: the element's fields (and a stamp) are visible before the slot reads non-null
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    return true;
+  }
+
+  @Override
+  public boolean relaxedOffer(E element) {
+    return offer(element); // fails only when the queue really was full at the limit check
+  }
+
+  @Override
+  public E poll() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: only this (consumer) thread writes it
+    final int slot = slotIndex(slots, index);
+    // acquire: pairs with the producer's release store of the element (and its stamp)
+    Object element = SLOT.getAcquire(slots, slot);
+    if (element == null) {
+      // volatile read: is slot `index` claimed? If so its element is on its way: wait for it
+      if (index == (long) PRODUCER_INDEX.getVolatile(this)) {
+        countEmpty();
+        return null;
+      }
+      do {
+        Thread.onSpinWait();
+        element = SLOT.getAcquire(slots, slot); // acquire: as above
+      } while (element == null);
+    }
+    take(slots, slot, index);
+    return cast(element);
+  }
+
+  @Override
+  public E relaxedPoll() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: consumer-owned
+    final int slot = slotIndex(slots, index);
+    // acquire: pairs with the producer's release store of the element (and its stamp)
+    final Object element = SLOT.getAcquire(slots, slot);
+    if (element == null) {
+      countEmpty(); // empty, or claimed and not yet stored: the queue looked empty
+      return null;
+    }
+    take(slots, slot, index);
+    return cast(element);
+  }
+
+  /** Consumer: removes the element at {@code index}, timing it if its position is sampled. */
+  private void take(Object[] slots, int slot, long index) {
+    if ((index & sampleMask) != 0) {
+      free(slots, slot, index);
+    } else {
+      long offered = stampOf(index); // before free(): afterwards a producer may restamp the entry
+      free(slots, slot, index);
+      recordSince(offered);
+    }
+  }
+
+  private void free(Object[] slots, int slot, long index) {
+    // plain is enough for the null store: the release store of consumerIndex below orders it (and
+    // our reads of the element and its stamp) before any producer can pass the limit check
+    SLOT.set(slots, slot, null);
+    // release: producers that read index + 1 (acquire) may then reuse the slot and the stamp
+    CONSUMER_INDEX.setRelease(this, index + 1);
+  }
+
+  @Override
+  Object pollUntimed() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: consumer-owned
+    final int slot = slotIndex(slots, index);
+    Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
+    if (element == null) {
+      // volatile read, as in poll(): a claimed slot's element is on its way
+      if (index == (long) PRODUCER_INDEX.getVolatile(this)) {
+        return null;
+      }
+      do {
+        Thread.onSpinWait();
+        element = SLOT.getAcquire(slots, slot); // acquire: as above
+      } while (element == null);
+    }
+    free(slots, slot, index);
+    return element;
+  }
+
+  @Override
+  public E peek() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: consumer-owned
+    final int slot = slotIndex(slots, index);
+    Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
+    if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
+      do {
+        Thread.onSpinWait();
+        element = SLOT.getAcquire(slots, slot); // acquire: as above
+      } while (element == null);
+    }
+    return cast(element);
+  }
+
+  @Override
+  public E relaxedPeek() {
+    final Object[] slots = this.slots;
+    // acquire: pairs with the producer's release store of the element
+    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
+  }
+
+  @Override
+  int drainUncounted(Consumer<E> consumer, int limit) {
+    final Object[] slots = this.slots;
+    final long start = consumerIndex; // plain: consumer-owned
+    for (int i = 0; i < limit; i++) {
+      final long index = start + i;
+      final int slot = slotIndex(slots, index);
+      // acquire: pairs with the producer's release store of the element (and its stamp)
+      final Object element = SLOT.getAcquire(slots, slot);
+      if (element == null) {
+        return i;
+      }
+      take(slots, slot, index); // before accepting: the consumer may throw
+      consumer.accept(cast(element));
+    }
+    return limit;
+  }
+
+  @Override
+  int fillUncounted(Supplier<E> supplier, int limit) {
+    final Object[] slots = this.slots;
+    final int capacity = slots.length;
+    // acquire: see offer()
+    long producerLimit = (long) PRODUCER_LIMIT.getAcquire(this);
+    long index;
+    int batch;
+    do {
+      index = (long) PRODUCER_INDEX.getOpaque(this); // opaque: validated by the CAS
+      long available = producerLimit - index;
+      if (available < limit) {
+        // the cached limit may be stale: refresh it so a fill takes every free slot
+        // acquire: pairs with the consumer's setRelease (see offer())
+        producerLimit = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
+        available = producerLimit - index;
+        if (available <= 0) {
+          return 0;
+        }
+        PRODUCER_LIMIT.setRelease(this, producerLimit); // release: see offer()
+      }
+      batch = (int) Math.min(available, limit);
+    } while (!PRODUCER_INDEX.compareAndSet(this, index, index + batch));
+    for (int i = 0; i < batch; i++) {
+      E element = supplier.get();
+      if (element == null) {
+        // the sequence is claimed: the slot must be filled or the consumer would wait forever
+        throw new NullPointerException(
+            "supplier returned null with " + (batch - i) + " claimed slots left; the queue is broken");
+      }
+      long position = index + i;
+      if ((position & sampleMask) == 0) {
+        stamp(position); // plain: this producer alone claimed position; published below
+      }
+      // release: the element (and a stamp) is visible before the slot reads non-null
+      SLOT.setRelease(slots, slotIndex(slots, position), element);
+    }
+    return batch;
+  }
+}

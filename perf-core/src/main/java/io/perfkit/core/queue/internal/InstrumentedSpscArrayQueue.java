@@ -1,0 +1,317 @@
+package io.perfkit.core.queue.internal;
+
+import io.perfkit.core.metrics.LatencyRecorder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * SpscArrayQueue's layout (class-hierarchy padding, 128 bytes between the cold fields, the
+ * producer's fields and the consumer's fields), with each side's failure counter on its own side.
+ */
+
+abstract class InstrumentedSpscPad0<E> extends InstrumentedArrayQueue<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedSpscPad0(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+/** Fields written only by the producer thread. */
+abstract class InstrumentedSpscProducerFields<E> extends InstrumentedSpscPad0<E> {
+  static final VarHandle PRODUCER_INDEX;
+  static final VarHandle OFFERS_REJECTED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PRODUCER_INDEX =
+          lookup.findVarHandle(InstrumentedSpscProducerFields.class, "producerIndex", long.class);
+      OFFERS_REJECTED =
+          lookup.findVarHandle(InstrumentedSpscProducerFields.class, "offersRejected", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Next sequence to write. Written by the producer (release), read by anyone for size. */
+  long producerIndex;
+
+  /** Sequence below which the producer knows slots are free (producer-private, plain). */
+  long producerLimit;
+
+  /** Rejected offers and empty fills. Written by the producer (opaque), read by stats(). */
+  long offersRejected;
+
+  InstrumentedSpscProducerFields(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+abstract class InstrumentedSpscPad1<E> extends InstrumentedSpscProducerFields<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedSpscPad1(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+/** Fields written only by the consumer thread. */
+abstract class InstrumentedSpscConsumerFields<E> extends InstrumentedSpscPad1<E> {
+  static final VarHandle CONSUMER_INDEX;
+  static final VarHandle POLLS_EMPTY;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CONSUMER_INDEX =
+          lookup.findVarHandle(InstrumentedSpscConsumerFields.class, "consumerIndex", long.class);
+      POLLS_EMPTY =
+          lookup.findVarHandle(InstrumentedSpscConsumerFields.class, "pollsEmpty", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Next sequence to read. Written by the consumer (release), read by anyone for size. */
+  long consumerIndex;
+
+  /** Empty polls and empty drains. Written by the consumer (opaque), read by stats(). */
+  long pollsEmpty;
+
+  InstrumentedSpscConsumerFields(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E> {
+  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
+  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
+
+  InstrumentedSpscPad2(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, sampleInterval, timeInQueue);
+  }
+}
+
+/**
+ * {@link SpscArrayQueue} with the {@link io.perfkit.core.queue.InstrumentedQueue} counting compiled
+ * in: the same algorithm and memory ordering, plus a sampling test per offer and poll, a stamp and a
+ * recorded time at sampled positions, and failure counts on the failure paths. Offered and polled
+ * counts need no counter: they are the producer and consumer indices.
+ *
+ * <p><b>Threading, ordering, progress:</b> those of {@link SpscArrayQueue}; {@link #stats()} from
+ * any thread. <b>Allocation:</b> none after construction.
+ *
+ * @param <E> element type (non-null)
+ */
+public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
+  /*
+   * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
+   * The producer's sampling test lives in its slow path: producerLimit (the cached "slots below
+   * this are free" bound) is never set beyond the next sampled position, so the offer fast path is
+   * the bare queue's, and each sampled position takes hasRoom(), which stamps it. (Consequence: a
+   * fill whose supplier throws after hasRoom() stamped a sampled position leaves that stamp; the
+   * offer that later takes the position is then timed from the earlier fill call.)
+   */
+  private static final int MAX_LOOK_AHEAD_STEP = 4096;
+
+  private final int lookAheadStep;
+
+  /**
+   * Creates a queue.
+   *
+   * @param capacity the exact capacity: a power of two in {@code [1, 2^30]}
+   * @param sampleInterval a power of two in {@code [1, 2^30]}: one position in it is timed
+   * @param timeInQueue where the sampled times go
+   * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
+   * @throws NullPointerException if {@code timeInQueue} is null
+   */
+  public InstrumentedSpscArrayQueue(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(QueueChecks.checkPowerOfTwoCapacity(capacity), sampleInterval, timeInQueue);
+    this.lookAheadStep = Math.max(1, Math.min(capacity / 4, MAX_LOOK_AHEAD_STEP));
+  }
+
+  @Override
+  long producerIndexAcquire() {
+    return (long) PRODUCER_INDEX.getAcquire(this); // pairs with the producer's setRelease
+  }
+
+  @Override
+  long consumerIndexAcquire() {
+    return (long) CONSUMER_INDEX.getAcquire(this); // pairs with the consumer's setRelease
+  }
+
+  @Override
+  long offersRejected() {
+    return (long) OFFERS_REJECTED.getOpaque(this); // opaque: a recent value, no ordering needed
+  }
+
+  @Override
+  long pollsEmpty() {
+    return (long) POLLS_EMPTY.getOpaque(this); // opaque: a recent value, no ordering needed
+  }
+
+  @Override
+  void countRejected() {
+    // single writer (the producer): a plain read of our own field loses nothing; opaque store so
+    // that stats() readers see a recent, untorn value
+    OFFERS_REJECTED.setOpaque(this, offersRejected + 1L);
+  }
+
+  @Override
+  void countEmpty() {
+    // single writer (the consumer): as in countRejected()
+    POLLS_EMPTY.setOpaque(this, pollsEmpty + 1L);
+  }
+
+  @Override
+  public boolean offer(E element) {
+    QueueChecks.checkElement(element);
+    final Object[] slots = this.slots;
+    final long index = producerIndex; // plain: only this (producer) thread writes it
+    // the bare queue's fast path, unchanged: producerLimit never passes the next sampled position,
+    // so every sampled position takes the slow path, which stamps it
+    if (index >= producerLimit && !hasRoom(slots, index)) {
+      countRejected();
+      return false;
+    }
+    // release: the element's fields (and a stamp) become visible before the slot reads non-null
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    // release: size() readers that see index + 1 also see the element (ordered after the store)
+    PRODUCER_INDEX.setRelease(this, index + 1);
+    return true;
+  }
+
+  /**
+   * Producer slow path, taken when {@code index} reaches producerLimit, which is at least once per
+   * sampled position: refreshes producerLimit (never beyond the next sampled position) and, if
+   * there is room and {@code index} is sampled, stamps it; false if slot {@code index} is still
+   * full.
+   */
+  private boolean hasRoom(Object[] slots, long index) {
+    final int step = lookAheadStep;
+    // acquire: a null here was stored (release) by the consumer after it read every slot (and
+    // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
+    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
+      // plain: producer-private cache; capped so that the next sampled position comes back here
+      producerLimit = Math.min(index + step, (index | sampleMask) + 1);
+    } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+      return false; // acquire: same pairing as above, for the one slot we are about to write
+    } // else: room for this slot only; producerLimit stays <= index, so the next offer returns here
+    if ((index & sampleMask) == 0) {
+      stamp(index); // plain store, published by the caller's release store of the element
+    }
+    return true;
+  }
+
+  @Override
+  public E poll() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: only this (consumer) thread writes it
+    final int slot = slotIndex(slots, index);
+    // acquire: pairs with the producer's release store, so the element (and a stamp) is visible
+    final Object element = SLOT.getAcquire(slots, slot);
+    if (element == null) {
+      countEmpty();
+      return null;
+    }
+    if ((index & sampleMask) != 0) {
+      free(slots, slot, index);
+    } else {
+      long offered = stampOf(index); // before free(): afterwards the producer may restamp the entry
+      free(slots, slot, index);
+      recordSince(offered);
+    }
+    return cast(element);
+  }
+
+  /** Hands slot {@code slot} (sequence {@code index}) back to the producer. */
+  private void free(Object[] slots, int slot, long index) {
+    // release: our reads of the element and its stamp are ordered before the slot is handed back
+    SLOT.setRelease(slots, slot, null);
+    // release: size() readers that see index + 1 also see the slot freed
+    CONSUMER_INDEX.setRelease(this, index + 1);
+  }
+
+  @Override
+  Object pollUntimed() {
+    final Object[] slots = this.slots;
+    final long index = consumerIndex; // plain: consumer-owned
+    final int slot = slotIndex(slots, index);
+    final Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
+    if (element != null) {
+      free(slots, slot, index);
+    }
+    return element;
+  }
+
+  @Override
+  public E peek() {
+    final Object[] slots = this.slots;
+    // acquire: pairs with the producer's release store of the element
+    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
+  }
+
+  @Override
+  public boolean relaxedOffer(E element) {
+    return offer(element); // offer never fails spuriously: there is nothing to relax
+  }
+
+  @Override
+  public E relaxedPoll() {
+    return poll(); // poll returns null only when the next slot is empty: already relaxed
+  }
+
+  @Override
+  public E relaxedPeek() {
+    return peek();
+  }
+
+  @Override
+  int drainUncounted(Consumer<E> consumer, int limit) {
+    final Object[] slots = this.slots;
+    final long start = consumerIndex; // plain: consumer-owned
+    for (int i = 0; i < limit; i++) {
+      final long index = start + i;
+      final int slot = slotIndex(slots, index);
+      // acquire: pairs with the producer's release store of the element (and its stamp)
+      final Object element = SLOT.getAcquire(slots, slot);
+      if (element == null) {
+        return i;
+      }
+      // free before accepting: the consumer may throw
+      if ((index & sampleMask) != 0) {
+        free(slots, slot, index);
+      } else {
+        long offered = stampOf(index); // before free(), as in poll()
+        free(slots, slot, index);
+        recordSince(offered);
+      }
+      consumer.accept(cast(element));
+    }
+    return limit;
+  }
+
+  @Override
+  int fillUncounted(Supplier<E> supplier, int limit) {
+    final Object[] slots = this.slots;
+    final long start = producerIndex; // plain: producer-owned
+    // no batch-wide look-ahead (SpscArrayQueue.fill has one): hasRoom() must see every sampled
+    // position, and it looks ahead lookAheadStep slots at a time anyway
+    for (int i = 0; i < limit; i++) {
+      final long index = start + i;
+      if (index >= producerLimit && !hasRoom(slots, index)) { // stamps a sampled index
+        return i;
+      }
+      E element = supplier.get();
+      QueueChecks.checkElement(element);
+      // release: element (and stamp) fully visible before the slot reads non-null
+      SLOT.setRelease(slots, slotIndex(slots, index), element);
+      // release: keeps size() ordered after the element
+      PRODUCER_INDEX.setRelease(this, index + 1);
+    }
+    return limit;
+  }
+}
