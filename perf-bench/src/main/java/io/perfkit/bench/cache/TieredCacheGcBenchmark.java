@@ -92,7 +92,7 @@ public class TieredCacheGcBenchmark {
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
     for (long key = 0; key < L1 + ENTRIES; key++) {
-      ops.put(key, new byte[100]);
+      ops.put().accept(key, new byte[100]);
     }
     System.gc();
     heapUsedBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -100,7 +100,7 @@ public class TieredCacheGcBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    ops.close();
+    ops.close().run();
   }
 
   @Benchmark
@@ -113,9 +113,9 @@ public class TieredCacheGcBenchmark {
     Long key = keys[i & MASK];
     if ((i & 3) == 0) {
       byte[] value = new byte[100];
-      ops.put(key, value);
+      ops.put().accept(key, value);
       return value;
     }
-    return ops.get(key);
+    return ops.get().apply(key);
   }
 }

@@ -107,13 +107,13 @@ public class TieredCacheMixedBenchmark {
     // Warm: fill the caches with the popular keys first.
     long[] warm = Workloads.zipf(4 * (L1 + L2), KEYS, 0.99, 7);
     for (long key : warm) {
-      ops.put(key, value);
+      ops.put().accept(key, value);
     }
   }
 
   @TearDown
   public void tearDown() throws Exception {
-    ops.close();
+    ops.close().run();
   }
 
   @Benchmark
@@ -121,9 +121,9 @@ public class TieredCacheMixedBenchmark {
     int i = requests.index++;
     Long key = requests.keys[i & (REQUESTS - 1)];
     if ((i & 3) == 0) {
-      ops.put(key, value);
+      ops.put().accept(key, value);
       return value;
     }
-    return ops.get(key);
+    return ops.get().apply(key);
   }
 }
