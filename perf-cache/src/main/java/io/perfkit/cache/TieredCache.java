@@ -131,6 +131,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private Thread rewinder;
   private long rewoundNanos;
   private final Object rewindLock = new Object();
+  /** How far back each probe of an expired entry's age moves L1's ticker (fixed expiry). */
+  private final long l1ProbeStepNanos;
+  /** The longest any lower tier keeps an entry after its write (beyond it, a spill's age is moot). */
+  private final long lowerMaxAgeNanos;
   /** L1's maximum number of entries (for the admission gate). */
   private final long heapMaximumSize;
   private final OffHeapTier l2;
@@ -203,16 +207,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
       throw e;
     }
     // L1 keeps write times (in Caffeine's nodes) when it expires after write or refresh-ahead needs
-    // ages. They live in Caffeine's variable expiry (a deadline of L1's lifetime after the write),
-    // because only that one can place a promoted entry by its first write and give the deadline of
-    // an expired entry back (through the rewound ticker, see l1WriteNanos). A variable expiry cannot
-    // also expire after access, so with that the fixed expiries are used (write times then come from
-    // Caffeine's ageOf, which shows nothing of expired entries: see docs/caching.md, "Tiers").
+    // ages: in Caffeine's fixed expire-after-write (its hits read the clock once, as plain Caffeine
+    // with that expiry does), or, with promotion, in its variable expiry (a deadline of L1's lifetime
+    // after the write), the only one that can place a promoted entry by its first write; a variable
+    // expiry cannot also expire after access, so with that the fixed one stays. Both are read back
+    // through L1's ticker, rewound for the reading thread (see l1WriteNanos).
     long writeTtl = builder.expireAfterWriteNanos != Long.MAX_VALUE ? builder.expireAfterWriteNanos
         : builder.refreshAfterWriteNanos != Long.MAX_VALUE ? NEVER_NANOS : -1;
-    boolean variable = writeTtl >= 0 && builder.expireAfterAccessNanos == Long.MAX_VALUE;
-    Ticker l1Ticker = variable ? () -> Thread.currentThread() == rewinder ? rewoundNanos : ticker.read()
+    boolean variable = writeTtl >= 0 && builder.promoteAfterHits > 0
+        && builder.expireAfterAccessNanos == Long.MAX_VALUE;
+    Ticker l1Ticker = writeTtl >= 0
+        ? () -> Thread.currentThread() == rewinder ? rewoundNanos : ticker.read()
         : ticker;
+    // An entry is visible to Caffeine's ageOf on a clock inside [write, write + lifetime) and, with
+    // expire-after-access, before its access deadline (at least expireAfterAccess after the write).
+    this.l1ProbeStepNanos = Math.max(1,
+        Math.min(writeTtl, builder.expireAfterAccessNanos) - 2); // write times drop their low bit
+    this.lowerMaxAgeNanos = Math.max(
+        builder.offHeapMaximumSize > 0 ? builder.offHeapExpireAfterWriteNanos : 0,
+        builder.persistentPath != null
+            ? saturatedMillisToNanos(builder.persistentExpireAfterWriteMillis) : 0);
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
         .ticker(l1Ticker::read)
@@ -1634,13 +1648,41 @@ public final class TieredCache<K, V> implements AutoCloseable {
         }
       }
       return left.isPresent() ? rewound + left.getAsLong() - l1WriteTtlNanos : now;
-    } else {
-      OptionalLong age = l1Ages.ageOf(key, TimeUnit.NANOSECONDS);
-      if (age.isPresent()) {
-        return now - age.getAsLong();
+    }
+    OptionalLong age = l1Ages.ageOf(key, TimeUnit.NANOSECONDS);
+    if (age.isPresent()) {
+      return now - age.getAsLong();
+    }
+    if (cause == null) {
+      return now; // not a spill: the entry is gone or expired
+    }
+    // An evicted entry past its lifetime. Caffeine's ageOf shows an entry only on a clock inside
+    // [write, write + lifetime) (and before its access deadline), never a negative age: step L1's
+    // clock back for this thread one such window at a time until it lands inside. One step when
+    // Caffeine noticed the expiry within a lifetime; after an idle period, one per lifetime idle, up
+    // to the oldest age a lower tier keeps (an older entry is spilled as too old for all of them).
+    long back = 0;
+    synchronized (rewindLock) {
+      rewinder = Thread.currentThread();
+      try {
+        for (int probe = 0; probe < MAX_AGE_PROBES; probe++) {
+          back += l1ProbeStepNanos;
+          if (back < 0 || back > lowerMaxAgeNanos) {
+            break;
+          }
+          long rewound = now - back;
+          rewoundNanos = rewound;
+          age = l1Ages.ageOf(key, TimeUnit.NANOSECONDS);
+          if (age.isPresent()) {
+            return rewound - age.getAsLong();
+          }
+        }
+      } finally {
+        rewinder = null;
       }
     }
-    return cause == RemovalCause.EXPIRED ? now - l1WriteTtlNanos : now;
+    // Older than every window tried: as old as the lower tiers keep anything (or older).
+    return now - Math.max(back, Math.min(lowerMaxAgeNanos, Long.MAX_VALUE / 4));
   }
 
   /** L1's variable expiry with promotion: a deadline of L1's lifetime after each write. */
@@ -1815,6 +1857,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * Caffeine keeps write times without expiring anything.
    */
   private static final long NEVER_NANOS = Long.MAX_VALUE / 4;
+  /** Most windows l1WriteNanos tries for an expired entry's age (fixed expiry). */
+  private static final int MAX_AGE_PROBES = 1 << 12;
   /** How far back l1WriteNanos sets L1's ticker to read an evicted entry's deadline (~73 years). */
   private static final long REWIND_NANOS = 1L << 61;
 

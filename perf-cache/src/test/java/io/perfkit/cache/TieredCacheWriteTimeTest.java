@@ -191,4 +191,26 @@ final class TieredCacheWriteTimeTest {
       assertEquals(4, missing);
     }
   }
+
+  @Test
+  void withExpireAfterAccessToo_anEntryExpiredByAccessCarriesItsFirstWrite() {
+    try (TieredCache<Long, String> cache = builder(4)
+        .expireAfterWrite(Duration.ofHours(1))
+        .expireAfterAccess(Duration.ofMinutes(10)).<Long, String>build()) {
+      for (long k = 0; k < 4; k++) {
+        cache.put(k, "v" + k);
+      }
+      ticker.advance(Duration.ofMinutes(15)); // idle: expired after access at 10 min
+      cache.cleanUp();
+      assertEquals(4, cache.stats().spillCount());
+      ticker.advance(Duration.ofMinutes(15).minus(SECOND));
+      for (long k = 0; k < 4; k++) {
+        assertEquals("v" + k, cache.get(k), "key " + k);
+      }
+      ticker.advance(SECOND);
+      for (long k = 0; k < 4; k++) {
+        assertNull(cache.get(k), "key " + k); // 30 min after the write at 0
+      }
+    }
+  }
 }
