@@ -1616,10 +1616,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   /**
    * The time {@code key}'s L1 value was first written, read at {@code now} from Caffeine's
-   * expire-after-write age or variable deadline of the mapped entry. Caffeine shows no time of an
-   * expired entry, so one {@code cause} says expired counts as exactly as old as L1's lifetime (its
-   * expiry is noticed by Caffeine's next maintenance: docs/caching.md, "Tiers"). Without L1 write
-   * times, or for an entry no longer mapped: {@code now}.
+   * expire-after-write age or variable deadline of the still-mapped entry; for an entry being
+   * evicted ({@code cause} non-null) even past its lifetime, through L1's ticker rewound for this
+   * thread (docs/caching.md, "Write times"). Without L1 write times, or for an entry no longer
+   * mapped (or, when not evicting, expired): {@code now}.
    */
   private long l1WriteNanos(K key, RemovalCause cause, long now) {
     if (l1WriteTtlNanos < 0) {
