@@ -2,6 +2,7 @@ package io.perfkit.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.perfkit.cache.internal.FrequencySketch;
@@ -29,6 +30,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -90,21 +93,48 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * segmented-LRU eviction. The same sketch gates L1: once L1 is full, a write of a key new to L1
    * enters it only if the sketch rates the key above L1's coldest entry (ties go to the newcomer once
    * both are warm), else it goes straight to L2's admission; so L1 does not churn on loops and scans
-   * that its own, smaller sketch cannot see. L1 entries carry their first write time so that L2's
-   * expire-after-write counts from the original write, not from the spill.
+   * that its own, smaller sketch cannot see.
+   *
+   * L1 stores the values themselves (no per-entry wrapper): an entry's write time is the one Caffeine
+   * keeps for its own expire-after-write, read through its policy when a spill, a refresh or close
+   * needs it (see l1WriteNanos). Without an L1 expire-after-write (and without refresh-ahead) L1 keeps
+   * no write time, which is what makes its hits as cheap as Caffeine's plain getIfPresent; its spills
+   * then count their lower-tier age from the spill.
    *
    * Lock order: L2's lock is never held while calling into L1. Spills run inside Caffeine's eviction
    * (its evictionListener), so they take L2's lock while Caffeine holds its own; nothing takes them
    * in the opposite order.
    */
 
-  /** An L1 value with the time it was first written. */
-  private record Held<V>(V value, long writeNanos) {}
-
   /** A running load: the thread running the loader and the result it will publish. */
   private record Load<V>(Thread loader, CompletableFuture<V> result) {}
 
-  private final Cache<K, Held<V>> l1;
+  private final Cache<K, V> l1;
+  /**
+   * L1's expire-after-write as Caffeine applies it ({@link #NEVER_NANOS} when only refresh-ahead
+   * needs write times), or -1 when L1 keeps no write time.
+   */
+  private final long l1WriteTtlNanos;
+  /** Caffeine's fixed expire-after-write of L1 (ages by key), or null. */
+  private final Policy.FixedExpiration<K, V> l1Ages;
+  /**
+   * Caffeine's variable expiry of L1, or null: used instead of the fixed one when promotion is on,
+   * so that a promoted entry keeps its first write time (its deadline is that write plus L1's
+   * lifetime, so the write time is the deadline minus the lifetime).
+   */
+  private final Policy.VarExpiration<K, V> l1Deadlines;
+  /**
+   * The thread reading an L1 deadline through {@link #rewoundNanos} (see l1WriteNanos), or null.
+   * Plain fields: only the rewinding thread ever finds itself here, and it sees its own writes; any
+   * other thread compares unequal whatever it reads. Writers hold {@link #rewindLock}.
+   */
+  private Thread rewinder;
+  private long rewoundNanos;
+  private final Object rewindLock = new Object();
+  /** How far back each probe of an expired entry's age moves L1's ticker (fixed expiry). */
+  private final long l1ProbeStepNanos;
+  /** The longest any lower tier keeps an entry after its write (beyond it, a spill's age is moot). */
+  private final long lowerMaxAgeNanos;
   /** L1's maximum number of entries (for the admission gate). */
   private final long heapMaximumSize;
   private final OffHeapTier l2;
@@ -176,16 +206,40 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
       throw e;
     }
+    // L1 keeps write times (in Caffeine's nodes) when it expires after write or refresh-ahead needs
+    // ages: in Caffeine's fixed expire-after-write (its hits read the clock once, as plain Caffeine
+    // with that expiry does), or, with promotion, in its variable expiry (a deadline of L1's lifetime
+    // after the write), the only one that can place a promoted entry by its first write; a variable
+    // expiry cannot also expire after access, so with that the fixed one stays. Both are read back
+    // through L1's ticker, rewound for the reading thread (see l1WriteNanos).
+    long writeTtl = builder.expireAfterWriteNanos != Long.MAX_VALUE ? builder.expireAfterWriteNanos
+        : builder.refreshAfterWriteNanos != Long.MAX_VALUE ? NEVER_NANOS : -1;
+    boolean variable = writeTtl >= 0 && builder.promoteAfterHits > 0
+        && builder.expireAfterAccessNanos == Long.MAX_VALUE;
+    Ticker l1Ticker = writeTtl >= 0
+        ? () -> Thread.currentThread() == rewinder ? rewoundNanos : ticker.read()
+        : ticker;
+    // An entry is visible to Caffeine's ageOf on a clock inside [write, write + lifetime) and, with
+    // expire-after-access, before its access deadline (at least expireAfterAccess after the write).
+    this.l1ProbeStepNanos = Math.max(1,
+        Math.min(writeTtl, builder.expireAfterAccessNanos) - 2); // write times drop their low bit
+    this.lowerMaxAgeNanos = Math.max(
+        builder.offHeapMaximumSize > 0 ? builder.offHeapExpireAfterWriteNanos : 0,
+        builder.persistentPath != null
+            ? saturatedMillisToNanos(builder.persistentExpireAfterWriteMillis) : 0);
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
-        .ticker(ticker::read)
+        .ticker(l1Ticker::read)
         .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor);
-    if (builder.expireAfterWriteNanos != Long.MAX_VALUE) {
-      caffeine.expireAfterWrite(Duration.ofNanos(builder.expireAfterWriteNanos));
+    if (variable) {
+      caffeine.expireAfter(new WriteDeadline(writeTtl));
+    } else if (writeTtl >= 0) {
+      caffeine.expireAfterWrite(Duration.ofNanos(writeTtl));
     }
     if (builder.expireAfterAccessNanos != Long.MAX_VALUE) {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
+    this.l1WriteTtlNanos = writeTtl;
     this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
     this.hotKeysPath = builder.hotKeysPath;
     this.hotKeysCount = builder.hotKeysCount;
@@ -226,8 +280,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     this.writeBehind = queue;
     this.l1 = l2 == null && l3 == null
-        ? caffeine.<K, Held<V>>build()
-        : caffeine.<K, Held<V>>evictionListener(this::spill).build();
+        ? caffeine.<K, V>build()
+        : caffeine.<K, V>evictionListener(this::spill).build();
+    this.l1Ages = variable ? null : l1.policy().expireAfterWrite().orElse(null);
+    this.l1Deadlines = variable ? l1.policy().expireVariably().orElseThrow() : null;
     this.remote = builder.remoteTier == null ? null : openRemote(builder.remoteTier);
   }
 
@@ -309,12 +365,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public V get(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    Held<V> held = l1.getIfPresent(key);
-    if (held != null) {
+    V value = l1.getIfPresent(key);
+    if (value != null) {
       if (recordStats) {
         stats.heapHits.increment();
       }
-      return held.value();
+      return value;
     }
     return lookupLower(key, recordStats);
   }
@@ -335,15 +391,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       Checks.requireNonNull(key, "key");
       checkOpen();
-      Held<V> held = l1.getIfPresent(key);
+      V held = l1.getIfPresent(key);
       if (held != null) {
         if (recordStats) {
           stats.heapHits.increment();
         }
-        if (ticker.read() - held.writeNanos() >= refreshAfterWriteNanos) {
+        long now = ticker.read();
+        if (now - l1WriteNanos(key, null, now) >= refreshAfterWriteNanos) {
           refreshAhead(key, held, loader);
         }
-        return held.value();
+        return held;
       }
       // Lower-tier hits are refreshed too: the lookups below find the loader here.
       refreshLoader.set(loader);
@@ -585,8 +642,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       storeDone(key);
       return;
     }
-    Held<V> held = new Held<>(value, ticker.read());
-    l1.put(key, held);
+    l1.put(key, value);
     // After the L1 write, so that the key is in some tier throughout (a reader that still misses L1
     // can at worst see an older lower-tier value, ordered before this put; the view's iterator sees it
     // in L1 or L2). Only while this value is still in L1: Caffeine may evict the new value as soon as
@@ -597,7 +653,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     // eviction, never a stale read. The lock-free residency check skips L2 when it holds no record of
     // the key (an older value's spill ran before this put's L1 write under L1's lock for the key).
     if (l3 != null || (l2 != null && l2.mayContain(key.hashCode()))) {
-      if (l1.policy().getIfPresentQuietly(key) == held) {
+      if (l1.policy().getIfPresentQuietly(key) == value) { // identity: this write's value
         removeBelow(key);
       }
     }
@@ -996,11 +1052,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (l2 != null) {
       l2.forEach(this::putPersistent, ticker.read());
     }
-    for (Map.Entry<K, Held<V>> entry : l1.asMap().entrySet()) {
+    long now = ticker.read();
+    for (Map.Entry<K, V> entry : l1.asMap().entrySet()) {
       byte[] keyBytes = serializeKey(entry.getKey());
-      byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, entry.getValue().value());
+      byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, entry.getValue());
       if (valueBytes != null) {
-        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), entry.getValue().writeNanos());
+        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), l1WriteNanos(entry.getKey(), null, now));
       }
     }
   }
@@ -1149,7 +1206,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       try {
         V fresh = load(key, loader);
         if (fresh != null && !closed
-            && l1.asMap().putIfAbsent(key, new Held<>(fresh, ticker.read())) == null) {
+            && l1.asMap().putIfAbsent(key, fresh) == null) {
           removeBelow(key);
           if (!graph.isEmpty()) {
             for (K dependent : graph.cascade(key, false)) {
@@ -1183,13 +1240,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
   V peek(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    Held<V> held = l1.getIfPresent(key);
+    V held = l1.getIfPresent(key);
     if (held != null) {
-      return held.value();
+      return held;
     }
     List<V> found = new ArrayList<>(1);
     l1.asMap().compute(key, (k, inL1) -> {
-      found.add(inL1 != null ? inL1.value() : peekLower(k));
+      found.add(inL1 != null ? inL1 : peekLower(k));
       return inL1;
     });
     return found.get(0);
@@ -1263,7 +1320,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       List<V> before = new ArrayList<>(1);
       List<V> after = new ArrayList<>(1);
       l1.asMap().compute(key, (k, inL1) -> {
-        V current = inL1 != null ? inL1.value() : peekLower(k);
+        V current = inL1 != null ? inL1 : peekLower(k);
         V next = remapping.apply(k, current);
         before.add(current);
         after.add(next);
@@ -1276,7 +1333,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         // Under L1's lock for the key (lock order L1 -> L2 -> L3, as in spills): an eviction of the
         // new value cannot spill it into L2 before the old copy there is removed.
         removeBelow(k);
-        return next == null ? null : new Held<>(next, ticker.read());
+        return next;
       });
       V current = before.get(0);
       updated = after.get(0);
@@ -1420,9 +1477,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return null;
     }
     if (hit.stamp() >= 0 && !closed) {
-      Held<V> held = new Held<>(hit.value(), ticker.read());
-      if (l1.asMap().putIfAbsent(key, held) == null && !remote.unchanged(key, hit.stamp())) {
-        l1.asMap().remove(key, held);
+      V copied = hit.value();
+      if (l1.asMap().putIfAbsent(key, copied) == null && !remote.unchanged(key, hit.stamp())) {
+        // By equals, as Caffeine's remove(key, value): an equal value put meanwhile goes too (the
+        // put wrote Redis, so the next read finds it there).
+        l1.asMap().remove(key, copied);
       }
     }
     return hit.value();
@@ -1433,7 +1492,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * the entry only if it is still {@code stale} (a put or invalidate in the meantime wins). A failing
    * or null-returning reload keeps the old value and counts as a load failure.
    */
-  private void refreshAhead(K key, Held<V> stale, Function<? super K, ? extends V> loader) {
+  private void refreshAhead(K key, V stale, Function<? super K, ? extends V> loader) {
     if (writeBehind != null && writeBehind.pending(key) != null) {
       return; // the store is behind the cache for this key: reloading it would go back in time
     }
@@ -1444,7 +1503,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       try {
         V fresh = load(key, loader);
         if (fresh != null && !closed
-            && l1.asMap().replace(key, stale, new Held<>(fresh, ticker.read()))) {
+            && l1.asMap().replace(key, stale, fresh)) {
           if (!graph.isEmpty()) {
             for (K dependent : graph.cascade(key, false)) {
               invalidateOne(dependent);
@@ -1489,8 +1548,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       return null;
     }
     if (hit.promote()) {
-      l1.asMap().putIfAbsent(key, new Held<>(hit.value(), hit.writeNanos()));
-      stats.promotions.increment();
+      promote(key, keyBytes, hit.value(), hit.writeNanos(), false);
     } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       refreshLowerIfDue(key, hit.writeNanos());
     }
@@ -1516,13 +1574,142 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     if (hit.promote()) {
       long ageNanos = saturatedMillisToNanos(nowMillis - hit.writeMillis());
-      l1.asMap().putIfAbsent(key, new Held<>(hit.value(), ticker.read() - ageNanos));
-      stats.promotions.increment();
+      promote(key, keyBytes, hit.value(), ticker.read() - ageNanos, true);
     } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       refreshLowerIfDue(key,
           ticker.read() - saturatedMillisToNanos(nowMillis - hit.writeMillis()));
     }
     return hit.value();
+  }
+
+  /**
+   * Moves a lower-tier hit (already removed there) up into L1. With L1's variable expiry the entry
+   * keeps its first write time: its L1 deadline is that write plus L1's lifetime, and one already
+   * past it goes back to the tier it came from (L1 would not have held it that long). Otherwise (no
+   * L1 write times, or L1 also expires after access) L1 counts the entry's age from the promotion.
+   */
+  private void promote(K key, byte[] keyBytes, V value, long writeNanos, boolean fromL3) {
+    if (l1Deadlines == null) {
+      l1.asMap().putIfAbsent(key, value);
+      stats.promotions.increment();
+      return;
+    }
+    long now = ticker.read();
+    long left = l1WriteTtlNanos - (now - writeNanos);
+    if (left > 0) {
+      l1Deadlines.putIfAbsent(key, value, left, TimeUnit.NANOSECONDS);
+      stats.promotions.increment();
+      return;
+    }
+    byte[] valueBytes = serialize(valueSerializer, value);
+    if (valueBytes == null) {
+      return;
+    }
+    try {
+      if (fromL3) {
+        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), writeNanos);
+      } else {
+        l2.put(key.hashCode(), keyBytes, valueBytes, writeNanos, now);
+      }
+    } catch (IllegalStateException closedMeanwhile) {
+      // close() raced with this read: the entry is discarded with the cache.
+    }
+  }
+
+  /**
+   * The time {@code key}'s L1 value was first written, read at {@code now} from Caffeine's
+   * expire-after-write age or variable deadline of the still-mapped entry; for an entry being
+   * evicted ({@code cause} non-null) even past its lifetime, through L1's ticker rewound for this
+   * thread (docs/caching.md, "Write times"). Without L1 write times, or for an entry no longer
+   * mapped (or, when not evicting, expired): {@code now}.
+   */
+  private long l1WriteNanos(K key, RemovalCause cause, long now) {
+    if (l1WriteTtlNanos < 0) {
+      return now;
+    }
+    // Caffeine reads the (same) ticker after our now: both forms come out older by that difference,
+    // which only shortens a lower-tier lifetime.
+    if (l1Deadlines != null) {
+      if (cause == null) { // a live entry: its deadline as is
+        OptionalLong left = l1Deadlines.getExpiresAfter(key, TimeUnit.NANOSECONDS);
+        return left.isPresent() ? now + left.getAsLong() - l1WriteTtlNanos : now;
+      }
+      // An evicted entry may be past its deadline, and Caffeine hides the deadline of an expired
+      // entry: read it on a ticker set far back (for this thread only), where nothing has expired.
+      // Exact, whatever the cause; the lock orders spills that Caffeine runs outside its eviction
+      // lock (an expired entry met by a compute or put), and nothing else is taken under it.
+      long rewound = now - REWIND_NANOS;
+      OptionalLong left;
+      synchronized (rewindLock) {
+        rewoundNanos = rewound;
+        rewinder = Thread.currentThread();
+        try {
+          left = l1Deadlines.getExpiresAfter(key, TimeUnit.NANOSECONDS);
+        } finally {
+          rewinder = null;
+        }
+      }
+      return left.isPresent() ? rewound + left.getAsLong() - l1WriteTtlNanos : now;
+    }
+    OptionalLong age = l1Ages.ageOf(key, TimeUnit.NANOSECONDS);
+    if (age.isPresent()) {
+      return now - age.getAsLong();
+    }
+    if (cause == null) {
+      return now; // not a spill: the entry is gone or expired
+    }
+    // An evicted entry past its lifetime. Caffeine's ageOf shows an entry only on a clock inside
+    // [write, write + lifetime) (and before its access deadline), never a negative age: step L1's
+    // clock back for this thread one such window at a time until it lands inside. One step when
+    // Caffeine noticed the expiry within a lifetime; after an idle period, one per lifetime idle, up
+    // to the oldest age a lower tier keeps (an older entry is spilled as too old for all of them).
+    long back = 0;
+    synchronized (rewindLock) {
+      rewinder = Thread.currentThread();
+      try {
+        for (int probe = 0; probe < MAX_AGE_PROBES; probe++) {
+          back += l1ProbeStepNanos;
+          if (back < 0 || back > lowerMaxAgeNanos) {
+            break;
+          }
+          long rewound = now - back;
+          rewoundNanos = rewound;
+          age = l1Ages.ageOf(key, TimeUnit.NANOSECONDS);
+          if (age.isPresent()) {
+            return rewound - age.getAsLong();
+          }
+        }
+      } finally {
+        rewinder = null;
+      }
+    }
+    // Older than every window tried: as old as the lower tiers keep anything (or older).
+    return now - Math.max(back, Math.min(lowerMaxAgeNanos, Long.MAX_VALUE / 4));
+  }
+
+  /** L1's variable expiry with promotion: a deadline of L1's lifetime after each write. */
+  private static final class WriteDeadline implements Expiry<Object, Object> {
+    private final long lifetimeNanos;
+
+    WriteDeadline(long lifetimeNanos) {
+      this.lifetimeNanos = lifetimeNanos;
+    }
+
+    @Override
+    public long expireAfterCreate(Object key, Object value, long currentTime) {
+      return lifetimeNanos;
+    }
+
+    @Override
+    public long expireAfterUpdate(Object key, Object value, long currentTime,
+        long currentDuration) {
+      return lifetimeNanos;
+    }
+
+    @Override
+    public long expireAfterRead(Object key, Object value, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
   }
 
   private static long saturatedMillisToNanos(long millis) {
@@ -1554,21 +1741,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * L1's eviction listener: offers size- and expiry-evicted entries to L2; those L2 rejects or cannot
    * hold go on to L3 (when there is no L2, straight to L3).
    */
-  private void spill(K key, Held<V> held, RemovalCause cause) {
+  private void spill(K key, V value, RemovalCause cause) {
     coldestHint = null; // volatile write: the next gated write asks Caffeine for the new coldest
-    if (key == null || held == null || !cause.wasEvicted() || closed) {
+    if (key == null || value == null || !cause.wasEvicted() || closed) {
       return;
     }
     stats.spills.increment();
+    long now = ticker.read();
+    // Caffeine calls this inside the removal's compute, while the entry is still mapped: its write
+    // time is readable through the policy for a size eviction (TieredCacheWriteTimeTest checks it).
+    long writeNanos = l1WriteNanos(key, cause, now);
     byte[] keyBytes = serializeKey(key);
-    byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, held.value());
+    byte[] valueBytes = keyBytes == null ? null : serialize(valueSerializer, value);
     if (valueBytes == null) {
       return;
     }
     if (l2 != null) {
       try {
         OffHeapTier.PutResult result =
-            l2.put(key.hashCode(), keyBytes, valueBytes, held.writeNanos(), ticker.read());
+            l2.put(key.hashCode(), keyBytes, valueBytes, writeNanos, now);
         if (result == OffHeapTier.PutResult.STORED) {
           return;
         }
@@ -1581,7 +1772,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
     }
     if (l3 != null) {
-      putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), held.writeNanos());
+      putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), writeNanos);
     }
   }
 
@@ -1663,6 +1854,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private static final long UNSET_NANOS = -1;
   /** Gated writes after which the L1 gate asks Caffeine for its coldest key again. */
   private static final int COLDEST_HINT_USES = 8;
+  /**
+   * L1's expire-after-write when only refresh-ahead needs write times: about 73 years, so that
+   * Caffeine keeps write times without expiring anything.
+   */
+  private static final long NEVER_NANOS = Long.MAX_VALUE / 4;
+  /** Most windows l1WriteNanos tries for an expired entry's age (fixed expiry). */
+  private static final int MAX_AGE_PROBES = 1 << 12;
+  /** How far back l1WriteNanos sets L1's ticker to read an evicted entry's deadline (~73 years). */
+  private static final long REWIND_NANOS = 1L << 61;
 
   private static <V> V await(CompletableFuture<V> load) {
     try {

@@ -49,15 +49,7 @@ public class TieredCacheGcBenchmark {
   @Param({"perfkit", "caffeine"})
   public String impl;
 
-  /** One cache operation set, chosen in setup. */
-  interface Ops {
-    byte[] get(Long key);
-
-    void put(Long key, byte[] value);
-  }
-
-  private Ops ops;
-  private AutoCloseable closeable;
+  private CacheOps ops;
   private final Long[] keys = new Long[MASK + 1];
   private int index;
   private long heapUsedBytes;
@@ -91,38 +83,16 @@ public class TieredCacheGcBenchmark {
             .keySerializer(Serializer.longs())
             .valueSerializer(Serializer.byteArray())
             .build();
-        ops = new Ops() {
-          @Override
-          public byte[] get(Long key) {
-            return cache.get(key);
-          }
-
-          @Override
-          public void put(Long key, byte[] value) {
-            cache.put(key, value);
-          }
-        };
-        closeable = cache;
+        ops = CacheOps.perfkit(cache);
       }
       case "caffeine" -> {
         Cache<Long, byte[]> cache = Caffeine.newBuilder().maximumSize(L1 + ENTRIES).build();
-        ops = new Ops() {
-          @Override
-          public byte[] get(Long key) {
-            return cache.getIfPresent(key);
-          }
-
-          @Override
-          public void put(Long key, byte[] value) {
-            cache.put(key, value);
-          }
-        };
-        closeable = cache::invalidateAll;
+        ops = CacheOps.caffeine(cache);
       }
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
     for (long key = 0; key < L1 + ENTRIES; key++) {
-      ops.put(key, new byte[100]);
+      ops.put().accept(key, new byte[100]);
     }
     System.gc();
     heapUsedBytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -130,7 +100,7 @@ public class TieredCacheGcBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    closeable.close();
+    ops.close().run();
   }
 
   @Benchmark
@@ -143,9 +113,9 @@ public class TieredCacheGcBenchmark {
     Long key = keys[i & MASK];
     if ((i & 3) == 0) {
       byte[] value = new byte[100];
-      ops.put(key, value);
+      ops.put().accept(key, value);
       return value;
     }
-    return ops.get(key);
+    return ops.get().apply(key);
   }
 }

@@ -54,16 +54,8 @@ public class TieredCacheMixedBenchmark {
   @Param({"perfkit", "caffeine", "ehcache"})
   public String impl;
 
-  /** One cache operation set, chosen in setup. */
-  interface Ops {
-    byte[] get(Long key);
-
-    void put(Long key, byte[] value);
-  }
-
   private final AtomicInteger seeds = new AtomicInteger();
-  private Ops ops;
-  private AutoCloseable closeable;
+  private CacheOps ops;
 
   /** A thread's own Zipf request sequence. */
   @State(Scope.Thread)
@@ -94,33 +86,11 @@ public class TieredCacheMixedBenchmark {
             .keySerializer(Serializer.longs())
             .valueSerializer(Serializer.byteArray())
             .build();
-        ops = new Ops() {
-          @Override
-          public byte[] get(Long key) {
-            return cache.get(key);
-          }
-
-          @Override
-          public void put(Long key, byte[] value) {
-            cache.put(key, value);
-          }
-        };
-        closeable = cache;
+        ops = CacheOps.perfkit(cache);
       }
       case "caffeine" -> {
         Cache<Long, byte[]> cache = Caffeine.newBuilder().maximumSize(L1 + L2).build();
-        ops = new Ops() {
-          @Override
-          public byte[] get(Long key) {
-            return cache.getIfPresent(key);
-          }
-
-          @Override
-          public void put(Long key, byte[] value) {
-            cache.put(key, value);
-          }
-        };
-        closeable = cache::invalidateAll;
+        ops = CacheOps.caffeine(cache);
       }
       case "ehcache" -> {
         CacheManager manager = CacheManagerBuilder.newCacheManagerBuilder().build(true);
@@ -130,31 +100,20 @@ public class TieredCacheMixedBenchmark {
                 ResourcePoolsBuilder.newResourcePoolsBuilder()
                     .heap(L1, EntryUnit.ENTRIES)
                     .offheap(3, MemoryUnit.MB)).build());
-        ops = new Ops() {
-          @Override
-          public byte[] get(Long key) {
-            return cache.get(key);
-          }
-
-          @Override
-          public void put(Long key, byte[] value) {
-            cache.put(key, value);
-          }
-        };
-        closeable = manager;
+        ops = CacheOps.ehcache(cache, manager);
       }
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
     // Warm: fill the caches with the popular keys first.
     long[] warm = Workloads.zipf(4 * (L1 + L2), KEYS, 0.99, 7);
     for (long key : warm) {
-      ops.put(key, value);
+      ops.put().accept(key, value);
     }
   }
 
   @TearDown
   public void tearDown() throws Exception {
-    closeable.close();
+    ops.close().run();
   }
 
   @Benchmark
@@ -162,9 +121,9 @@ public class TieredCacheMixedBenchmark {
     int i = requests.index++;
     Long key = requests.keys[i & (REQUESTS - 1)];
     if ((i & 3) == 0) {
-      ops.put(key, value);
+      ops.put().accept(key, value);
       return value;
     }
-    return ops.get(key);
+    return ops.get().apply(key);
   }
 }
