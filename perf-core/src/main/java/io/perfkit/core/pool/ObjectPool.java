@@ -182,15 +182,19 @@ public final class ObjectPool<T> implements AutoCloseable {
    * Returns a handle bound to the calling thread whose {@link LocalHandle#acquire()} and
    * {@link LocalHandle#release(Object)} skip finding the thread's cache: the fast path for a thread
    * that keeps the handle (in a field of a per-thread object, a JMH {@code @State(Scope.Thread)},
-   * an event loop). See {@link LocalHandle} for the contract. Each call returns a new handle; all
-   * handles of one thread share that thread's cache (the one {@link #acquire()} uses), so mixing
-   * handle and pool calls on a thread is fine.
+   * an event loop). See {@link LocalHandle} for the contract. On a platform thread with a thread
+   * cache, every call returns the same handle (the thread's one handle for this pool, kept with
+   * its cache); it shares that cache with {@link #acquire()} and {@link #release(Object)}, so
+   * mixing handle and pool calls on a thread is fine. The handle keeps the object it released
+   * last in a field of its own (its hot slot), which its next {@code acquire()} hands out first
+   * without touching the cache: the cheapest way to use the pool.
    *
    * <p>On a virtual thread, on a bounded pool, with thread caches disabled, or when the thread
-   * gets no slot in the cache table, the handle works on the shared store (no thread cache is
-   * created for it).
+   * gets no slot in the cache table, each call returns a new handle that works on the shared
+   * store (no thread cache or hot slot is created for it). With leak detection on, the hot slot
+   * is off (a lent-out hot object would stay reachable from the handle and never be reported).
    *
-   * @return a new handle bound to the calling thread
+   * @return the calling thread's handle
    * @throws IllegalStateException if the pool is closed
    */
   public LocalHandle<T> localHandle() {
@@ -198,7 +202,20 @@ public final class ObjectPool<T> implements AutoCloseable {
       throw closedException();
     }
     Thread thread = Thread.currentThread();
-    return new LocalHandle<>(this, cacheOf(thread), thread.getId());
+    ThreadCache cache = cacheOf(thread);
+    if (cache == null) {
+      return new LocalHandle<>(this, null, thread.getId(), false);
+    }
+    LocalHandle<?> existing = cache.handle();
+    if (existing != null) {
+      // The cache only ever holds a handle of this pool, whose type is T.
+      @SuppressWarnings("unchecked")
+      LocalHandle<T> mine = (LocalHandle<T>) existing;
+      return mine;
+    }
+    LocalHandle<T> handle = new LocalHandle<>(this, cache, thread.getId(), leakTracker == null);
+    cache.setHandle(handle);
+    return handle;
   }
 
   /**
@@ -212,6 +229,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     T obj;
     if (cache != null) {
       Object cached = cache.pop();
+      if (cached == null) {
+        cached = cache.takeHot(); // the idle object of this thread's handle, if any
+      }
       if (cached != null) {
         obj = cast(cached);
       } else {
@@ -292,38 +312,23 @@ public final class ObjectPool<T> implements AutoCloseable {
    * object is discarded, the handle's cache drained, and {@link IllegalStateException} thrown.
    */
   void releaseVia(ThreadCache cache, long threadId, T obj, boolean strictClose) {
-    if (cache != null && cache.isTop(obj)) {
-      throw new IllegalStateException(
-          "object released twice (it is the last object this thread released): " + describe(obj));
-    }
-    if (leakTracker != null) {
-      leakTracker.onRelease(obj);
-    }
-    if (closed) {
-      discard(obj);
-      if (cache != null) {
-        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+    if (cache != null) {
+      if (cache.isTop(obj)) {
+        throw new IllegalStateException(
+            "object released twice (it is the last object this thread released): "
+                + describe(obj));
       }
-      if (strictClose) {
-        throw new IllegalStateException("pool is closed (the object was discarded)");
+      LocalHandle<?> h = cache.ownerHandle();
+      if (h != null && h.releaseHot(obj, strictClose)) {
+        return; // the hot object of this thread's handle goes back to its slot
       }
+    }
+    if (!recycle(cache, obj, strictClose)) {
       return;
-    }
-    try {
-      reset.accept(obj);
-      if (validator != null && !validator.test(obj)) {
-        discard(obj);
-        return;
-      }
-    } catch (RuntimeException | Error e) {
-      discardAfterFailure(obj, e);
-      throw e;
     }
     if (cache != null) {
       if (cache.push(obj)) {
-        if (closed) { // raced with close(): do not leave objects in a closed pool
-          drainOwnCache(cache);
-        }
+        afterCacheStore(cache);
         return;
       }
       if (store.offer(obj, cache.home)) {
@@ -342,6 +347,46 @@ public final class ObjectPool<T> implements AutoCloseable {
       return;
     }
     discard(obj);
+  }
+
+  /**
+   * The common part of every release: leak-tracker bookkeeping, then on a closed pool discards
+   * {@code obj} (and drains the caller's own cache; throws if {@code strictClose}), else runs the
+   * reset hook and the validator. Returns true if {@code obj} is to be kept for reuse, false if it
+   * was discarded.
+   */
+  boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
+    if (leakTracker != null) {
+      leakTracker.onRelease(obj);
+    }
+    if (closed) {
+      discard(obj);
+      if (cache != null) {
+        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+      }
+      if (strictClose) {
+        throw new IllegalStateException("pool is closed (the object was discarded)");
+      }
+      return false;
+    }
+    try {
+      reset.accept(obj);
+      if (validator != null && !validator.test(obj)) {
+        discard(obj);
+        return false;
+      }
+    } catch (RuntimeException | Error e) {
+      discardAfterFailure(obj, e);
+      throw e;
+    }
+    return true;
+  }
+
+  /** After an object went into the caller's own cache (or handle): drains it if we raced close. */
+  void afterCacheStore(ThreadCache cache) {
+    if (closed) { // raced with close(): do not leave objects in a closed pool
+      drainOwnCache(cache);
+    }
   }
 
   /**
@@ -629,7 +674,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     d.rethrow();
   }
 
-  private static String describe(Object obj) {
+  static String describe(Object obj) {
     return obj.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(obj));
   }
 
