@@ -103,7 +103,12 @@ public final class LocalHandle<T> {
    * stays reachable from the handle, which is why leak detection turns the slot off.
    */
   private T hot;
-  /** Whether {@link #hot} is idle in this handle (true) or lent out / empty (false). */
+  /**
+   * Whether {@link #hot} is idle in this handle (true) or lent out / empty (false). A flag of its
+   * own, written with constants: the store does not wait for a load of the previous value (a
+   * read-modify-write of one word on both acquire and release measured slower: it chains the
+   * loop's iterations through two store-to-load forwardings).
+   */
   private boolean hotIdle;
   /** Acquisitions served from the hot slot. */
   private long hotReused;
@@ -128,8 +133,8 @@ public final class LocalHandle<T> {
    */
   public T acquire() {
     checkOwner();
-    // hotIdle is only ever set with a cache and the slot enabled; a closed pool goes the slow way
-    // (acquireVia throws and drains the owner's cache, this slot included).
+    // The idle bit is only ever set with a cache and the slot enabled; a closed pool goes the
+    // slow way (acquireVia throws and drains the owner's cache, this slot included).
     if (hotIdle && !pool.isClosed()) {
       hotIdle = false; // plain: owner-only
       hotReused++; // plain: owner-only
@@ -161,14 +166,11 @@ public final class LocalHandle<T> {
     if (hotEnabled && !hotIdle) {
       // The slot is empty or its object is lent out: take obj as the new hot object.
       if (cache.isTop(obj)) {
-        throw new IllegalStateException(
-            "object released twice (it is the last object this thread released): "
-                + ObjectPool.describe(obj));
+        throw releasedTwice(obj, "the last object this thread released");
       }
       if (pool.recycle(cache, obj, true)) {
         hot = obj; // plain: owner-only
-        hotIdle = true;
-        pool.afterCacheStore(cache);
+        hotIdle = true; // plain: owner-only
       }
       return;
     }
@@ -187,13 +189,12 @@ public final class LocalHandle<T> {
       return false;
     }
     if (hotIdle) {
-      throw new IllegalStateException(
-          "object released twice (it is idle in this thread's handle): "
-              + ObjectPool.describe(obj));
+      throw releasedTwice(obj, "idle in this thread's handle");
     }
+    // No re-check of closed after the store (as a cache push does): close() never drains a live
+    // thread's cache anyway; its objects are discarded at the thread's next call (documented).
     if (pool.recycle(cache, h, strictClose)) {
       hotIdle = true; // plain: owner-only
-      pool.afterCacheStore(cache);
     }
     return true;
   }
@@ -201,7 +202,7 @@ public final class LocalHandle<T> {
   /** Owner only (or after its death): lends out the idle hot object, or returns null. */
   T takeHot() {
     if (hotIdle) {
-      hotIdle = false;
+      hotIdle = false; // plain: owner-only (or the owner is dead)
       hotReused++;
       return hot;
     }
@@ -242,14 +243,24 @@ public final class LocalHandle<T> {
 
   private void checkOwner() {
     // Thread.currentThread() is an intrinsic and getId() a field load: a few loads and a compare.
+    // The exception is built in another method: the fast path stays small enough to inline.
     if (Thread.currentThread().getId() != ownerId) {
-      throw new IllegalStateException(
-          "handle used by thread "
-              + Thread.currentThread().getId()
-              + " (it belongs to thread "
-              + ownerId
-              + "; take one per thread with ObjectPool.localHandle())");
+      throw notOwner();
     }
+  }
+
+  private IllegalStateException notOwner() {
+    return new IllegalStateException(
+        "handle used by thread "
+            + Thread.currentThread().getId()
+            + " (it belongs to thread "
+            + ownerId
+            + "; take one per thread with ObjectPool.localHandle())");
+  }
+
+  private static IllegalStateException releasedTwice(Object obj, String where) {
+    return new IllegalStateException(
+        "object released twice (it is " + where + "): " + ObjectPool.describe(obj));
   }
 
   @Override

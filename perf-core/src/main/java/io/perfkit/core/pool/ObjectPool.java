@@ -356,6 +356,15 @@ public final class ObjectPool<T> implements AutoCloseable {
    * was discarded.
    */
   boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
+    // Small on purpose (the rare cases are in other methods): it is inlined into every release.
+    if (leakTracker != null || closed) {
+      return recycleSlow(cache, obj, strictClose);
+    }
+    return resetAndValidate(obj);
+  }
+
+  /** {@link #recycle} with leak tracking on or the pool closed. */
+  private boolean recycleSlow(ThreadCache cache, T obj, boolean strictClose) {
     if (leakTracker != null) {
       leakTracker.onRelease(obj);
     }
@@ -369,6 +378,11 @@ public final class ObjectPool<T> implements AutoCloseable {
       }
       return false;
     }
+    return resetAndValidate(obj);
+  }
+
+  /** Runs the reset hook and the validator; true: keep {@code obj}, false: it was discarded. */
+  private boolean resetAndValidate(T obj) {
     try {
       reset.accept(obj);
       if (validator != null && !validator.test(obj)) {
