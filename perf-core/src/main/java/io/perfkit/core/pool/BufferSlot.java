@@ -76,8 +76,8 @@ final class BufferSlot extends WeakReference<ByteBuffer> {
   /**
    * Marks the buffer handed out again, by the thread that now owns the idle buffer (it took it
    * from its own cache, or from the pool's queue, whose release/acquire pairing orders this after
-   * the releasing thread's state change). A plain store suffices: no other thread may legitimately change an idle
-   * buffer's state (a wrong release racing with this CASes from OUTSTANDING: it fails on IDLE,
+   * the releasing thread's state change). A plain store suffices: no other thread may
+   * legitimately change an idle buffer's state (a wrong release racing with this fails on IDLE,
    * or succeeds afterwards, which no ordering could prevent), and the next holder's release is
    * ordered after this store by program order or by whatever hand-off gave it the buffer. Plain
    * (not volatile) keeps the acquire fast path free of fences and compiler barriers.
