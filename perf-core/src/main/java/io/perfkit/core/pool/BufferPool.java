@@ -97,7 +97,7 @@ public final class BufferPool implements AutoCloseable {
   /** Per-thread caches; null when disabled. */
   private final ThreadTable<BufferThreadCache> caches;
   /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
-  private final ThreadOwned[] cacheSlots;
+  private final BufferThreadCache[] cacheSlots;
   private final int[] cacheOwners;
 
   private final LongAdder created = new LongAdder();
@@ -124,7 +124,8 @@ public final class BufferPool implements AutoCloseable {
     this.caches =
         cacheSize > 0
             ? new ThreadTable<>(
-                (t, deaths) -> new BufferThreadCache(t, classCount, cacheSize, deaths))
+                (t, deaths) -> new BufferThreadCache(t, classCount, cacheSize, deaths),
+                BufferThreadCache[]::new)
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
@@ -430,9 +431,8 @@ public final class BufferPool implements AutoCloseable {
     if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
-    // The table holds only BufferThreadCaches (made by our factory); a miss claims a slot.
-    return mine != null ? (BufferThreadCache) mine : caches.get(thread);
+    BufferThreadCache mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
+    return mine != null ? mine : caches.get(thread); // a miss claims a slot
   }
 
   private int sizeClassOf(int minCapacity) {

@@ -99,7 +99,7 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
   /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
-  private final ThreadOwned[] cacheSlots;
+  private final ThreadCache[] cacheSlots;
   private final int[] cacheOwners;
   private final LeakTracker leakTracker;
 
@@ -144,7 +144,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     boolean clearOnPop = leakTracker != null;
     this.caches =
         cacheSize > 0
-            ? new ThreadTable<>((t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths))
+            ? new ThreadTable<>(
+                (t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths),
+                ThreadCache[]::new)
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
@@ -509,9 +511,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
-    // The table holds only ThreadCaches (made by our factory); a miss claims a slot.
-    return mine != null ? (ThreadCache) mine : caches.get(thread);
+    ThreadCache mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
+    return mine != null ? mine : caches.get(thread); // a miss claims a slot
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
