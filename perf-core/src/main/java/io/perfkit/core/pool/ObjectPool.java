@@ -89,6 +89,7 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
 
   private final Supplier<? extends T> factory;
+  /** The reset hook, or null if none was set (saves a call and a type check per release). */
   private final Consumer<? super T> reset;
   private final Predicate<? super T> validator;
   private final Consumer<? super T> disposer;
@@ -118,7 +119,7 @@ public final class ObjectPool<T> implements AutoCloseable {
 
   private ObjectPool(Builder<T> b) {
     this.factory = b.factory;
-    this.reset = b.reset;
+    this.reset = b.resetSet ? b.reset : null;
     this.validator = b.validator;
     this.disposer = b.disposer;
     this.maxTotal = b.maxTotal == Builder.UNSET ? 0 : b.maxTotal;
@@ -386,7 +387,9 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Runs the reset hook and the validator; true: keep {@code obj}, false: it was discarded. */
   private boolean resetAndValidate(T obj) {
     try {
-      reset.accept(obj);
+      if (reset != null) {
+        reset.accept(obj);
+      }
       if (validator != null && !validator.test(obj)) {
         discard(obj);
         return false;
