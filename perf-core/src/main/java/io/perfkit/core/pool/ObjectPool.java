@@ -56,7 +56,9 @@ import java.util.function.Supplier;
  * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
  * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
  * released last when nobody has acquired it since (the common "released twice in a row" bug, for
- * example in a {@code finally} block and again by a caller); any use of a closed lease. Not
+ * example in a {@code finally} block and again by a caller); releasing, on a platform thread,
+ * its {@link LocalHandle}'s hot object while it is idle (exact: a flag on the handle); any use of
+ * a closed lease. Not
  * detected: any other second release (after the thread released other objects, or after the
  * object went to the shared store or to another holder), and releasing an object this pool never
  * handed out; both corrupt the pool's
@@ -297,8 +299,8 @@ public final class ObjectPool<T> implements AutoCloseable {
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
    * @throws IllegalStateException if {@code obj} is the object this thread released last and no
-   *     one has acquired since (released twice); see the class documentation for what is and is
-   *     not detected
+   *     one has acquired since, or is idle in the hot slot of this thread's {@link LocalHandle}
+   *     (released twice); see the class documentation for what is and is not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
