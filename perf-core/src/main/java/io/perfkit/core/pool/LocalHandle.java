@@ -43,9 +43,10 @@ import java.util.function.Consumer;
  * shared store; its acquire takes the hot object first, then the cache, then the store. The hot
  * slot counts as part of the owner's cache: {@link ObjectPool#acquire()} on the owner thread
  * takes its object when the rest of the cache is empty, it is counted as retained, and it goes
- * back to the pool with the cache when the owner dies or the pool is closed. A handle made on a virtual thread, on a bounded pool, with thread caches disabled,
- * or on a thread that found no free slot in the pool's cache table, has no cache and works on the
- * shared store only; no thread cache is created for a virtual thread.
+ * back to the pool with the cache when the owner dies or the pool is closed. A handle made on a
+ * virtual thread, on a bounded pool, with thread caches disabled, or on a thread that found no
+ * free slot in the pool's cache table, has no cache (and no hot slot) and works on the shared
+ * store only; no thread cache is created for a virtual thread.
  *
  * <p><b>Close.</b> After the pool is closed, {@link #acquire()} throws
  * {@link IllegalStateException}, and {@link #release(Object)} discards the object (to the disposer,

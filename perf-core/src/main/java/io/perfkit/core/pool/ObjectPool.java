@@ -403,7 +403,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     return true;
   }
 
-  /** After an object went into the caller's own cache (or handle): drains it if we raced close. */
+  /** After an object went into the caller's own cache: drains the cache if we raced close(). */
   void afterCacheStore(ThreadCache cache) {
     if (closed) { // raced with close(): do not leave objects in a closed pool
       drainOwnCache(cache);
