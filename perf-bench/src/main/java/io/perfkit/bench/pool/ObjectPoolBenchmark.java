@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Acquire + use + release of a 1 KiB object: perfkit's {@link io.perfkit.core.pool.ObjectPool}
- * (recycler mode {@code perfkit}; {@code perfkit-handle}: a {@code localHandle()} kept per benchmark
- * thread, the thread-bound fast path; bounded mode {@code perfkit-bounded}) against Stormpot 3.2
+ * (recycler mode {@code perfkit}; {@code perfkit-handle}: the thread's {@code localHandle()} kept
+ * per benchmark thread, the thread-bound fast path with its hot slot; bounded mode
+ * {@code perfkit-bounded}) against Stormpot 3.2
  * ({@code stormpot}: {@code pool.claim(timeout)}, the thread-safe entry point like our
  * {@code acquire()}; {@code stormpot-tap}: a thread-local tap kept per benchmark thread, Stormpot's
  * fastest path, which needs no thread lookup), Commons Pool2 {@code GenericObjectPool} ({@code commons-pool2}), a

@@ -56,7 +56,9 @@ import java.util.function.Supplier;
  * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
  * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
  * released last when nobody has acquired it since (the common "released twice in a row" bug, for
- * example in a {@code finally} block and again by a caller); any use of a closed lease. Not
+ * example in a {@code finally} block and again by a caller); releasing, on a platform thread,
+ * its {@link LocalHandle}'s hot object while it is idle (exact: a flag on the handle); any use of
+ * a closed lease. Not
  * detected: any other second release (after the thread released other objects, or after the
  * object went to the shared store or to another holder), and releasing an object this pool never
  * handed out; both corrupt the pool's
@@ -89,6 +91,7 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
 
   private final Supplier<? extends T> factory;
+  /** The reset hook, or null if none was set (saves a call and a type check per release). */
   private final Consumer<? super T> reset;
   private final Predicate<? super T> validator;
   private final Consumer<? super T> disposer;
@@ -99,7 +102,7 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
   /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
-  private final ThreadOwned[] cacheSlots;
+  private final ThreadCache[] cacheSlots;
   private final int[] cacheOwners;
   private final LeakTracker leakTracker;
 
@@ -118,7 +121,7 @@ public final class ObjectPool<T> implements AutoCloseable {
 
   private ObjectPool(Builder<T> b) {
     this.factory = b.factory;
-    this.reset = b.reset;
+    this.reset = b.resetSet ? b.reset : null;
     this.validator = b.validator;
     this.disposer = b.disposer;
     this.maxTotal = b.maxTotal == Builder.UNSET ? 0 : b.maxTotal;
@@ -144,7 +147,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     boolean clearOnPop = leakTracker != null;
     this.caches =
         cacheSize > 0
-            ? new ThreadTable<>((t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths))
+            ? new ThreadTable<>(
+                (t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths),
+                ThreadCache[]::new)
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
@@ -182,15 +187,19 @@ public final class ObjectPool<T> implements AutoCloseable {
    * Returns a handle bound to the calling thread whose {@link LocalHandle#acquire()} and
    * {@link LocalHandle#release(Object)} skip finding the thread's cache: the fast path for a thread
    * that keeps the handle (in a field of a per-thread object, a JMH {@code @State(Scope.Thread)},
-   * an event loop). See {@link LocalHandle} for the contract. Each call returns a new handle; all
-   * handles of one thread share that thread's cache (the one {@link #acquire()} uses), so mixing
-   * handle and pool calls on a thread is fine.
+   * an event loop). See {@link LocalHandle} for the contract. On a platform thread with a thread
+   * cache, every call returns the same handle (the thread's one handle for this pool, kept with
+   * its cache); it shares that cache with {@link #acquire()} and {@link #release(Object)}, so
+   * mixing handle and pool calls on a thread is fine. The handle keeps the object it released
+   * last in a field of its own (its hot slot), which its next {@code acquire()} hands out first
+   * without touching the cache: the cheapest way to use the pool.
    *
    * <p>On a virtual thread, on a bounded pool, with thread caches disabled, or when the thread
-   * gets no slot in the cache table, the handle works on the shared store (no thread cache is
-   * created for it).
+   * gets no slot in the cache table, each call returns a new handle that works on the shared
+   * store (no thread cache or hot slot is created for it). With leak detection on, the hot slot
+   * is off (a lent-out hot object would stay reachable from the handle and never be reported).
    *
-   * @return a new handle bound to the calling thread
+   * @return the calling thread's handle
    * @throws IllegalStateException if the pool is closed
    */
   public LocalHandle<T> localHandle() {
@@ -198,7 +207,20 @@ public final class ObjectPool<T> implements AutoCloseable {
       throw closedException();
     }
     Thread thread = Thread.currentThread();
-    return new LocalHandle<>(this, cacheOf(thread), thread.getId());
+    ThreadCache cache = cacheOf(thread);
+    if (cache == null) {
+      return new LocalHandle<>(this, null, thread.getId(), false);
+    }
+    LocalHandle<?> existing = cache.handle();
+    if (existing != null) {
+      // The cache only ever holds a handle of this pool, whose type is T.
+      @SuppressWarnings("unchecked")
+      LocalHandle<T> mine = (LocalHandle<T>) existing;
+      return mine;
+    }
+    LocalHandle<T> handle = new LocalHandle<>(this, cache, thread.getId(), leakTracker == null);
+    cache.setHandle(handle);
+    return handle;
   }
 
   /**
@@ -212,6 +234,9 @@ public final class ObjectPool<T> implements AutoCloseable {
     T obj;
     if (cache != null) {
       Object cached = cache.pop();
+      if (cached == null) {
+        cached = cache.takeHot(); // the idle object of this thread's handle, if any
+      }
       if (cached != null) {
         obj = cast(cached);
       } else {
@@ -274,8 +299,8 @@ public final class ObjectPool<T> implements AutoCloseable {
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
    * @throws IllegalStateException if {@code obj} is the object this thread released last and no
-   *     one has acquired since (released twice); see the class documentation for what is and is
-   *     not detected
+   *     one has acquired since, or is idle in the hot slot of this thread's {@link LocalHandle}
+   *     (released twice); see the class documentation for what is and is not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
@@ -292,38 +317,23 @@ public final class ObjectPool<T> implements AutoCloseable {
    * object is discarded, the handle's cache drained, and {@link IllegalStateException} thrown.
    */
   void releaseVia(ThreadCache cache, long threadId, T obj, boolean strictClose) {
-    if (cache != null && cache.isTop(obj)) {
-      throw new IllegalStateException(
-          "object released twice (it is the last object this thread released): " + describe(obj));
-    }
-    if (leakTracker != null) {
-      leakTracker.onRelease(obj);
-    }
-    if (closed) {
-      discard(obj);
-      if (cache != null) {
-        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+    if (cache != null) {
+      if (cache.isTop(obj)) {
+        throw new IllegalStateException(
+            "object released twice (it is the last object this thread released): "
+                + describe(obj));
       }
-      if (strictClose) {
-        throw new IllegalStateException("pool is closed (the object was discarded)");
+      LocalHandle<?> h = cache.ownerHandle();
+      if (h != null && h.releaseHot(obj, strictClose)) {
+        return; // the hot object of this thread's handle goes back to its slot
       }
+    }
+    if (!recycle(cache, obj, strictClose)) {
       return;
-    }
-    try {
-      reset.accept(obj);
-      if (validator != null && !validator.test(obj)) {
-        discard(obj);
-        return;
-      }
-    } catch (RuntimeException | Error e) {
-      discardAfterFailure(obj, e);
-      throw e;
     }
     if (cache != null) {
       if (cache.push(obj)) {
-        if (closed) { // raced with close(): do not leave objects in a closed pool
-          drainOwnCache(cache);
-        }
+        afterCacheStore(cache);
         return;
       }
       if (store.offer(obj, cache.home)) {
@@ -342,6 +352,62 @@ public final class ObjectPool<T> implements AutoCloseable {
       return;
     }
     discard(obj);
+  }
+
+  /**
+   * The common part of every release: leak-tracker bookkeeping, then on a closed pool discards
+   * {@code obj} (and drains the caller's own cache; throws if {@code strictClose}), else runs the
+   * reset hook and the validator. Returns true if {@code obj} is to be kept for reuse, false if it
+   * was discarded.
+   */
+  boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
+    // Small on purpose (the rare cases are in other methods): it is inlined into every release.
+    if (leakTracker != null || closed) {
+      return recycleSlow(cache, obj, strictClose);
+    }
+    return resetAndValidate(obj);
+  }
+
+  /** {@link #recycle} with leak tracking on or the pool closed. */
+  private boolean recycleSlow(ThreadCache cache, T obj, boolean strictClose) {
+    if (leakTracker != null) {
+      leakTracker.onRelease(obj);
+    }
+    if (closed) {
+      discard(obj);
+      if (cache != null) {
+        drainOwnCache(cache); // what close() could not reach: this live thread's cache
+      }
+      if (strictClose) {
+        throw new IllegalStateException("pool is closed (the object was discarded)");
+      }
+      return false;
+    }
+    return resetAndValidate(obj);
+  }
+
+  /** Runs the reset hook and the validator; true: keep {@code obj}, false: it was discarded. */
+  private boolean resetAndValidate(T obj) {
+    try {
+      if (reset != null) {
+        reset.accept(obj);
+      }
+      if (validator != null && !validator.test(obj)) {
+        discard(obj);
+        return false;
+      }
+    } catch (RuntimeException | Error e) {
+      discardAfterFailure(obj, e);
+      throw e;
+    }
+    return true;
+  }
+
+  /** After an object went into the caller's own cache: drains the cache if we raced close(). */
+  void afterCacheStore(ThreadCache cache) {
+    if (closed) { // raced with close(): do not leave objects in a closed pool
+      drainOwnCache(cache);
+    }
   }
 
   /**
@@ -450,9 +516,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadOwned mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
-    // The table holds only ThreadCaches (made by our factory); a miss claims a slot.
-    return mine != null ? (ThreadCache) mine : caches.get(thread);
+    ThreadCache mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
+    return mine != null ? mine : caches.get(thread); // a miss claims a slot
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
@@ -629,7 +694,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     d.rethrow();
   }
 
-  private static String describe(Object obj) {
+  static String describe(Object obj) {
     return obj.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(obj));
   }
 

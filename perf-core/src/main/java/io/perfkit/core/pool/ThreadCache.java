@@ -23,12 +23,14 @@ import java.util.function.Consumer;
 final class ThreadCache extends ThreadOwned {
   private static final VarHandle SIZE;
   private static final VarHandle REUSED;
+  private static final VarHandle HANDLE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       SIZE = lookup.findVarHandle(ThreadCache.class, "size", int.class);
       REUSED = lookup.findVarHandle(ThreadCache.class, "reused", long.class);
+      HANDLE = lookup.findVarHandle(ThreadCache.class, "handle", LocalHandle.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -44,6 +46,12 @@ final class ThreadCache extends ThreadOwned {
   private final boolean clearOnPop;
   private int size;
   private long reused;
+  /**
+   * The owner's {@link LocalHandle} (at most one per cache), whose hot slot counts as part of
+   * this cache; set once by the owner, read by other threads only for stats and after the
+   * owner's death.
+   */
+  private LocalHandle<?> handle;
 
   ThreadCache(Thread owner, int capacity, boolean clearOnPop, ReferenceQueue<Thread> deaths) {
     super(owner, deaths);
@@ -93,6 +101,30 @@ final class ThreadCache extends ThreadOwned {
     return s != 0 && items[s - 1] == e;
   }
 
+  /** The owner's handle, or null; any thread. */
+  LocalHandle<?> handle() {
+    // Acquire: a stats reader on another thread must see the handle's fields initialised (its
+    // final fields would suffice; acquire also orders the reads of its counters after this one).
+    return (LocalHandle<?>) HANDLE.getAcquire(this);
+  }
+
+  /** Owner only: records the owner's handle (once). */
+  void setHandle(LocalHandle<?> h) {
+    // Release: publishes the constructed handle to stats readers (see handle()).
+    HANDLE.setRelease(this, h);
+  }
+
+  /** Owner only: the owner's handle, or null. */
+  LocalHandle<?> ownerHandle() {
+    return handle; // plain: the owner wrote it
+  }
+
+  /** Owner only: the idle object in the owner's handle's hot slot (now lent out), or null. */
+  Object takeHot() {
+    LocalHandle<?> h = handle; // plain: the owner wrote it
+    return h == null ? null : h.takeHot();
+  }
+
   /** Owner only: counts one acquisition served from the shared store. */
   void countReuse() {
     reused++; // plain: owner-only
@@ -100,14 +132,16 @@ final class ThreadCache extends ThreadOwned {
 
   /** Any thread: the number of cached objects (racy). */
   int sizeOpaque() {
+    LocalHandle<?> h = handle();
     // Opaque: a racy counter read for stats; no ordering with the cache contents is needed.
-    return (int) SIZE.getOpaque(this);
+    return (int) SIZE.getOpaque(this) + (h == null ? 0 : h.hotIdleOpaque());
   }
 
   /** Any thread: acquisitions this cache's owner served without the factory (racy). */
   long reusedOpaque() {
+    LocalHandle<?> h = handle();
     // Opaque: see sizeOpaque().
-    return (long) REUSED.getOpaque(this);
+    return (long) REUSED.getOpaque(this) + (h == null ? 0 : h.hotReusedOpaque());
   }
 
   /**
@@ -127,6 +161,10 @@ final class ThreadCache extends ThreadOwned {
       // nobody, writes it).
       SIZE.setOpaque(this, i);
       sink.accept(e);
+    }
+    LocalHandle<?> h = handle(); // the owner's, or a dead owner's (see above)
+    if (h != null) {
+      h.drainHot(sink);
     }
     return s;
   }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Finds the calling platform thread's {@link ThreadOwned} state (a pool's thread cache) without a
@@ -30,7 +31,11 @@ final class ThreadTable<C extends ThreadOwned> {
 
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(ThreadOwned[].class);
 
-  private final ThreadOwned[] slots;
+  /**
+   * Typed as the pools' own state class (created through the constructor's array factory): a
+   * load from it needs no {@code checkcast} on the fast path.
+   */
+  private final C[] slots;
   /** {@code (int) ownerId} of each slot's state (0: none yet); written by the owner only. */
   private final int[] owners;
   private final int mask;
@@ -41,11 +46,12 @@ final class ThreadTable<C extends ThreadOwned> {
   /**
    * @param factory creates a thread's state; must pass the queue to {@link ThreadOwned}'s
    *     constructor
+   * @param arrays creates an array of the state class (for example {@code ThreadCache[]::new})
    */
-  ThreadTable(BiFunction<Thread, ReferenceQueue<Thread>, C> factory) {
+  ThreadTable(BiFunction<Thread, ReferenceQueue<Thread>, C> factory, IntFunction<C[]> arrays) {
     int cpus = Runtime.getRuntime().availableProcessors();
     int size = Integer.highestOneBit(Math.max(64, 4 * cpus) - 1) << 1;
-    this.slots = new ThreadOwned[Math.min(size, 4096)];
+    this.slots = arrays.apply(Math.min(size, 4096));
     this.owners = new int[slots.length];
     this.mask = slots.length - 1;
     this.factory = factory;
@@ -56,7 +62,7 @@ final class ThreadTable<C extends ThreadOwned> {
    * one dependent load fewer on the fast path than going through this object (the thread lookup
    * is the largest part of a pool's fast path; JFR line samples put ~40 % of it there).
    */
-  ThreadOwned[] slots() {
+  C[] slots() {
     return slots;
   }
 
@@ -77,7 +83,7 @@ final class ThreadTable<C extends ThreadOwned> {
    * {@link #claim}). Plain reads: a stale value is some other thread's id (a miss, then
    * {@link #get}), never the reader's own.
    */
-  static ThreadOwned probe(ThreadOwned[] slots, int[] owners, long id) {
+  static <C extends ThreadOwned> C probe(C[] slots, int[] owners, long id) {
     int i = (int) id & (owners.length - 1);
     if (owners[i] == id) { // widened compare: false for ids beyond int range
       return slots[i];
@@ -99,9 +105,9 @@ final class ThreadTable<C extends ThreadOwned> {
       return null;
     }
     long id = thread.getId();
-    ThreadOwned c = probe(slots, owners, id);
+    C c = probe(slots, owners, id);
     if (c != null) {
-      return cast(c);
+      return c;
     }
     return claim(thread, id);
   }
@@ -127,7 +133,7 @@ final class ThreadTable<C extends ThreadOwned> {
     if (id != (int) id) {
       return null; // beyond two billion threads: the fast path's int owner check cannot hold it
     }
-    ThreadOwned[] table = slots;
+    C[] table = slots;
     int hash = indexOf(id, table.length);
     // First pass: our state may sit at a later probe (its earlier slots were taken back then).
     for (int probe = 1; probe < MAX_PROBES; probe++) {

@@ -1,7 +1,9 @@
 package io.perfkit.core.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -212,6 +214,43 @@ final class BufferPoolThreadCacheTest {
     assertEquals(1, s.reused());
     assertEquals(0, s.outstanding());
     assertEquals(1, s.retained());
+  }
+
+  @Test
+  void doubleRelease_fastPathThenOtherThread_andOtherThreadThenFastPath_bothRejected()
+      throws Exception {
+    BufferPool pool = BufferPool.newBuilder().build();
+    ByteBuffer a = pool.acquire(1024); // recorded in this thread's cache: its release is plain
+    ByteBuffer b = pool.acquire(1024);
+    pool.release(a); // owner fast path (plain state change)
+    // Another thread, ordered after that release by Thread.start(): its CAS sees IDLE.
+    assertInstanceOf(IllegalStateException.class, onNewThread(() -> pool.release(a)));
+    // The other order: another thread releases b first (CAS), then this thread's fast path,
+    // ordered after it by Thread.join(), sees IDLE.
+    assertNull(onNewThread(() -> pool.release(b)));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(b));
+    assertTrue(e.getMessage().startsWith("buffer released twice"), e.getMessage());
+    BufferPoolStats s = pool.stats();
+    assertEquals(2, s.created(), s.toString());
+    assertEquals(0, s.outstanding(), s.toString());
+    assertEquals(2, s.retained(), s.toString()); // ours (a), the other thread's (b; it died)
+  }
+
+  /** Runs {@code r} on a new thread and joins it; returns what it threw, or null. */
+  private static Throwable onNewThread(Runnable r) throws InterruptedException {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                r.run();
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            });
+    t.start();
+    t.join();
+    return thrown.get();
   }
 
   @Test

@@ -76,6 +76,7 @@ final class LocalHandleTest {
     ObjectPool<Item> pool = newPool(new ArrayList<>());
     LocalHandle<Item> h1 = pool.localHandle();
     LocalHandle<Item> h2 = pool.localHandle();
+    assertSame(h1, h2, "one handle per platform thread and pool");
     Item a = h1.acquire();
     h1.release(a);
     assertSame(a, pool.acquire(), "the pool's acquire on this thread sees the handle's cache");
@@ -256,7 +257,7 @@ final class LocalHandleTest {
             .disposer(disposed::add)
             .build();
     LocalHandle<Item> handle = pool.localHandle();
-    int capacity = 2 + pool.storeCapacity();
+    int capacity = 2 + 1 + pool.storeCapacity(); // cache, hot slot, store
     List<Item> items = new ArrayList<>();
     for (int i = 0; i < capacity + 3; i++) {
       items.add(handle.acquire());
@@ -294,5 +295,42 @@ final class LocalHandleTest {
     handle.release(b);
     assertEquals(List.of(a, b), disposed);
     assertStats(pool, 2, 0, 2, 0);
+  }
+
+  @Test
+  void hotObject_returnsToTheHotSlot_throughThePoolToo_secondReleaseDetected() {
+    ObjectPool<Item> pool = newPool(new ArrayList<>());
+    LocalHandle<Item> handle = pool.localHandle();
+    Item a = handle.acquire();
+    Item b = handle.acquire();
+    handle.release(a); // a becomes the hot object
+    handle.release(b); // the hot slot is busy: b goes to the thread cache
+    assertSame(a, handle.acquire(), "the handle takes its hot object first");
+    pool.release(a); // released through the pool on the owner thread: back to the hot slot
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(a));
+    assertTrue(e.getMessage().contains("released twice"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> handle.release(a));
+    assertEquals(2, a.resets.get(), "rejected releases must not reset");
+    assertSame(b, pool.acquire(), "the pool takes its cache first");
+    assertSame(a, pool.acquire(), "then the handle's hot object");
+    assertStats(pool, 2, 3, 0, 2);
+    pool.release(a);
+    pool.release(b);
+    assertStats(pool, 2, 3, 0, 0);
+    assertEquals(2, pool.stats().retained(), "the hot object counts as retained");
+  }
+
+  @Test
+  void leakDetectionOn_handleReusesThroughTheCache_doubleReleaseDetected() {
+    ObjectPool<Item> pool =
+        ObjectPool.newBuilder(Item::new).leakDetection(1.0, leak -> {}).build();
+    LocalHandle<Item> handle = pool.localHandle();
+    Item a = handle.acquire();
+    handle.release(a);
+    assertSame(a, handle.acquire(), "reused (through the thread cache: the hot slot is off)");
+    handle.release(a);
+    handle.release(handle.acquire());
+    assertThrows(IllegalStateException.class, () -> handle.release(a));
+    assertStats(pool, 1, 2, 0, 0);
   }
 }

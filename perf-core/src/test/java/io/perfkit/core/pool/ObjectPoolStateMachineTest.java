@@ -19,7 +19,8 @@ import net.jqwik.api.constraints.IntRange;
  * Model-based state-machine properties of {@link ObjectPool} on one thread: a random sequence of
  * acquire / lease / release / lease-close operations, each through the pool or through a
  * {@link LocalHandle} of the test thread (which shares the thread's cache), is run against the pool
- * and a model that knows exactly how many objects are idle, held and discarded.
+ * and a model that knows exactly how many objects are idle in the thread cache, the shared store
+ * and the handle's hot slot (and which object is hot), held and discarded.
  */
 final class ObjectPoolStateMachineTest {
 
@@ -49,11 +50,16 @@ final class ObjectPoolStateMachineTest {
     }
     ObjectPool<Item> pool = builder.build();
     LocalHandle<Item> handle = pool.localHandle();
-    int capacity = pool.storeCapacity() + (bounded ? 0 : threadCacheSize);
+    int storeCapacity = pool.storeCapacity();
+    int cacheCapacity = bounded ? 0 : threadCacheSize;
+    boolean hotEnabled = cacheCapacity > 0;
 
     List<Object> held = new ArrayList<>(); // Item or Lease<Item>
     Map<Item, Integer> releases = new IdentityHashMap<>();
-    long idle = 0;
+    long inCache = 0;
+    long inStore = 0;
+    Item hot = null; // the handle's hot object (idle or lent out)
+    boolean hotIdle = false;
     long created = 0;
     long reused = 0;
     long discarded = 0;
@@ -63,6 +69,7 @@ final class ObjectPoolStateMachineTest {
       if (acquire) {
         boolean viaLease = op % 8 == 1;
         boolean viaHandle = op % 8 == 0;
+        long idle = inCache + inStore + (hotIdle ? 1 : 0);
         if (bounded && idle == 0 && created - discarded == maxTotal) {
           assertThrows(
               PoolExhaustedException.class,
@@ -73,8 +80,18 @@ final class ObjectPoolStateMachineTest {
           assertTrue(item.holder.compareAndSet(null, held1), "handed to two holders: " + item);
           assertEquals(releases.getOrDefault(item, 0), item.resets.get(), "reset count");
           held.add(held1);
-          if (idle > 0) {
-            idle--;
+          // Where the model says it came from: the handle takes its hot object first; the pool
+          // takes the thread cache first, then the hot object; both then the store.
+          boolean fromHot = hotIdle && (viaHandle || inCache == 0);
+          if (fromHot) {
+            assertTrue(item == hot, "the hot object");
+            hotIdle = false;
+            reused++;
+          } else if (inCache > 0) {
+            inCache--;
+            reused++;
+          } else if (inStore > 0) {
+            inStore--;
             reused++;
           } else {
             created++;
@@ -82,11 +99,12 @@ final class ObjectPoolStateMachineTest {
         }
       } else {
         Object held1 = held.remove((op / 4) % held.size());
+        boolean viaHandleRelease = !(held1 instanceof Lease) && op % 8 == 2;
         Item item = itemOf(held1);
         assertTrue(item.holder.compareAndSet(held1, null));
         if (held1 instanceof Lease) {
           ((Lease<?>) held1).close();
-        } else if (op % 8 == 2) {
+        } else if (viaHandleRelease) {
           handle.release(item);
         } else {
           pool.release(item);
@@ -94,17 +112,31 @@ final class ObjectPoolStateMachineTest {
         releases.merge(item, 1, Integer::sum);
         assertEquals(releases.get(item), item.resets.get(), "reset must run once per release");
         boolean rejected = rejectSome && item.resets.get() % 3 == 0;
-        if (rejected || idle == capacity) {
+        if (hotEnabled && item == hot) {
+          // The hot object always returns to the hot slot on the owner thread.
+          if (rejected) {
+            discarded++;
+          } else {
+            hotIdle = true;
+          }
+        } else if (rejected) {
           discarded++;
+        } else if (viaHandleRelease && hotEnabled && !hotIdle) {
+          hot = item;
+          hotIdle = true;
+        } else if (inCache < cacheCapacity) {
+          inCache++;
+        } else if (inStore < storeCapacity) {
+          inStore++;
         } else {
-          idle++;
+          discarded++;
         }
       }
       PoolStats s = pool.stats();
       assertEquals(created, s.created(), "created");
       assertEquals(reused, s.reused(), "reused");
       assertEquals(discarded, s.discarded(), "discarded");
-      assertEquals(idle, s.retained(), "retained");
+      assertEquals(inCache + inStore + (hotIdle ? 1 : 0), s.retained(), "retained");
       assertEquals(held.size(), s.outstanding(), "outstanding");
       assertEquals(s.created(), s.outstanding() + s.retained() + s.discarded(), "invariant");
     }
