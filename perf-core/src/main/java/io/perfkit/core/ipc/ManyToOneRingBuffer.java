@@ -19,9 +19,10 @@ import java.lang.invoke.VarHandle;
  */
 public final class ManyToOneRingBuffer extends AbstractRingBuffer {
   /*
-   * Claim: read this instance's head cache once, then per attempt the tail; check space
-   * (refreshing the head from the consumer's position when short, and publishing it to the cache
-   * field and the trailer slot), compute padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
+   * Claim: read this instance's head cache once, then per attempt the tail (a plain load and an
+   * acquire fence: the CAS validates it); check space (refreshing the head from the consumer's
+   * position when short, and publishing it to the cache field and the trailer slot), compute
+   * padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
    * [tail, tail + padding + required): it publishes the padding record, then stores the record's
    * header with a negative length (in progress), then the payload, then the whole header with the
    * positive length (release).
@@ -77,8 +78,11 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
     long tail;
     int padding;
     do {
-      // Volatile: other producers move the tail; the CAS below validates what was read.
-      tail = buffer.getLongVolatile(tailPositionIndex);
+      // Acquire (fence form, see AbstractRingBuffer): other producers move the tail, and the CAS
+      // below validates what was read, so any past value is safe: a stale one fails the CAS and
+      // is read again after it. Volatile would add nothing the CAS does not check, and through
+      // MemoryBuffer costs about three plain loads.
+      tail = loadAcquire(tailPositionIndex);
       if (required > capacity - (int) (tail - head)) {
         // Volatile: pairs with the consumer's release of the head after it zeroed the space.
         head = buffer.getLongVolatile(headPositionIndex);
