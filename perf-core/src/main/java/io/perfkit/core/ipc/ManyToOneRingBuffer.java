@@ -17,7 +17,7 @@ import java.lang.invoke.VarHandle;
  * <b>Ordering</b> and <b>Allocation</b> as in {@link RingBuffer}. Construction does not clear the
  * buffer: pass zeroed memory or one this class already used.
  */
-public final class ManyToOneRingBuffer extends AbstractRingBuffer {
+public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
   /*
    * Claim: read this instance's head cache once, then per attempt the tail (a plain load and an
    * acquire fence: the CAS validates it); check space (refreshing the head from the consumer's
@@ -42,20 +42,20 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
   static {
     try {
       HEAD_CACHE = MethodHandles.lookup()
-          .findVarHandle(ManyToOneRingBuffer.class, "headCache", long.class);
+          .findVarHandle(ManyToOneRingBufferHeadCache.class, "headCache", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /**
-   * This instance's copy of a past head position, shared by the threads that write through it
-   * (producers in other processes have their own). Reading it costs a field load instead of an
-   * ordered access to the trailer on every claim; the trailer slot is still written on every
-   * refresh, for other instances that start later. Accessed with opaque mode: any value seen is a
-   * past head, which can only understate the free space, so no ordering is needed, only no tearing.
+  /*
+   * headCache (in ManyToOneRingBufferHeadCache, padded on both sides) is this instance's copy of a
+   * past head position, shared by the threads that write through it (producers in other processes
+   * have their own). Reading it costs a field load instead of an ordered access to the trailer on
+   * every claim; the trailer slot is still written on every refresh, for other instances that
+   * start later. Accessed with opaque mode: any value seen is a past head, which can only
+   * understate the free space, so no ordering is needed, only no tearing.
    */
-  private long headCache;
 
   /**
    * Wraps {@code buffer}, whose capacity must be a power of two plus
