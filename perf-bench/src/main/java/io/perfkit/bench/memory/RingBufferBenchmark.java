@@ -49,6 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * is one buffer per scheduler slice (~0.1–0.3 M msgs/s), whichever ring buffer runs; with
  * yielding, the turns are handed over at once, and the score again depends on the ring buffers'
  * per-message cost. {@code RingBufferTransferProbe} prints the CPU time the threads got per run.
+ * Per fork, {@code messagesRead} divided by the {@code readYield} operation count (read calls) tells
+ * the regime the fork ran in: ~60 messages per read (the consumer trails far behind, at the read
+ * limit of 64) in fast forks, 4–5 in slow ones (the consumer caught up with the producer, and the
+ * two threads pass the records' cache lines back and forth); see docs/benchmarks/memory.md.
  *
  * <p>{@code burst}: one thread writes 64 messages then reads them back; the score is messages per
  * second. It measures the per-message instruction cost without cross-core traffic, and is the

@@ -17,11 +17,12 @@ import java.lang.invoke.VarHandle;
  * <b>Ordering</b> and <b>Allocation</b> as in {@link RingBuffer}. Construction does not clear the
  * buffer: pass zeroed memory or one this class already used.
  */
-public final class ManyToOneRingBuffer extends AbstractRingBuffer {
+public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
   /*
-   * Claim: read this instance's head cache once, then per attempt the tail; check space
-   * (refreshing the head from the consumer's position when short, and publishing it to the cache
-   * field and the trailer slot), compute padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
+   * Claim: read this instance's head cache once, then per attempt the tail (a plain load and an
+   * acquire fence: the CAS validates it); check space (refreshing the head from the consumer's
+   * position when short, and publishing it to the cache field and the trailer slot), compute
+   * padding at wrap-around, then CAS the tail forward by record + padding. The winner owns
    * [tail, tail + padding + required): it publishes the padding record, then stores the record's
    * header with a negative length (in progress), then the payload, then the whole header with the
    * positive length (release).
@@ -41,20 +42,20 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
   static {
     try {
       HEAD_CACHE = MethodHandles.lookup()
-          .findVarHandle(ManyToOneRingBuffer.class, "headCache", long.class);
+          .findVarHandle(ManyToOneRingBufferHeadCache.class, "headCache", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /**
-   * This instance's copy of a past head position, shared by the threads that write through it
-   * (producers in other processes have their own). Reading it costs a field load instead of an
-   * ordered access to the trailer on every claim; the trailer slot is still written on every
-   * refresh, for other instances that start later. Accessed with opaque mode: any value seen is a
-   * past head, which can only understate the free space, so no ordering is needed, only no tearing.
+  /*
+   * headCache (in ManyToOneRingBufferHeadCache, padded on both sides) is this instance's copy of a
+   * past head position, shared by the threads that write through it (producers in other processes
+   * have their own). Reading it costs a field load instead of an ordered access to the trailer on
+   * every claim; the trailer slot is still written on every refresh, for other instances that
+   * start later. Accessed with opaque mode: any value seen is a past head, which can only
+   * understate the free space, so no ordering is needed, only no tearing.
    */
-  private long headCache;
 
   /**
    * Wraps {@code buffer}, whose capacity must be a power of two plus
@@ -77,8 +78,11 @@ public final class ManyToOneRingBuffer extends AbstractRingBuffer {
     long tail;
     int padding;
     do {
-      // Volatile: other producers move the tail; the CAS below validates what was read.
-      tail = buffer.getLongVolatile(tailPositionIndex);
+      // Acquire (fence form, see AbstractRingBuffer): other producers move the tail, and the CAS
+      // below validates what was read, so any past value is safe: a stale one fails the CAS and
+      // is read again after it. Volatile would add nothing the CAS does not check, and through
+      // MemoryBuffer costs about three plain loads.
+      tail = loadAcquire(tailPositionIndex);
       if (required > capacity - (int) (tail - head)) {
         // Volatile: pairs with the consumer's release of the head after it zeroed the space.
         head = buffer.getLongVolatile(headPositionIndex);
