@@ -26,7 +26,12 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * Load, and the endpoint is read only for the winner.
    */
   record View(
-      Member[] members, Load[] loads, Endpoint[] endpoints, boolean equalWeights, long rampEndNanos) {}
+      Member[] members,
+      Load[] loads,
+      Endpoint[] endpoints,
+      double[] weights,
+      boolean equalWeights,
+      long rampEndNanos) {}
 
   private final RandomSource random;
   private final double bias;
@@ -56,17 +61,22 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     }
     Load[] loads = new Load[candidates.length];
     Endpoint[] endpoints = new Endpoint[candidates.length];
+    double[] weights = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       loads[i] = candidates[i].load();
       endpoints[i] = candidates[i].endpoint();
+      weights[i] = candidates[i].weight();
     }
     return new View(
-        candidates, loads, endpoints, equal, config.slowStart().rampEnd(candidates));
+        candidates, loads, endpoints, weights, equal, config.slowStart().rampEnd(candidates));
   }
 
   private double score(Member m, long now, boolean ramping) {
     double weight = ramping ? config.slowStart().weight(m, now) : m.weight();
-    int active = m.load().pending();
+    return score(weight, m.load().pending());
+  }
+
+  private double score(double weight, int active) {
     if (bias == 1.0) {
       return weight / (active + 1);
     }
@@ -99,6 +109,11 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       Load load = loads[i];
       load.incrementPending();
       return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+    } else if (!ramping && n > fullScanThreshold) {
+      int i = weightedChoices(view, n);
+      Load load = view.loads[i];
+      load.incrementPending();
+      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -127,6 +142,43 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     chosen.load().incrementPending();
     return new TrackedLease(
         chosen.endpoint(), chosen.load(), config.ticker(), TrackedLease.UNTIMED, this);
+  }
+
+  /**
+   * Unequal weights (or bias 0), no ramp: choiceCount random choices with replacement, the best
+   * score wins, the first on a tie. Returns the winner's slot.
+   */
+  private int weightedChoices(View view, int n) {
+    Load[] loads = view.loads;
+    double[] weights = view.weights;
+    int best;
+    double bestScore;
+    int k;
+    if (choiceCount >= 2) {
+      long pair = random.nextPair(n, n); // the same sequence as two nextInt calls when seeded
+      best = (int) (pair >>> 32);
+      int second = (int) pair;
+      bestScore = score(weights[best], loads[best].pending());
+      double secondScore = score(weights[second], loads[second].pending());
+      if (secondScore > bestScore) {
+        bestScore = secondScore;
+        best = second;
+      }
+      k = 2;
+    } else {
+      best = random.nextInt(n);
+      bestScore = score(weights[best], loads[best].pending());
+      k = 1;
+    }
+    for (; k < choiceCount; k++) {
+      int i = random.nextInt(n);
+      double s = score(weights[i], loads[i].pending());
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return best;
   }
 
   /**

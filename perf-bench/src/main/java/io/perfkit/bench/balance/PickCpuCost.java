@@ -22,7 +22,8 @@ import java.util.concurrent.CyclicBarrier;
  * <p>Only public API, so the same class runs against an older build: {@code java -cp
  * perf-bench/target/benchmarks.jar io.perfkit.bench.balance.PickCpuCost peak-ewma 10 2 complete 10}
  * (impl: round-robin, smooth-weighted, least-request, peak-ewma; endpoints; threads; mode: complete
- * = pick + complete(1000, true), cancel = pick + cancel(); seconds).
+ * = pick + complete(1000, true), cancel = pick + cancel(), pick = pick() with the lease left open
+ * (in-flight counts grow, as in TrackingPickBenchmark.pickOnly); seconds).
  */
 public final class PickCpuCost {
   private static final int BATCH = 200_000;
@@ -124,8 +125,12 @@ public final class PickCpuCost {
         switch (mode) {
           case "complete" -> true;
           case "cancel" -> false;
+          case "pick" -> false;
           default -> throw new IllegalArgumentException("mode: " + mode);
         };
+    if (mode.equals("pick")) {
+      return lb::pick;
+    }
     return () -> {
       Lease lease = lb.pick();
       if (complete) {
