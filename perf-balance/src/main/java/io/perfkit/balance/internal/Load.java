@@ -397,7 +397,8 @@ public final class Load extends LoadFields {
     int pa = a.pending();
     int pb = b.pending();
     double diff = a.logCostAt(nowNanos, tauNanos) - b.logCostAt(nowNanos, tauNanos);
-    if (pa != pb) {
+    // (NaN, a zero or vanishing cost, skips to the exact loads without computing the factor)
+    if (pa != pb && !Double.isNaN(diff)) {
       if ((pa | pb) < LOG_FACTOR.length) {
         diff += LOG_FACTOR[pa] - LOG_FACTOR[pb];
       } else {

@@ -51,8 +51,8 @@ public final class PickCpuCost {
     switch (impl) {
       case "round-robin" -> op = plain(b.roundRobin());
       case "smooth-weighted" -> op = plain(b.smoothWeightedRoundRobin());
-      case "least-request" -> op = tracking(b.leastRequest(), mode);
-      case "peak-ewma" -> op = tracking(b.peakEwma(), mode);
+      case "least-request" -> op = tracking(warm(b.leastRequest(), endpoints), mode);
+      case "peak-ewma" -> op = tracking(warm(b.peakEwma(), endpoints), mode);
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -114,6 +114,14 @@ public final class PickCpuCost {
 
   private static double quantile(double[] sorted, double q) {
     return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+  }
+
+  /** Gives every estimate samples first, as TrackingPickBenchmark does (peak EWMA). */
+  private static TrackingBalancer warm(TrackingBalancer lb, int endpoints) {
+    for (int i = 0; i < 20 * endpoints; i++) {
+      lb.pick().complete(1_000, true);
+    }
+    return lb;
   }
 
   private static Runnable plain(Balancer lb) {
