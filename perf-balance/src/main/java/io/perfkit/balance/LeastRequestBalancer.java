@@ -19,7 +19,19 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * a random offset so that ties are broken at random rather than always toward the first host.
    * The first candidate wins ties among the random choices, as in Envoy.
    */
-  record View(Member[] members, boolean equalWeights, long rampEndNanos) {}
+  /*
+   * The view keeps the members (weights and slow start for the weighted paths) and, flattened for
+   * the equal-weight path, each slot's load and endpoint in two arrays: a candidate's in-flight
+   * count is then one array load and one field load from the view instead of view -> Member ->
+   * Load, and the endpoint is read only for the winner.
+   */
+  record View(
+      Member[] members,
+      Load[] loads,
+      Endpoint[] endpoints,
+      double[] weights,
+      boolean equalWeights,
+      long rampEndNanos) {}
 
   private final RandomSource random;
   private final double bias;
@@ -47,12 +59,24 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     for (Member m : candidates) {
       equal &= m.weight() == candidates[0].weight();
     }
-    return new View(candidates, equal, config.slowStart().rampEnd(candidates));
+    Load[] loads = new Load[candidates.length];
+    Endpoint[] endpoints = new Endpoint[candidates.length];
+    double[] weights = new double[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      loads[i] = candidates[i].load();
+      endpoints[i] = candidates[i].endpoint();
+      weights[i] = candidates[i].weight();
+    }
+    return new View(
+        candidates, loads, endpoints, weights, equal, config.slowStart().rampEnd(candidates));
   }
 
   private double score(Member m, long now, boolean ramping) {
     double weight = ramping ? config.slowStart().weight(m, now) : m.weight();
-    int active = m.load().pending();
+    return score(weight, m.load().pending());
+  }
+
+  private double score(double weight, int active) {
     if (bias == 1.0) {
       return weight / (active + 1);
     }
@@ -80,7 +104,16 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 1) {
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
-      chosen = fewestActive(members, n);
+      Load[] loads = view.loads;
+      int i = fewestActive(loads, n);
+      Load load = loads[i];
+      load.incrementPending();
+      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+    } else if (!ramping && n > fullScanThreshold) {
+      int i = weightedChoices(view, n);
+      Load load = view.loads[i];
+      load.incrementPending();
+      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -112,33 +145,89 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
   }
 
   /**
-   * Equal weights and bias > 0: the best score is the fewest active requests (Envoy's unweighted
-   * path), compared as integers.
+   * Unequal weights (or bias 0), no ramp: choiceCount random choices with replacement, the best
+   * score wins, the first on a tie. Returns the winner's slot.
    */
-  private Member fewestActive(Member[] members, int n) {
+  private int weightedChoices(View view, int n) {
+    Load[] loads = view.loads;
+    double[] weights = view.weights;
+    int best;
+    double bestScore;
+    int k;
+    if (choiceCount >= 2) {
+      long pair = random.nextPair(n, n); // the same sequence as two nextInt calls when seeded
+      best = (int) (pair >>> 32);
+      int second = (int) pair;
+      bestScore = score(weights[best], loads[best].pending());
+      double secondScore = score(weights[second], loads[second].pending());
+      if (secondScore > bestScore) {
+        bestScore = secondScore;
+        best = second;
+      }
+      k = 2;
+    } else {
+      best = random.nextInt(n);
+      bestScore = score(weights[best], loads[best].pending());
+      k = 1;
+    }
+    for (; k < choiceCount; k++) {
+      int i = random.nextInt(n);
+      double s = score(weights[i], loads[i].pending());
+      if (s > bestScore) {
+        bestScore = s;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Equal weights and bias > 0: the best score is the fewest active requests (Envoy's unweighted
+   * path), compared as integers. Returns the winner's slot.
+   */
+  private int fewestActive(Load[] loads, int n) {
     if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
-      Member best = members[start];
-      int bestActive = best.load().pending();
+      int best = start;
+      int bestActive = loads[start].pending();
       for (int k = 1; k < n && bestActive > 0; k++) {
         int i = start + k;
-        Member m = members[i >= n ? i - n : i];
-        int active = m.load().pending();
+        i = i >= n ? i - n : i;
+        int active = loads[i].pending();
         if (active < bestActive) {
           bestActive = active;
-          best = m;
+          best = i;
         }
       }
       return best;
     }
-    Member best = members[random.nextInt(n)];
-    int bestActive = best.load().pending();
-    for (int k = 1; k < choiceCount; k++) {
-      Member m = members[random.nextInt(n)];
-      int active = m.load().pending();
+    int best;
+    int bestActive;
+    int k;
+    if (choiceCount >= 2) {
+      // The first two draws together (one random draw on the thread-local source); the same
+      // sequence as two nextInt calls on a seeded one.
+      long pair = random.nextPair(n, n);
+      best = (int) (pair >>> 32);
+      int second = (int) pair;
+      bestActive = loads[best].pending();
+      int secondActive = loads[second].pending();
+      if (secondActive < bestActive) {
+        bestActive = secondActive;
+        best = second;
+      }
+      k = 2;
+    } else {
+      best = random.nextInt(n);
+      bestActive = loads[best].pending();
+      k = 1;
+    }
+    for (; k < choiceCount; k++) {
+      int i = random.nextInt(n);
+      int active = loads[i].pending();
       if (active < bestActive) {
         bestActive = active;
-        best = m;
+        best = i;
       }
     }
     return best;

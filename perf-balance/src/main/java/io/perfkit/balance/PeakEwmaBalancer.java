@@ -9,7 +9,7 @@ import io.perfkit.balance.internal.TrackedLease;
 import java.util.Collection;
 
 /** Power of two choices over Finagle's peak-EWMA load. */
-final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
+final class PeakEwmaBalancer extends AbstractBalancer<PeakEwmaBalancer.View>
     implements TrackingBalancer, TrackedLease.Observer {
   /*
    * Finagle (finagle-core loadbalancer/p2c PeakEwma): each endpoint keeps (stamp, cost). observe(rtt)
@@ -20,6 +20,13 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
    * at random and the one with the lower load wins (the first on a tie).
    */
   static final double PENALTY = Load.PENALTY;
+
+  /**
+   * The published snapshot, flattened for the pick: slot i's load and endpoint sit in two arrays,
+   * so a candidate's in-flight count and estimate are one array load and one field load away from
+   * the view (not view -> Member -> Load), and the endpoint is read only for the winner.
+   */
+  record View(Load[] loads, Endpoint[] endpoints) {}
 
   private final RandomSource random;
   private final double tauNanos;
@@ -33,34 +40,47 @@ final class PeakEwmaBalancer extends AbstractBalancer<Member[]>
   }
 
   @Override
-  protected Member[] buildView(Member[] candidates) {
-    return candidates;
+  protected View buildView(Member[] candidates) {
+    Load[] loads = new Load[candidates.length];
+    Endpoint[] endpoints = new Endpoint[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      loads[i] = candidates[i].load();
+      endpoints[i] = candidates[i].endpoint();
+    }
+    return new View(loads, endpoints);
   }
 
   @Override
   public Lease pick() {
-    Member[] members = view();
-    int n = members.length;
+    View view = view();
+    Load[] loads = view.loads;
+    int n = loads.length;
     if (n == 0) {
       throw noEndpoint();
     }
-    long now = config.ticker().read();
-    Member chosen;
+    long now = config.ticker().read(); // once per pick: both candidates are read at this time
     if (n == 1) {
-      chosen = members[0];
-    } else {
-      int a = random.nextInt(n);
-      int b = random.nextInt(n - 1);
-      if (b >= a) {
-        b++;
-      }
-      Member ma = members[a];
-      Member mb = members[b];
-      // load(ma) <= load(mb), decided in the log domain where that is exact (see Load.firstWins)
-      chosen = Load.firstWins(ma.load(), mb.load(), now, tauNanos) ? ma : mb;
+      Load load = loads[0];
+      load.incrementPending(); // Finagle takes a single endpoint without reading its load
+      return new TrackedLease(view.endpoints[0], load, config.ticker(), now, this);
     }
-    chosen.load().incrementPending();
-    return new TrackedLease(chosen.endpoint(), chosen.load(), config.ticker(), now, this);
+    long pair = random.nextPair(n, n - 1);
+    int a = (int) (pair >>> 32);
+    int b = (int) pair;
+    if (b >= a) {
+      b++; // two distinct candidates, as Finagle draws them
+    }
+    Load la = loads[a];
+    Load lb = loads[b];
+    // load(a) <= load(b) at now, decided in the log domain where that is exact (Load.decide)
+    int chosen = Load.decide(la, lb, now, tauNanos) ? a : b;
+    Load load = chosen == a ? la : lb;
+    load.incrementPending();
+    // Finagle's reads are updates: both stamps move to now (CAS-maximum). Written after the
+    // decision and the increment, so no atomic instruction sits between the candidates' reads.
+    la.touch(now);
+    lb.touch(now);
+    return new TrackedLease(view.endpoints[chosen], load, config.ticker(), now, this);
   }
 
   @Override

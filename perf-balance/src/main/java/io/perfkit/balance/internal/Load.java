@@ -88,6 +88,25 @@ public final class Load extends LoadFields {
    * t" store would be cheaper but can move the stamp backwards when two picks race, which changes
    * the weight of the next observation; we keep the CAS.
    *
+   * Pick: a pick's two reads are split into their values and their stamp writes. decide() computes
+   * both values read-only (each at max(now, stamp), exactly what cost(now) returns), compares them,
+   * and the balancer then increments the winner's in-flight count and applies both reads' stamp
+   * writes with touch() (the same CAS-maximum). Single-threaded this is the same sequence of states
+   * as two cost() calls; concurrently, a read's stamp write lands a few instructions later, which
+   * is the "stamp advance counted on either side of an observation" already allowed below. So no
+   * atomic instruction (each is a full barrier on x86) sits between the two candidates' loads.
+   *
+   * Evaluated and not taken (session 3): an opaque "if (t > stamp) stamp = t" store instead of the
+   * CAS in touch(). It would not wait for the cache line (a CAS does), but a racing pick holding an
+   * older time t1 can overwrite a newer t2: the stamp then lags by d = t2 - t1, at most the time
+   * between that pick's clock read and its store (unbounded if the thread is descheduled there).
+   * That changes nothing but the next observation: with stamp s - d its result is cost(t) * w +
+   * rtt * (1 - w * e^(-d/tau)) instead of cost(t) * w + rtt * (1 - w), i.e. the sample's weight
+   * grows by at most d / tau (1e-8 for d = 100 ns, tau = 10 s), and an rtt within a factor
+   * e^(d/tau) above the cost is blended instead of taken as the new peak. The shared 2-core machine
+   * showed no measurable difference between the two (docs/benchmarks/balance.md), so the exact CAS
+   * stays.
+   *
    * A real observation (observe(rtt, t)) needs the anchor and stamp together, so observations of one
    * endpoint are serialised by the spin lock `writing`. It reads the stamp s, computes Finagle's
    * update from the cost at s (peak: rtt > cost -> rtt; else cost * w + rtt * (1 - w), w =
@@ -122,7 +141,7 @@ public final class Load extends LoadFields {
 
   /**
    * Decisions whose log-domain loads differ by at most this go to the exact (exp) comparison: it
-   * exceeds the rounding error of both computations by more than 100x (see {@link #logLoad}).
+   * exceeds the rounding error of both computations by more than 100x (see {@link #firstWins}).
    */
   private static final double LOG_MARGIN = 1e-9;
 
@@ -225,18 +244,38 @@ public final class Load extends LoadFields {
   }
 
   /**
+   * The stamp write of a pick's read of this estimate, applied after the pick's decision: raises
+   * the stamp to {@code nowNanos} by a CAS-maximum, and writes nothing when it is already at or
+   * above (see the class comment, "Pick").
+   *
+   * @param nowNanos the pick's ticker time
+   */
+  public void touch(long nowNanos) {
+    advanceStamp(nowNanos);
+  }
+
+  /**
    * Finagle's read of the estimate, which is an update: decays the cost to {@code nowNanos} (an
-   * observation of 0) and returns it. Lock-free; does not allocate.
+   * observation of 0) and returns it. Lock-free; does not allocate. The stamp is raised by a
+   * CAS-maximum (exact under concurrency); the balancer's pick uses {@link #touch} instead.
    *
    * @param nowNanos the ticker time
    * @param tauNanos the decay time constant
    * @return the cost after the decay, 0 if the endpoint has no sample yet
    */
   public double cost(long nowNanos, double tauNanos) {
+    double cost = costAt(nowNanos, tauNanos);
+    advanceStamp(nowNanos);
+    return cost;
+  }
+
+  /** The cost a read at {@code nowNanos} returns, without writing the stamp. */
+  private double costAt(long nowNanos, double tauNanos) {
     while (true) {
       // Acquire: the anchor copy read below is the one this version names, not an older one.
       int v = (int) VERSION.getAcquire(this);
-      long s = advanceStamp(nowNanos);
+      // Volatile read (plain on x86): the read happens at the later of now and the stamp.
+      long s = Math.max(nowNanos, stamp);
       long time;
       double cost;
       if ((v & 1) == 0) {
@@ -266,7 +305,13 @@ public final class Load extends LoadFields {
    * @return the load
    */
   public double load(int pending, long nowNanos, double tauNanos) {
-    double cost = cost(nowNanos, tauNanos);
+    double load = loadAt(pending, nowNanos, tauNanos);
+    advanceStamp(nowNanos);
+    return load;
+  }
+
+  private double loadAt(int pending, long nowNanos, double tauNanos) {
+    double cost = costAt(nowNanos, tauNanos);
     if (cost == 0.0) {
       return pending != 0 ? PENALTY : 0.0;
     }
@@ -274,23 +319,21 @@ public final class Load extends LoadFields {
   }
 
   /**
-   * Reads the cost at {@code nowNanos} like {@link #cost} (the same update) but returns the natural
-   * log of the load, {@code ln(cost) + ln(pending + 1)}, computed from the anchor's stored log
-   * without {@code exp}: {@code ln(anchor cost) - (stamp - anchor time) / tau + ln(pending + 1)}.
-   * Returns NaN when only the exact computation decides: no sample yet (cost 0) or a cost decayed
-   * so far ({@code < e^-700}) that {@link #load} could round it to zero.
+   * The natural log of the cost a read at {@code nowNanos} returns, without writing the stamp,
+   * computed from the anchor's stored log without {@code exp}: {@code ln(anchor cost) - (max(now,
+   * stamp) - anchor time) / tau}. Returns NaN when only the exact computation decides: no sample
+   * yet (cost 0) or a cost decayed so far ({@code < e^-700}) that {@link #load} could round it to
+   * zero.
    *
-   * <p>Error: every term is below 1,500 in magnitude when a number is returned (the anchor's log is
-   * at most ln(2^63) < 44, the decay term at most 744 + 44, the load factor below 22), so this value
-   * and the log of {@link #load}'s value each carry less than 1e-11 absolute error; two loads
-   * whose logs differ by more than {@code LOG_MARGIN} (1e-9) therefore compare the same way as
-   * their exact values.
+   * <p>Error: the anchor's log is at most ln(2^63) < 44 and the decay term at most 744 + 44 when a
+   * number is returned, so this value carries less than 1e-12 absolute error (see {@link
+   * #firstWins} for how two of them are compared).
    */
-  private double logLoad(int pending, long nowNanos, double tauNanos) {
+  private double logCostAt(long nowNanos, double tauNanos) {
     while (true) {
-      // The same validated read as cost(), of the log instead of the cost.
+      // The same validated read as costAt(), of the log instead of the cost.
       int v = (int) VERSION.getAcquire(this);
-      long s = advanceStamp(nowNanos);
+      long s = Math.max(nowNanos, stamp); // volatile read
       long time;
       double log;
       if ((v & 1) == 0) {
@@ -303,11 +346,7 @@ public final class Load extends LoadFields {
       VarHandle.loadLoadFence();
       if ((int) VERSION.getOpaque(this) == v) {
         double x = s - time > 0 ? log - (s - time) / tauNanos : log;
-        if (!(x > -700.0)) {
-          return Double.NaN;
-        }
-        // (pending is never negative: each decrement follows its increment in the count's order)
-        return x + (pending < LOG_FACTOR.length ? LOG_FACTOR[pending] : Math.log(pending + 1.0));
+        return x > -700.0 ? x : Double.NaN;
       }
     }
   }
@@ -319,6 +358,14 @@ public final class Load extends LoadFields {
    * falls back to {@link #load}'s exact values when the logs are too close to decide or a cost is
    * zero, so the decision is always the one the exact loads give.
    *
+   * <p>The log of a load is {@code ln(cost) + ln(pending + 1)}. The load factors' difference
+   * {@code ln((pa + 1) / (pb + 1))} comes from a table for in-flight counts below 256; above, the
+   * bounds {@code (pa - pb) / (pa + 1) <= ln((pa + 1) / (pb + 1)) <= (pa - pb) / (pb + 1)} decide
+   * without a log call whenever the costs' difference lies outside them by more than the margin,
+   * and {@code Math.log} of the ratio is taken only otherwise. Every term is below 1,500 in
+   * magnitude, so the computed difference carries less than 1e-11 absolute error, and a difference
+   * beyond {@code LOG_MARGIN} (1e-9) orders the exact loads the same way.
+   *
    * @param a the first candidate
    * @param b the second candidate
    * @param nowNanos the ticker time
@@ -326,18 +373,53 @@ public final class Load extends LoadFields {
    * @return {@code true} if {@code a} is chosen
    */
   public static boolean firstWins(Load a, Load b, long nowNanos, double tauNanos) {
+    boolean first = decide(a, b, nowNanos, tauNanos);
+    // Both reads are updates: CAS-maximum stamps, exact under concurrency.
+    a.advanceStamp(nowNanos);
+    b.advanceStamp(nowNanos);
+    return first;
+  }
+
+  /**
+   * The decision of {@link #firstWins} without its stamp writes: what both reads at {@code
+   * nowNanos} return is compared, and the caller then applies the reads' stamp writes with {@link
+   * #touch} (after its in-flight increment, so the pick waits for one contended cache line, not
+   * three).
+   *
+   * @param a the first candidate
+   * @param b the second candidate
+   * @param nowNanos the ticker time
+   * @param tauNanos the decay time constant
+   * @return {@code true} if {@code a} is chosen
+   */
+  public static boolean decide(Load a, Load b, long nowNanos, double tauNanos) {
+    // (pending is never negative: each decrement follows its increment in the count's order)
     int pa = a.pending();
     int pb = b.pending();
-    double diff = a.logLoad(pa, nowNanos, tauNanos) - b.logLoad(pb, nowNanos, tauNanos);
+    double diff = a.logCostAt(nowNanos, tauNanos) - b.logCostAt(nowNanos, tauNanos);
+    // (NaN, a zero or vanishing cost, skips to the exact loads without computing the factor)
+    if (pa != pb && !Double.isNaN(diff)) {
+      if ((pa | pb) < LOG_FACTOR.length) {
+        diff += LOG_FACTOR[pa] - LOG_FACTOR[pb];
+      } else {
+        double d = (double) pa - pb; // exact: both are ints
+        if (diff + d / (pb + 1.0) < -LOG_MARGIN) {
+          return true; // even the largest factor difference leaves a's load below b's
+        }
+        if (diff + d / (pa + 1.0) > LOG_MARGIN) {
+          return false; // even the smallest leaves it above
+        }
+        diff += Math.log((pa + 1.0) / (pb + 1.0));
+      }
+    }
     if (diff < -LOG_MARGIN) {
       return true;
     }
     if (diff > LOG_MARGIN) {
       return false;
     }
-    // Too close to call in the log domain, or NaN (a zero or vanishing cost): exact loads. These
-    // reads are updates at the same time, so they change no state the reads above did not.
-    return a.load(pa, nowNanos, tauNanos) <= b.load(pb, nowNanos, tauNanos);
+    // Too close to call in the log domain, or NaN (a zero or vanishing cost): exact loads.
+    return a.loadAt(pa, nowNanos, tauNanos) <= b.loadAt(pb, nowNanos, tauNanos);
   }
 
   /**

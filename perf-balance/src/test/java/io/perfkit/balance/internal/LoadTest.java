@@ -179,19 +179,27 @@ final class LoadTest {
     List<Op> historyB =
         switch (relation) {
           case 0 -> opsB;
-          default -> opsA; // same history (tie) or the same history scaled
+          default -> opsA; // same history (tie) or the same history scaled (2, 3)
         };
     double scaleB = relation == 2 ? 2.0 : 1.0;
     if (relation == 2) {
       pendingA = 2 * pendingB + 1; // cost_b = 2 cost_a exactly: (pa + 1) cost_a = (pb + 1) cost_b
     }
-    Load[] loads = new Load[4];
+    if (relation == 3) {
+      // in-flight counts beyond the log table whose ratio nearly cancels the costs' ratio: the
+      // loads differ by 1e-7 relative, inside the factor bounds' gap, so only the exact ln decides
+      pendingB = 256 + pendingB % 100_000;
+      pendingA = pendingB + 1 + pendingB / 7;
+      double eta = later % 2 == 0 ? 1e-7 : -1e-7;
+      scaleB = (pendingA + 1.0) / (pendingB + 1.0) * (1 + eta);
+    }
+    Load[] loads = new Load[6];
     long end = 0;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 6; k++) {
       loads[k] = new Load(0);
       end = Math.max(end, replay(loads[k], k % 2 == 0 ? opsA : historyB, 0, k % 2 == 0 ? 1.0 : scaleB));
     }
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 6; k++) {
       for (int i = 0; i < (k % 2 == 0 ? pendingA : pendingB); i++) {
         loads[k].incrementPending();
       }
@@ -202,6 +210,16 @@ final class LoadTest {
     assertEquals(exact, Load.firstWins(loads[2], loads[3], now, TAU));
     assertEquals(loads[0].stamp(), loads[2].stamp());
     assertEquals(loads[1].stamp(), loads[3].stamp());
+    // the balancer's split form: decide read-only, then both reads' stamp writes
+    long stampA = loads[4].stamp();
+    long stampB = loads[5].stamp();
+    assertEquals(exact, Load.decide(loads[4], loads[5], now, TAU));
+    assertEquals(stampA, loads[4].stamp());
+    assertEquals(stampB, loads[5].stamp());
+    loads[4].touch(now);
+    loads[5].touch(now);
+    assertEquals(loads[0].stamp(), loads[4].stamp());
+    assertEquals(loads[1].stamp(), loads[5].stamp());
   }
 
   @Provide
@@ -209,12 +227,14 @@ final class LoadTest {
     return Arbitraries.frequencyOf(
         Tuple.of(3, Arbitraries.just(0)),
         Tuple.of(3, Arbitraries.integers().between(1, 10)),
-        Tuple.of(1, Arbitraries.integers().between(250, 300)));
+        Tuple.of(1, Arbitraries.integers().between(250, 300)),
+        // beyond the log table: the factor bounds and the Math.log fallback decide
+        Tuple.of(2, Arbitraries.integers().between(256, 5_000_000)));
   }
 
   @Provide
   Arbitrary<Integer> relations() {
-    return Arbitraries.integers().between(0, 2);
+    return Arbitraries.integers().between(0, 3);
   }
 
   @Test

@@ -22,7 +22,8 @@ import java.util.concurrent.CyclicBarrier;
  * <p>Only public API, so the same class runs against an older build: {@code java -cp
  * perf-bench/target/benchmarks.jar io.perfkit.bench.balance.PickCpuCost peak-ewma 10 2 complete 10}
  * (impl: round-robin, smooth-weighted, least-request, peak-ewma; endpoints; threads; mode: complete
- * = pick + complete(1000, true), cancel = pick + cancel(); seconds).
+ * = pick + complete(1000, true), cancel = pick + cancel(), pick = pick() with the lease left open
+ * (in-flight counts grow, as in TrackingPickBenchmark.pickOnly); seconds).
  */
 public final class PickCpuCost {
   private static final int BATCH = 200_000;
@@ -50,8 +51,8 @@ public final class PickCpuCost {
     switch (impl) {
       case "round-robin" -> op = plain(b.roundRobin());
       case "smooth-weighted" -> op = plain(b.smoothWeightedRoundRobin());
-      case "least-request" -> op = tracking(b.leastRequest(), mode);
-      case "peak-ewma" -> op = tracking(b.peakEwma(), mode);
+      case "least-request" -> op = tracking(warm(b.leastRequest(), endpoints), mode);
+      case "peak-ewma" -> op = tracking(warm(b.peakEwma(), endpoints), mode);
       default -> throw new IllegalArgumentException("impl: " + impl);
     }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -115,6 +116,14 @@ public final class PickCpuCost {
     return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
   }
 
+  /** Gives every estimate samples first, as TrackingPickBenchmark does (peak EWMA). */
+  private static TrackingBalancer warm(TrackingBalancer lb, int endpoints) {
+    for (int i = 0; i < 20 * endpoints; i++) {
+      lb.pick().complete(1_000, true);
+    }
+    return lb;
+  }
+
   private static Runnable plain(Balancer lb) {
     return lb::pick;
   }
@@ -124,8 +133,12 @@ public final class PickCpuCost {
         switch (mode) {
           case "complete" -> true;
           case "cancel" -> false;
+          case "pick" -> false;
           default -> throw new IllegalArgumentException("mode: " + mode);
         };
+    if (mode.equals("pick")) {
+      return lb::pick;
+    }
     return () -> {
       Lease lease = lb.pick();
       if (complete) {

@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * request takes Envoy's unweighted path (full scan up to 8 endpoints, two random choices above).
  *
  * <p>{@code perfkit-peak-ewma-step-ticker} is the same balancer on a ticker that adds 1 µs per read
- * instead of calling {@code System.nanoTime}: the difference is the clock's share (Finagle reads
+ * on each thread (a thread-local counter, no shared write) instead of calling {@code
+ * System.nanoTime}: the difference is the clock's share (Finagle reads
  * the clock for every pick and every completion; {@code System.nanoTime} measured 25 ns on a quiet
  * run of this VM and 65-135 ns under load).
  *
@@ -119,13 +120,17 @@ public class TrackingPickBenchmark {
     return picker.pick();
   }
 
-  /** A clock that advances 1 µs per read (racy increments are fine: any value will do). */
+  /**
+   * A clock that advances 1 µs per read on each thread, from a per-thread counter: no shared write
+   * (session 2's version bumped one shared field, whose cache line then bounced between the two
+   * benchmark threads and hid the clock's share behind a contention cost of its own).
+   */
   static final class StepTicker implements io.perfkit.balance.Ticker {
-    private long now;
+    private final ThreadLocal<long[]> now = ThreadLocal.withInitial(() -> new long[1]);
 
     @Override
     public long read() {
-      return now += 1_000;
+      return now.get()[0] += 1_000;
     }
   }
 
