@@ -61,14 +61,15 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
     stamps[(int) (position >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
   }
 
-  /** Consumer: the stamp of sampled {@code position}; call before freeing its slot. */
-  final long stampOf(long position) {
-    final long[] stamps = this.stamps;
-    // plain: the acquire load of the element ordered the producer's stamp before this read
-    return stamps[(int) (position >>> stampShift) & (stamps.length - 1)];
-  }
-
-  /** Consumer: records the time since {@code offeredNanos}. */
+  /**
+   * Consumer, at a sampled position only: records the time since {@code offeredNanos}.
+   *
+   * <p>Callers reach this from a branch taken once per {@code sampleInterval} polls, through a
+   * subclass method ({@code takeSampled}) whose bytecode is larger than C2's {@code MaxInlineSize}
+   * (35 bytes): at a call site that cold, C2 does not inline a method that large, so the
+   * recording (LatencyRecorder, HdrHistogram) stays out of the compiled poll loop. Inlined, it
+   * measurably slowed the loop itself (docs/benchmarks/queues.md, session 3).
+   */
   final void recordSince(long offeredNanos) {
     timeInQueue.record(Math.max(0L, System.nanoTime() - offeredNanos));
   }
