@@ -66,9 +66,12 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
    *
    * <p>Callers reach this from a branch taken once per {@code sampleInterval} polls, through a
    * subclass method ({@code takeSampled}) whose bytecode is larger than C2's {@code MaxInlineSize}
-   * (35 bytes): at a call site that cold, C2 does not inline a method that large, so the
-   * recording (LatencyRecorder, HdrHistogram) stays out of the compiled poll loop. Inlined, it
-   * measurably slowed the loop itself (docs/benchmarks/queues.md, session 3).
+   * (35 bytes): C2 inlines a method that large only at a call site it judges hot, so at a cold
+   * site the recording (LatencyRecorder, HdrHistogram) stays out of the compiled poll loop.
+   * Inlined, it measurably slowed the loop itself. C2 also judges a site hot once its profiled
+   * count reaches InlineFrequencyCount, whatever its relative frequency, so this is a heuristic,
+   * not a guarantee: observed cold in the SPSC queue, and inlined at times in the MPSC one
+   * (docs/benchmarks/queues.md, session 3 follow-up).
    */
   final void recordSince(long offeredNanos) {
     timeInQueue.record(Math.max(0L, System.nanoTime() - offeredNanos));
