@@ -61,14 +61,18 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
     stamps[(int) (position >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
   }
 
-  /** Consumer: the stamp of sampled {@code position}; call before freeing its slot. */
-  final long stampOf(long position) {
-    final long[] stamps = this.stamps;
-    // plain: the acquire load of the element ordered the producer's stamp before this read
-    return stamps[(int) (position >>> stampShift) & (stamps.length - 1)];
-  }
-
-  /** Consumer: records the time since {@code offeredNanos}. */
+  /**
+   * Consumer, at a sampled position only: records the time since {@code offeredNanos}.
+   *
+   * <p>Callers reach this from a branch taken once per {@code sampleInterval} polls, through a
+   * subclass method ({@code takeSampled}) whose bytecode is larger than C2's {@code MaxInlineSize}
+   * (35 bytes): C2 inlines a method that large only at a call site it judges hot, so at a cold
+   * site the recording (LatencyRecorder, HdrHistogram) stays out of the compiled poll loop.
+   * Inlined, it measurably slowed the loop itself. C2 also judges a site hot once its profiled
+   * count reaches InlineFrequencyCount, whatever its relative frequency, so this is a heuristic,
+   * not a guarantee: observed cold in the SPSC queue, and inlined at times in the MPSC one
+   * (docs/benchmarks/queues.md, session 3 follow-up).
+   */
   final void recordSince(long offeredNanos) {
     timeInQueue.record(Math.max(0L, System.nanoTime() - offeredNanos));
   }

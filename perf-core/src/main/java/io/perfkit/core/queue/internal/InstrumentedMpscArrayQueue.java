@@ -294,10 +294,22 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     if ((index & sampleMask) != 0) {
       free(slots, slot, index);
     } else {
-      long offered = stampOf(index); // before free(): afterwards a producer may restamp the entry
-      free(slots, slot, index);
-      recordSince(offered);
+      takeSampled(slots, slot, index); // cold: one take in sampleInterval
     }
+  }
+
+  /**
+   * Consumer slow path for a sampled position: reads its stamp, frees its slot, records its time
+   * in queue. A separate method, larger than C2's MaxInlineSize, so that C2 does not inline it
+   * (nor the recording behind it) at its cold call site; see InstrumentedArrayQueue.recordSince.
+   */
+  private void takeSampled(Object[] slots, int slot, long index) {
+    final long[] stamps = this.stamps;
+    // plain, and before free(): the acquire load of the element ordered the producer's stamp
+    // before this read; once the slot is freed a producer may restamp the entry
+    final long offered = stamps[(int) (index >>> stampShift) & (stamps.length - 1)];
+    free(slots, slot, index);
+    recordSince(offered);
   }
 
   private void free(Object[] slots, int slot, long index) {

@@ -220,11 +220,24 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     if ((index & sampleMask) != 0) {
       free(slots, slot, index);
     } else {
-      long offered = stampOf(index); // before free(): afterwards the producer may restamp the entry
-      free(slots, slot, index);
-      recordSince(offered);
+      takeSampled(slots, slot, index); // cold: one poll in sampleInterval
     }
     return cast(element);
+  }
+
+  /**
+   * Consumer slow path for a sampled position: reads its stamp, frees its slot, records its time
+   * in queue. A separate method, larger than C2's MaxInlineSize, so that C2 does not inline it
+   * (nor the recording behind it) at its cold call sites in poll() and drain(); see
+   * InstrumentedArrayQueue.recordSince.
+   */
+  private void takeSampled(Object[] slots, int slot, long index) {
+    final long[] stamps = this.stamps;
+    // plain, and before free(): the acquire load of the element ordered the producer's stamp
+    // before this read; once the slot is freed the producer may restamp the entry
+    final long offered = stamps[(int) (index >>> stampShift) & (stamps.length - 1)];
+    free(slots, slot, index);
+    recordSince(offered);
   }
 
   /** Hands slot {@code slot} (sequence {@code index}) back to the producer. */
@@ -285,9 +298,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
       if ((index & sampleMask) != 0) {
         free(slots, slot, index);
       } else {
-        long offered = stampOf(index); // before free(), as in poll()
-        free(slots, slot, index);
-        recordSince(offered);
+        takeSampled(slots, slot, index); // cold, as in poll()
       }
       consumer.accept(cast(element));
     }
