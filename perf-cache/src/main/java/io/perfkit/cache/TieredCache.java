@@ -216,8 +216,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
         : builder.refreshAfterWriteNanos != Long.MAX_VALUE ? NEVER_NANOS : -1;
     boolean variable = writeTtl >= 0 && builder.promoteAfterHits > 0
         && builder.expireAfterAccessNanos == Long.MAX_VALUE;
+    // Every L1 hit with expiry reads this clock: the common case (nobody rewinding) is one plain
+    // load of rewinder before the real clock, without looking up the current thread.
     Ticker l1Ticker = writeTtl >= 0
-        ? () -> Thread.currentThread() == rewinder ? rewoundNanos : ticker.read()
+        ? () -> {
+          Thread r = rewinder;
+          return r != null && Thread.currentThread() == r ? rewoundNanos : ticker.read();
+        }
         : ticker;
     // An entry is visible to Caffeine's ageOf on a clock inside [write, write + lifetime) and, with
     // expire-after-access, before its access deadline (at least expireAfterAccess after the write).

@@ -71,8 +71,9 @@ final class QueueKind {
       default:
         throw new IllegalArgumentException("kind: " + kind);
     }
-    org.jctools.queues.MessagePassingQueue<E> bare =
-        spsc ? Queues.<E>spsc(capacity) : Queues.<E>mpsc(capacity);
+    // Only the implementations that wrap the bare queue allocate it: an unused queue allocated
+    // first shifts where the measured queue's arrays land in the heap, which changed the two-thread
+    // SPSC transfer of the same class 2x between impls (session 3 quiet run).
     switch (impl) {
       case "perfkit-instrumented":
         return spsc ? Queues.instrumentedSpsc(capacity) : Queues.instrumentedMpsc(capacity);
@@ -82,13 +83,13 @@ final class QueueKind {
             ? Queues.instrumentedSpsc(capacity, Queues.MAX_CAPACITY, LatencyRecorder.create())
             : Queues.instrumentedMpsc(capacity, Queues.MAX_CAPACITY, LatencyRecorder.create());
       case "perfkit-wrapper":
-        return Queues.instrumented(bare);
+        return Queues.instrumented(bare(spsc, capacity));
       case "holder-v1":
-        return new HolderInstrumentedQueue<>(bare, Queues.DEFAULT_SAMPLE_INTERVAL);
+        return new HolderInstrumentedQueue<>(bare(spsc, capacity), Queues.DEFAULT_SAMPLE_INTERVAL);
       case "forwarding":
-        return new ForwardingQueue<>(bare);
+        return new ForwardingQueue<>(bare(spsc, capacity));
       case "bare":
-        return asQueue(bare);
+        return asQueue(bare(spsc, capacity));
       case "bare-own":
         return spsc
             ? new io.perfkit.core.queue.internal.SpscArrayQueue<>(capacity)
@@ -96,6 +97,10 @@ final class QueueKind {
       default:
         throw new IllegalArgumentException("impl: " + impl);
     }
+  }
+
+  private static <E> org.jctools.queues.MessagePassingQueue<E> bare(boolean spsc, int capacity) {
+    return spsc ? Queues.<E>spsc(capacity) : Queues.<E>mpsc(capacity);
   }
 
   /** Every queue {@code Queues} returns is also a {@code java.util.Queue} of the same elements. */
