@@ -167,8 +167,8 @@ public final class Load extends LoadFields {
   }
 
   /**
-   * Finagle's penalty: the load of an endpoint that has no latency sample yet but a request in
-   * flight ({@code Long.MAX_VALUE >> 16}).
+   * Finagle's penalty: an endpoint that has no latency sample yet but requests in flight has load
+   * {@code PENALTY + pending} ({@code Long.MAX_VALUE >> 16} plus its in-flight count).
    */
   public static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
 
@@ -297,7 +297,7 @@ public final class Load extends LoadFields {
   /**
    * Finagle's peak-EWMA load of this endpoint at {@code nowNanos}: reads the cost (an update, see
    * {@link #cost}) and returns {@code cost * (pending + 1)}, or for an endpoint without a sample 0
-   * while idle and {@link #PENALTY} while it has a request in flight.
+   * while idle and {@link #PENALTY} {@code + pending} while it has a request in flight.
    *
    * @param pending the in-flight count to use (read before the cost, as Finagle does)
    * @param nowNanos the ticker time
@@ -313,7 +313,9 @@ public final class Load extends LoadFields {
   private double loadAt(int pending, long nowNanos, double tauNanos) {
     double cost = costAt(nowNanos, tauNanos);
     if (cost == 0.0) {
-      return pending != 0 ? PENALTY : 0.0;
+      // Finagle's get(): Penalty + pending, so of two busy unsampled endpoints the less busy wins
+      // (exact in a double: PENALTY < 2^47 and pending < 2^31 stay below 2^53).
+      return pending != 0 ? PENALTY + pending : 0.0;
     }
     return cost * (pending + 1);
   }
