@@ -30,12 +30,15 @@ final class PeakEwmaBalancer extends AbstractBalancer<PeakEwmaBalancer.View>
 
   private final RandomSource random;
   private final double tauNanos;
+  /** 1 / tau: the pick's log-domain decay is a multiply (see Load.logCostAt's error bound). */
+  private final double inverseTauNanos;
 
   PeakEwmaBalancer(
       BalancerConfig config, RandomSource random, long tauNanos, Collection<Endpoint> endpoints) {
     super(config);
     this.random = random;
     this.tauNanos = tauNanos;
+    this.inverseTauNanos = 1.0 / tauNanos;
     init(endpoints);
   }
 
@@ -73,7 +76,7 @@ final class PeakEwmaBalancer extends AbstractBalancer<PeakEwmaBalancer.View>
     Load la = loads[a];
     Load lb = loads[b];
     // load(a) <= load(b) at now, decided in the log domain where that is exact (Load.decide)
-    int chosen = Load.decide(la, lb, now, tauNanos) ? a : b;
+    int chosen = Load.decide(la, lb, now, tauNanos, inverseTauNanos) ? a : b;
     Load load = chosen == a ? la : lb;
     load.incrementPending();
     // Finagle's reads are updates: both stamps move to now (CAS-maximum). Written after the
