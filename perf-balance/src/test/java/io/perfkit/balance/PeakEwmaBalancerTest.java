@@ -17,6 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,8 @@ final class PeakEwmaBalancerTest {
    * Loads closer than this (relative) are near ties: the reference multiplies the cost by one
    * decay factor per read, perfkit by one factor since the last sample, so the two exact values
    * may differ by a few ulps (relative 1e-15 per step, far below this bound), and either choice is
-   * Finagle's for some rounding. The test then lets the reference follow perfkit's choice.
+   * Finagle's for some rounding. The test then lets the reference follow perfkit's choice. Seen in
+   * 3,000 tries: about one run in 150 has such a pick, its loads 0 to 8e-15 apart (relative).
    */
   private static final double NEAR_TIE = 1e-12;
 
@@ -138,6 +140,9 @@ final class PeakEwmaBalancerTest {
             .peakEwma();
     List<Open> open = new ArrayList<>();
     int step = 0;
+    boolean exactTie = false; // equal costed loads: the first candidate must win
+    boolean penalisedPair = false; // two busy unsampled candidates: the less busy must win
+    boolean nearTie = false; // a near tie decided the other way than the port's rounding
     for (Op op : ops) {
       long now = ticker.read();
       switch (op.kind()) {
@@ -152,9 +157,12 @@ final class PeakEwmaBalancerTest {
           double la = reference.nodes[a].get(now);
           double lb2 = reference.nodes[b].get(now);
           int expected = la <= lb2 ? a : b;
+          exactTie |= la == lb2 && la > 0 && la < PENALTY;
+          penalisedPair |= la > PENALTY && lb2 > PENALTY;
           Lease lease = lb.pick();
           int chosen = Integer.parseInt(lease.endpoint().id().substring(1));
           if (chosen != expected) {
+            nearTie = true;
             assertTrue(
                 (chosen == a || chosen == b)
                     && Math.abs(la - lb2) <= NEAR_TIE * Math.max(la, lb2)
@@ -193,6 +201,9 @@ final class PeakEwmaBalancerTest {
     for (int i = 0; i < n; i++) {
       assertEquals(reference.nodes[i].pending, lb.inFlight("e" + i), "in flight of e" + i);
     }
+    Statistics.label("exact tie").collect(exactTie);
+    Statistics.label("penalised pair").collect(penalisedPair);
+    Statistics.label("near tie resolved by perfkit's rounding").collect(nearTie);
   }
 
   @Test
