@@ -44,21 +44,45 @@ final class MiniatureCache {
    * @throws IllegalArgumentException if {@code capacity <= 0}
    */
   MiniatureCache(int capacity, FrequencySketch sketch) {
+    this(capacity, sketch, new DirectMemory(ints(Checks.checkPositive(capacity, "capacity"))), 0);
+  }
+
+  /**
+   * As {@link #MiniatureCache(int, FrequencySketch)}, its arrays in the {@link #ints} ints of
+   * {@code memory} from the even index {@code base}.
+   */
+  MiniatureCache(int capacity, FrequencySketch sketch, DirectMemory memory, long base) {
     Checks.checkPositive(capacity, "capacity");
     this.capacity = capacity;
     this.sketch = sketch;
     this.protectedCapacity = sketch == null ? 0 : (int) (capacity * 0.8);
-    this.hashes = new DirectIntArray(capacity);
-    this.prev = new DirectIntArray(capacity + 2);
-    this.next = new DirectIntArray(capacity + 2);
-    this.segments = new DirectIntArray(capacity);
-    int tableLength = Integer.highestOneBit(Math.max(2, 2 * capacity - 1)) << 1;
-    this.table = new DirectIntArray(tableLength);
+    int tableLength = tableLength(capacity);
+    DirectMemory.Layout layout = new DirectMemory.Layout(base);
+    this.hashes = new DirectIntArray(memory, layout.ints(capacity), capacity);
+    this.prev = new DirectIntArray(memory, layout.ints(capacity + 2), capacity + 2);
+    this.next = new DirectIntArray(memory, layout.ints(capacity + 2), capacity + 2);
+    this.segments = new DirectIntArray(memory, layout.ints(capacity), capacity);
+    this.table = new DirectIntArray(memory, layout.ints(tableLength), tableLength);
     this.tableMask = tableLength - 1;
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
       prev.set(sentinel, sentinel);
       next.set(sentinel, sentinel);
     }
+  }
+
+  /** The direct ints a miniature of {@code capacity} hashes takes (its arrays, each at an even index). */
+  static long ints(int capacity) {
+    DirectMemory.Layout layout = new DirectMemory.Layout();
+    layout.ints(capacity);
+    layout.ints(capacity + 2);
+    layout.ints(capacity + 2);
+    layout.ints(capacity);
+    layout.ints(tableLength(capacity));
+    return layout.size();
+  }
+
+  private static int tableLength(int capacity) {
+    return Integer.highestOneBit(Math.max(2, 2 * capacity - 1)) << 1;
   }
 
   /**
