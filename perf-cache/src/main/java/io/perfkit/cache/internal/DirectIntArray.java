@@ -6,8 +6,10 @@ package io.perfkit.cache.internal;
  * {@link DirectMemory} that several arrays share (or of its own, for a standalone array). Zero-filled
  * at construction.
  *
- * <p>Not thread-safe: the owning tier calls it under its own lock, whose happens-before edges publish
- * the plain writes.
+ * <p>Not thread-safe: the owning tier calls the plain accessors under its own lock, whose
+ * happens-before edges publish the plain writes; {@link #getVolatile} and {@link #setVolatile} are for
+ * counters read without that lock (the residency filter). A view does not check its bounds within the
+ * shared memory: its owner indexes it within {@link #length()}.
  */
 final class DirectIntArray {
   private final DirectMemory memory;
