@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.perfkit.cache.internal.FrequencySketch;
 import io.perfkit.cache.internal.HotKeysFile;
 import io.perfkit.cache.internal.InvalidationGraph;
 import io.perfkit.cache.internal.OffHeapTier;
@@ -111,6 +110,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private final Cache<K, V> l1;
   /**
+   * L1's {@code asMap()} view, read by the hit paths instead of {@code l1.getIfPresent}. For a bounded
+   * Caffeine cache this view is the cache implementation itself (the {@code Cache} is a thin facade
+   * over it), so a hit dereferences one object fewer: the same chain of loads as a caller holding
+   * Caffeine's {@code Cache} has. Its {@code get} is {@code getIfPresent} without hit/miss statistics,
+   * which L1 does not record anyway (the cache keeps its own).
+   */
+  private final ConcurrentMap<K, V> l1Map;
+  /**
    * L1's expire-after-write as Caffeine applies it ({@link #NEVER_NANOS} when only refresh-ahead
    * needs write times), or -1 when L1 keeps no write time.
    */
@@ -130,7 +137,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
    */
   private Thread rewinder;
   private long rewoundNanos;
-  private final Object rewindLock = new Object();
+  private final Object rewindLock;
   /** How far back each probe of an expired entry's age moves L1's ticker (fixed expiry). */
   private final long l1ProbeStepNanos;
   /** The longest any lower tier keeps an entry after its write (beyond it, a spill's age is moot). */
@@ -149,7 +156,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Serializer<V> valueSerializer;
   private final Ticker ticker;
   private final boolean recordStats;
-  private final StatsCounter stats = new StatsCounter();
+  private final StatsCounter stats;
   private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
   private final InvalidationGraph<K> graph = new InvalidationGraph<>();
   /** Keys a loader found absent, remembered for the negative TTL; null when negative caching is off. */
@@ -157,9 +164,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final long refreshAfterWriteNanos;
   private final Executor executor;
   /** Keys being refreshed in the background (one refresh per key at a time). */
-  private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
+  private final Set<K> refreshing;
   /** The loader of the {@code get(key, loader)} running on this thread, while it looks below L1. */
-  private final ThreadLocal<Function<? super K, ? extends V>> refreshLoader = new ThreadLocal<>();
+  private final ThreadLocal<Function<? super K, ? extends V>> refreshLoader;
   private final Path hotKeysPath;
   private final int hotKeysCount;
   private final List<K> persistedHotKeys;
@@ -180,6 +187,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.ticker = builder.ticker == null ? Ticker.systemTicker() : builder.ticker;
     this.heapMaximumSize = builder.maximumSize;
     this.recordStats = builder.recordStats;
+    this.stats = new StatsCounter(recordStats);
     this.keySerializer = builder.keySerializer;
     this.valueSerializer = builder.valueSerializer;
     this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
@@ -194,7 +202,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       if (builder.offHeapMaximumSize > 0) {
         long total = builder.maximumSize + builder.offHeapMaximumSize;
         this.l2 = new OffHeapTier((int) builder.offHeapMaximumSize, builder.offHeapSlotBytes,
-            new FrequencySketch(total), builder.offHeapExpireAfterWriteNanos,
+            total, builder.offHeapExpireAfterWriteNanos,
             builder.offHeapExpireAfterAccessNanos, builder.promoteAfterHits,
             l3 == null ? null : this::spillToPersistent);
       } else {
@@ -245,12 +253,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
     this.l1WriteTtlNanos = writeTtl;
+    this.rewindLock = writeTtl >= 0 ? new Object() : null; // only write times are ever rewound
     this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
     this.hotKeysPath = builder.hotKeysPath;
     this.hotKeysCount = builder.hotKeysCount;
     this.persistedHotKeys = hotKeysPath == null ? List.of()
         : HotKeysFile.read(hotKeysPath, keySerializer);
     this.refreshAfterWriteNanos = builder.refreshAfterWriteNanos;
+    // Refresh-ahead's bookkeeping exists only with refresh-ahead (every use is behind that setting).
+    this.refreshing = refreshAfterWriteNanos == Long.MAX_VALUE ? null : ConcurrentHashMap.newKeySet();
+    this.refreshLoader = refreshAfterWriteNanos == Long.MAX_VALUE ? null : new ThreadLocal<>();
     this.negatives = builder.negativeExpireAfterWriteNanos == UNSET_NANOS ? null
         : Caffeine.newBuilder()
             .maximumSize(builder.maximumSize)
@@ -287,7 +299,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     this.l1 = l2 == null && l3 == null
         ? caffeine.<K, V>build()
         : caffeine.<K, V>evictionListener(this::spill).build();
-    this.l1Ages = variable ? null : l1.policy().expireAfterWrite().orElse(null);
+    this.l1Map = l1.asMap();
+    this.l1Ages = variable || writeTtl < 0 ? null : l1.policy().expireAfterWrite().orElse(null);
     this.l1Deadlines = variable ? l1.policy().expireVariably().orElseThrow() : null;
     this.remote = builder.remoteTier == null ? null : openRemote(builder.remoteTier);
   }
@@ -370,7 +383,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public V get(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    V value = l1.getIfPresent(key);
+    V value = l1Map.get(key);
     if (value != null) {
       if (recordStats) {
         stats.heapHits.increment();
@@ -396,7 +409,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       Checks.requireNonNull(key, "key");
       checkOpen();
-      V held = l1.getIfPresent(key);
+      V held = l1Map.get(key);
       if (held != null) {
         if (recordStats) {
           stats.heapHits.increment();
@@ -993,10 +1006,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
     long[] persistent = l3 == null ? new long[3] : l3.counters();
-    return new TieredCacheStats(stats.heapHits.sum(), stats.offHeapHits.sum(), stats.misses.sum(),
-        stats.loadSuccesses.sum(), stats.loadFailures.sum(), stats.loadNanos.sum(),
-        stats.spills.sum(), tier[1], tier[0], stats.oversizeSkips.sum(),
-        stats.serializationFailures.sum(), stats.promotions.sum(), stats.persistentHits.sum(),
+    return new TieredCacheStats(StatsCounter.sum(stats.heapHits),
+        StatsCounter.sum(stats.offHeapHits), StatsCounter.sum(stats.misses),
+        StatsCounter.sum(stats.loadSuccesses), StatsCounter.sum(stats.loadFailures),
+        StatsCounter.sum(stats.loadNanos), stats.spills.sum(), tier[1], tier[0],
+        stats.oversizeSkips.sum(), stats.serializationFailures.sum(), stats.promotions.sum(),
+        StatsCounter.sum(stats.persistentHits),
         persistent[0], persistent[1], persistent[2],
         remote == null ? RemoteTierStats.NONE : remote.stats());
   }
@@ -1201,7 +1216,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * and then the stale lower-tier copy is removed.
    */
   private void refreshLowerIfDue(K key, long writeNanos) {
-    Function<? super K, ? extends V> loader = refreshLoader.get();
+    Function<? super K, ? extends V> loader = refreshLoader == null ? null : refreshLoader.get();
     if (loader == null || ticker.read() - writeNanos < refreshAfterWriteNanos
         || (writeBehind != null && writeBehind.pending(key) != null)
         || !refreshing.add(key)) {

@@ -58,14 +58,37 @@ public final class AdmissionDuel {
    * @throws NullPointerException if {@code sketch} is null
    */
   public AdmissionDuel(int capacity, FrequencySketch sketch) {
+    this(capacity, sketch, null, 0);
+  }
+
+  /**
+   * As {@link #AdmissionDuel(int, FrequencySketch)}, its miniatures in the {@link #ints} ints of
+   * {@code memory} from the even index {@code base}, or in memory of their own when {@code memory} is
+   * null.
+   */
+  AdmissionDuel(int capacity, FrequencySketch sketch, DirectMemory memory, long base) {
     Checks.checkPositive(capacity, "capacity");
     Checks.requireNonNull(sketch, "sketch");
-    int ratio = Integer.highestOneBit(Math.max(1, Math.min(MAX_RATIO, capacity / MIN_MINIATURE)));
+    int ratio = ratio(capacity);
     int miniature = Math.max(1, capacity / ratio);
     this.sampleMask = ratio - 1;
-    this.lru = new MiniatureCache(miniature, null);
-    this.tinyLfu = new MiniatureCache(miniature, sketch);
+    if (memory == null) {
+      this.lru = new MiniatureCache(miniature, null);
+      this.tinyLfu = new MiniatureCache(miniature, sketch);
+    } else {
+      this.lru = new MiniatureCache(miniature, null, memory, base);
+      this.tinyLfu = new MiniatureCache(miniature, sketch, memory, base + MiniatureCache.ints(miniature));
+    }
     this.period = SAMPLES_PER_ENTRY * miniature;
+  }
+
+  /** The direct ints the miniatures of a duel for a tier of {@code capacity} ({@code > 0}) take. */
+  static long ints(int capacity) {
+    return 2 * MiniatureCache.ints(Math.max(1, capacity / ratio(capacity)));
+  }
+
+  private static int ratio(int capacity) {
+    return Integer.highestOneBit(Math.max(1, Math.min(MAX_RATIO, capacity / MIN_MINIATURE)));
   }
 
   /**

@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A {@link SlotStore} over direct {@link ByteBuffer} slabs of up to 8 MiB, allocated lazily as slots are
- * first used, so an empty tier costs no off-heap memory. The memory is returned when the buffers are
+ * A {@link SlotStore} over direct {@link ByteBuffer} slabs, allocated lazily as slots are first used,
+ * so an empty tier costs no off-heap memory: one slab for a store of up to 16 MiB, else slabs of a
+ * quarter of the store (at least 8 MiB, below 2 GiB). The memory is returned when the buffers are
  * garbage collected after {@link #close()} (direct buffers cannot be freed eagerly without Unsafe).
  */
 final class ByteBufferSlotStore implements SlotStore {
@@ -17,6 +18,7 @@ final class ByteBufferSlotStore implements SlotStore {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final int slotBytes;
+  private final int slots;
   private final int slotsPerSlab;
   private ByteBuffer[] slabs;
   /** One read-only view per slab, repositioned for each read (reads run under the tier's lock). */
@@ -24,7 +26,15 @@ final class ByteBufferSlotStore implements SlotStore {
 
   ByteBufferSlotStore(int slots, int slotBytes) {
     this.slotBytes = slotBytes;
-    this.slotsPerSlab = Math.max(1, SLAB_BYTES / slotBytes);
+    this.slots = slots;
+    // A store of at most two slabs' worth is one slab (each slab costs the heap 200 bytes of buffer
+    // handles); a larger one takes slabs of a quarter of it, at least SLAB_BYTES, so it has at most
+    // four or five of them, each allocated on first use.
+    long storeBytes = (long) slots * slotBytes;
+    long slabBytes = storeBytes <= 2L * SLAB_BYTES ? storeBytes
+        : Math.max(SLAB_BYTES, (storeBytes + 3) / 4);
+    this.slotsPerSlab = (int) Math.max(1,
+        Math.min(slabBytes, Integer.MAX_VALUE - 8) / slotBytes);
     this.slabs = new ByteBuffer[(int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
     this.views = new ByteBuffer[slabs.length];
   }
@@ -38,7 +48,8 @@ final class ByteBufferSlotStore implements SlotStore {
     int index = slot / slotsPerSlab;
     ByteBuffer slab = slabs[index];
     if (slab == null) {
-      int slotsHere = Math.min(slotsPerSlab, Integer.MAX_VALUE / slotBytes);
+      // The last slab holds only the slots left.
+      int slotsHere = (int) Math.min(slotsPerSlab, slots - (long) index * slotsPerSlab);
       slab = ByteBuffer.allocateDirect(slotsHere * slotBytes);
       slabs[index] = slab;
       views[index] = slab.asReadOnlyBuffer();

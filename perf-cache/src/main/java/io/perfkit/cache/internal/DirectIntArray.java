@@ -1,34 +1,31 @@
 package io.perfkit.cache.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
  * A fixed-length {@code int} array in direct (off-heap) memory, so that per-entry metadata of the slot
- * tiers (index cells, list links) does not count against the Java heap. Zero-filled at construction.
+ * tiers (index cells, list links) does not count against the Java heap: a view of a region of a
+ * {@link DirectMemory} that several arrays share (or of its own, for a standalone array). Zero-filled
+ * at construction.
  *
- * <p>Not thread-safe: the owning tier calls it under its own lock, whose happens-before edges publish
- * the plain writes. The memory is returned when the array is garbage collected (direct buffers cannot
- * be freed eagerly without Unsafe).
+ * <p>Not thread-safe: the owning tier calls the plain accessors under its own lock, whose
+ * happens-before edges publish the plain writes; {@link #getVolatile} and {@link #setVolatile} are for
+ * counters read without that lock (the residency filter). A view does not check its bounds within the
+ * shared memory: its owner indexes it within {@link #length()}.
  */
 final class DirectIntArray {
-  /** Ints per chunk: 2^28 ints = 1 GiB, under a direct buffer's 2 GiB limit. */
-  private static final int CHUNK_SHIFT = 28;
-  private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
-
-  private final ByteBuffer[] chunks;
+  private final DirectMemory memory;
+  private final long base;
   private final int length;
 
-  /** Creates a zero-filled array of {@code length} ints; {@code length >= 0}. */
+  /** Creates a zero-filled array of {@code length} ints in memory of its own; {@code length >= 0}. */
   DirectIntArray(int length) {
+    this(new DirectMemory(length), 0, length);
+  }
+
+  /** A view of the {@code length} ints of {@code memory} from index {@code base}. */
+  DirectIntArray(DirectMemory memory, long base, int length) {
+    this.memory = memory;
+    this.base = base;
     this.length = length;
-    int count = Math.max(1, (int) (((long) length + CHUNK_MASK) >>> CHUNK_SHIFT));
-    chunks = new ByteBuffer[count];
-    for (int i = 0; i < count; i++) {
-      long ints = Math.min(1L << CHUNK_SHIFT, length - ((long) i << CHUNK_SHIFT));
-      chunks[i] = ByteBuffer.allocateDirect((int) Math.max(0, ints) * Integer.BYTES)
-          .order(ByteOrder.nativeOrder());
-    }
   }
 
   /** Returns the number of ints. */
@@ -38,26 +35,26 @@ final class DirectIntArray {
 
   /** Returns the int at {@code index}. */
   int get(int index) {
-    return chunks[index >>> CHUNK_SHIFT].getInt((index & CHUNK_MASK) << 2);
+    return memory.getInt(base + index);
   }
 
   /** Sets the int at {@code index}. */
   void set(int index, int value) {
-    chunks[index >>> CHUNK_SHIFT].putInt((index & CHUNK_MASK) << 2, value);
+    memory.setInt(base + index, value);
+  }
+
+  /** Returns the int at {@code index} with volatile semantics. */
+  int getVolatile(int index) {
+    return memory.getIntVolatile(base + index);
+  }
+
+  /** Sets the int at {@code index} with volatile semantics. */
+  void setVolatile(int index, int value) {
+    memory.setIntVolatile(base + index, value);
   }
 
   /** Sets every int to {@code value}. */
   void fill(int value) {
-    long pair = (value & 0xFFFF_FFFFL) | ((long) value << 32);
-    for (ByteBuffer chunk : chunks) {
-      int bytes = chunk.capacity();
-      int i = 0;
-      for (; i + Long.BYTES <= bytes; i += Long.BYTES) {
-        chunk.putLong(i, pair);
-      }
-      for (; i < bytes; i += Integer.BYTES) {
-        chunk.putInt(i, value);
-      }
-    }
+    memory.fill(base, length, value);
   }
 }

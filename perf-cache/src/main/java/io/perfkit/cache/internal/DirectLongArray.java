@@ -1,34 +1,33 @@
 package io.perfkit.cache.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
  * A fixed-length {@code long} array in direct (off-heap) memory: the frequency sketch's table, so that
- * the sketch sized for every tier's entries does not count against the Java heap. Zero-filled at
- * construction.
+ * the sketch sized for every tier's entries does not count against the Java heap. A view of a region
+ * of a {@link DirectMemory} shared with the tier's other arrays (or of its own, standalone).
+ * Zero-filled at construction.
  *
  * <p>Not thread-safe: the owner serialises access (the off-heap tier's lock publishes the plain
- * writes). The memory is returned when the array is garbage collected.
+ * writes).
  */
 final class DirectLongArray {
-  /** Longs per chunk: 2^27 longs = 1 GiB, under a direct buffer's 2 GiB limit. */
-  private static final int CHUNK_SHIFT = 27;
-  private static final int CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
-
-  private final ByteBuffer[] chunks;
+  private final DirectMemory memory;
+  /** Int index of the first long (even). */
+  private final long base;
   private final int length;
 
-  /** Creates a zero-filled array of {@code length} longs; {@code length >= 0}. */
+  /** Creates a zero-filled array of {@code length} longs in memory of its own; {@code length >= 0}. */
   DirectLongArray(int length) {
-    this.length = length;
-    int count = Math.max(1, (int) (((long) length + CHUNK_MASK) >>> CHUNK_SHIFT));
-    chunks = new ByteBuffer[count];
-    for (int i = 0; i < count; i++) {
-      long longs = Math.min(1L << CHUNK_SHIFT, length - ((long) i << CHUNK_SHIFT));
-      chunks[i] = ByteBuffer.allocateDirect((int) Math.max(0, longs) * Long.BYTES)
-          .order(ByteOrder.nativeOrder());
+    this(new DirectMemory(2L * length), 0, length);
+  }
+
+  /** A view of {@code length} longs of {@code memory} from the even int index {@code base}. */
+  DirectLongArray(DirectMemory memory, long base, int length) {
+    if ((base & 1) != 0) {
+      throw new IllegalArgumentException("base: " + base + " (expected: even)");
     }
+    this.memory = memory;
+    this.base = base;
+    this.length = length;
   }
 
   /** Returns the number of longs. */
@@ -38,11 +37,11 @@ final class DirectLongArray {
 
   /** Returns the long at {@code index}. */
   long get(int index) {
-    return chunks[index >>> CHUNK_SHIFT].getLong((index & CHUNK_MASK) << 3);
+    return memory.getLong(base + 2L * index);
   }
 
   /** Sets the long at {@code index}. */
   void set(int index, long value) {
-    chunks[index >>> CHUNK_SHIFT].putLong((index & CHUNK_MASK) << 3, value);
+    memory.setLong(base + 2L * index, value);
   }
 }

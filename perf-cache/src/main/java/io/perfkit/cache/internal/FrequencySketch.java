@@ -23,6 +23,8 @@ public final class FrequencySketch {
    *     ACM Transactions on Storage, 2017.
    */
   private static final long RESET_MASK = 0x7777_7777_7777_7777L;
+  /** Default counter halving period, in increments per entry. */
+  static final int SAMPLES_PER_ENTRY = 10;
 
   private final DirectLongArray table;
   private final int mask;
@@ -37,7 +39,7 @@ public final class FrequencySketch {
    * @throws IllegalArgumentException if {@code maximumEntries <= 0}
    */
   public FrequencySketch(long maximumEntries) {
-    this(maximumEntries, 10);
+    this(maximumEntries, SAMPLES_PER_ENTRY);
   }
 
   /**
@@ -47,12 +49,25 @@ public final class FrequencySketch {
    * @throws IllegalArgumentException if {@code maximumEntries <= 0} or {@code samplesPerEntry <= 0}
    */
   public FrequencySketch(long maximumEntries, int samplesPerEntry) {
+    this(maximumEntries, samplesPerEntry, null, 0);
+  }
+
+  /**
+   * A sketch whose table is the {@link #tableLength} longs of {@code memory} from the even int index
+   * {@code base}, or memory of its own when {@code memory} is null.
+   */
+  FrequencySketch(long maximumEntries, int samplesPerEntry, DirectMemory memory, long base) {
     Checks.checkPositive(maximumEntries, "maximumEntries");
     Checks.checkPositive(samplesPerEntry, "samplesPerEntry");
-    int length = (int) Math.min(1 << 30, Math.max(16, Long.highestOneBit(maximumEntries - 1) << 1));
-    table = new DirectLongArray(length);
+    int length = tableLength(maximumEntries);
+    table = memory == null ? new DirectLongArray(length) : new DirectLongArray(memory, base, length);
     mask = length - 1;
     sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, samplesPerEntry * maximumEntries);
+  }
+
+  /** The number of longs in the table of a sketch for {@code maximumEntries} ({@code > 0}). */
+  static int tableLength(long maximumEntries) {
+    return (int) Math.min(1 << 30, Math.max(16, Long.highestOneBit(maximumEntries - 1) << 1));
   }
 
   /** Returns the estimated recent frequency of {@code hash}, in {@code [0, 15]}. */

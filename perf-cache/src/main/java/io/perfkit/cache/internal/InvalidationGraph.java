@@ -21,10 +21,14 @@ import java.util.Set;
  * @param <K> the key type
  */
 public final class InvalidationGraph<K> {
-  /** dependency -> keys that depend on it. */
-  private final Map<K, Set<K>> dependents = new HashMap<>();
-  private final Map<Object, Set<K>> tagged = new HashMap<>();
-  private final Map<K, Set<Object>> tagsOf = new HashMap<>();
+  /*
+   * The maps are created by the first relation registered (guarded by this object's monitor, as every
+   * use): most caches never register one, and then the graph costs the heap one small object.
+   */
+  /** dependency -> keys that depend on it; null until a relation is registered. */
+  private Map<K, Set<K>> dependents;
+  private Map<Object, Set<K>> tagged;
+  private Map<K, Set<Object>> tagsOf;
   private volatile boolean empty = true;
 
   /** Returns whether no relation was ever registered (lets the cache skip the lock). */
@@ -34,12 +38,14 @@ public final class InvalidationGraph<K> {
 
   /** Records that {@code dependent} must be invalidated whenever {@code dependency} is. */
   public synchronized void dependsOn(K dependent, K dependency) {
+    createMaps();
     dependents.computeIfAbsent(dependency, k -> new LinkedHashSet<>()).add(dependent);
     empty = false;
   }
 
   /** Records that {@code key} carries {@code tag}. */
   public synchronized void tag(K key, Object tag) {
+    createMaps();
     tagged.computeIfAbsent(tag, t -> new LinkedHashSet<>()).add(key);
     tagsOf.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(tag);
     empty = false;
@@ -55,6 +61,9 @@ public final class InvalidationGraph<K> {
     if (includeRoot) {
       visited.add(root);
     }
+    if (dependents == null) {
+      return visited;
+    }
     Set<K> direct = dependents.remove(root);
     if (direct != null) {
       queue.addAll(direct);
@@ -68,7 +77,7 @@ public final class InvalidationGraph<K> {
 
   /** Returns every key carrying {@code tag} and their dependents, and forgets their relations. */
   public synchronized Set<K> cascadeTag(Object tag) {
-    Set<K> keys = tagged.remove(tag);
+    Set<K> keys = tagged == null ? null : tagged.remove(tag);
     Set<K> visited = new LinkedHashSet<>();
     if (keys == null) {
       return visited;
@@ -79,9 +88,20 @@ public final class InvalidationGraph<K> {
 
   /** Forgets every relation. */
   public synchronized void clear() {
+    if (dependents == null) {
+      return;
+    }
     dependents.clear();
     tagged.clear();
     tagsOf.clear();
+  }
+
+  private void createMaps() {
+    if (dependents == null) {
+      dependents = new HashMap<>();
+      tagged = new HashMap<>();
+      tagsOf = new HashMap<>();
+    }
   }
 
   private void walk(Set<K> visited, ArrayDeque<K> queue) {

@@ -21,16 +21,23 @@ final class MiniatureCache {
    */
   private static final int PROBATION = 0;
   private static final int PROTECTED = 1;
+  /** Index of the first slot's hash in {@link #ints}. */
+  private static final int HASH = 0;
 
   private final int capacity;
   private final int protectedCapacity;
   /** The admission filter's sketch, or null for an LRU that admits every candidate. */
   private final FrequencySketch sketch;
-  private final DirectIntArray hashes;
-  private final DirectIntArray prev;
-  private final DirectIntArray next;
-  private final DirectIntArray segments;
-  private final DirectIntArray table;
+  /**
+   * Every array of the miniature in one direct view (one heap object instead of five): per slot the
+   * hash at {@link #HASH} + slot, the links at {@link #prev} and {@link #next} + slot (sentinels
+   * included), the segment at {@link #segments} + slot; the index cells from {@link #table}.
+   */
+  private final DirectIntArray ints;
+  private final int prev;
+  private final int next;
+  private final int segments;
+  private final int table;
   private final int tableMask;
   private int size;
   private int protectedSize;
@@ -44,21 +51,46 @@ final class MiniatureCache {
    * @throws IllegalArgumentException if {@code capacity <= 0}
    */
   MiniatureCache(int capacity, FrequencySketch sketch) {
+    this(capacity, sketch, new DirectMemory(ints(Checks.checkPositive(capacity, "capacity"))), 0);
+  }
+
+  /**
+   * As {@link #MiniatureCache(int, FrequencySketch)}, its arrays in the {@link #ints(int)} ints of
+   * {@code memory} from the even index {@code base}.
+   */
+  MiniatureCache(int capacity, FrequencySketch sketch, DirectMemory memory, long base) {
     Checks.checkPositive(capacity, "capacity");
     this.capacity = capacity;
     this.sketch = sketch;
     this.protectedCapacity = sketch == null ? 0 : (int) (capacity * 0.8);
-    this.hashes = new DirectIntArray(capacity);
-    this.prev = new DirectIntArray(capacity + 2);
-    this.next = new DirectIntArray(capacity + 2);
-    this.segments = new DirectIntArray(capacity);
-    int tableLength = Integer.highestOneBit(Math.max(2, 2 * capacity - 1)) << 1;
-    this.table = new DirectIntArray(tableLength);
+    int tableLength = tableLength(capacity);
+    DirectMemory.Layout layout = new DirectMemory.Layout();
+    layout.ints(capacity); // the hashes, from HASH = 0
+    this.prev = (int) layout.ints(capacity + 2);
+    this.next = (int) layout.ints(capacity + 2);
+    this.segments = (int) layout.ints(capacity);
+    this.table = (int) layout.ints(tableLength);
+    this.ints = new DirectIntArray(memory, base, (int) layout.size());
     this.tableMask = tableLength - 1;
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      prev.set(sentinel, sentinel);
-      next.set(sentinel, sentinel);
+      ints.set(prev + sentinel, sentinel);
+      ints.set(next + sentinel, sentinel);
     }
+  }
+
+  /** The direct ints a miniature of {@code capacity} hashes takes (its arrays, each at an even index). */
+  static long ints(int capacity) {
+    DirectMemory.Layout layout = new DirectMemory.Layout();
+    layout.ints(capacity);
+    layout.ints(capacity + 2);
+    layout.ints(capacity + 2);
+    layout.ints(capacity);
+    layout.ints(tableLength(capacity));
+    return layout.size();
+  }
+
+  private static int tableLength(int capacity) {
+    return Integer.highestOneBit(Math.max(2, 2 * capacity - 1)) << 1;
   }
 
   /**
@@ -74,15 +106,15 @@ final class MiniatureCache {
     if (size < capacity) {
       slot = size++;
     } else {
-      int sentinel = next.get(capacity) != capacity ? capacity : capacity + 1;
-      slot = next.get(sentinel);
-      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(hashes.get(slot))) {
+      int sentinel = ints.get(next + capacity) != capacity ? capacity : capacity + 1;
+      slot = ints.get(next + sentinel);
+      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(ints.get(HASH + slot))) {
         return false;
       }
       removeFromIndex(slot);
       unlink(slot);
     }
-    hashes.set(slot, hash);
+    ints.set(HASH + slot, hash);
     insertIntoIndex(slot);
     linkLast(PROBATION, slot);
     return false;
@@ -101,7 +133,7 @@ final class MiniatureCache {
     }
     linkLast(PROTECTED, slot);
     if (protectedSize > protectedCapacity) {
-      int demoted = next.get(capacity + 1);
+      int demoted = ints.get(next + (capacity + 1));
       unlink(demoted);
       linkLast(PROBATION, demoted);
     }
@@ -109,21 +141,21 @@ final class MiniatureCache {
 
   private void linkLast(int segment, int slot) {
     int sentinel = capacity + segment;
-    int last = prev.get(sentinel);
-    prev.set(slot, last);
-    next.set(slot, sentinel);
-    next.set(last, slot);
-    prev.set(sentinel, slot);
-    segments.set(slot, segment);
+    int last = ints.get(prev + sentinel);
+    ints.set(prev + slot, last);
+    ints.set(next + slot, sentinel);
+    ints.set(next + last, slot);
+    ints.set(prev + sentinel, slot);
+    ints.set(segments + slot, segment);
     if (segment == PROTECTED) {
       protectedSize++;
     }
   }
 
   private void unlink(int slot) {
-    next.set(prev.get(slot), next.get(slot));
-    prev.set(next.get(slot), prev.get(slot));
-    if (segments.get(slot) == PROTECTED) {
+    ints.set(next + ints.get(prev + slot), ints.get(next + slot));
+    ints.set(prev + ints.get(next + slot), ints.get(prev + slot));
+    if (ints.get(segments + slot) == PROTECTED) {
       protectedSize--;
     }
   }
@@ -137,42 +169,42 @@ final class MiniatureCache {
 
   private int find(int hash) {
     for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int cell = table.get(i);
+      int cell = ints.get(table + i);
       if (cell == 0) {
         return -1;
       }
-      if (hashes.get(cell - 1) == hash) {
+      if (ints.get(HASH + (cell - 1)) == hash) {
         return cell - 1;
       }
     }
   }
 
   private void insertIntoIndex(int slot) {
-    int i = home(hashes.get(slot));
-    while (table.get(i) != 0) {
+    int i = home(ints.get(HASH + slot));
+    while (ints.get(table + i) != 0) {
       i = (i + 1) & tableMask;
     }
-    table.set(i, slot + 1);
+    ints.set(table + i, slot + 1);
   }
 
   private void removeFromIndex(int slot) {
-    int i = home(hashes.get(slot));
-    while (table.get(i) != slot + 1) {
+    int i = home(ints.get(HASH + slot));
+    while (ints.get(table + i) != slot + 1) {
       i = (i + 1) & tableMask;
     }
     // Backward-shift deletion: move up every later cell of the run whose home is not in (i, j].
     for (int j = (i + 1) & tableMask; ; j = (j + 1) & tableMask) {
-      int cell = table.get(j);
+      int cell = ints.get(table + j);
       if (cell == 0) {
         break;
       }
-      int h = home(hashes.get(cell - 1));
+      int h = home(ints.get(HASH + (cell - 1)));
       boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
       if (!stays) {
-        table.set(i, cell);
+        ints.set(table + i, cell);
         i = j;
       }
     }
-    table.set(i, 0);
+    ints.set(table + i, 0);
   }
 }

@@ -1,6 +1,7 @@
 package io.perfkit.cache.internal;
 
 import io.perfkit.cache.Serializer;
+import io.perfkit.core.internal.Checks;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -123,20 +124,58 @@ public final class OffHeapTier implements AutoCloseable {
    */
   public OffHeapTier(int capacity, int slotBytes, FrequencySketch sketch, long expireAfterWriteNanos,
       long expireAfterAccessNanos, int promoteAfter, EvictionSink evictionSink) {
+    this(capacity, slotBytes, Checks.requireNonNull(sketch, "sketch"), 0, expireAfterWriteNanos,
+        expireAfterAccessNanos, promoteAfter, evictionSink);
+  }
+
+  /**
+   * Creates an empty tier with a frequency sketch of its own, sized for {@code sketchEntries} entries
+   * (the cache's, over every tier); the sketch shares the tier's one direct allocation.
+   *
+   * @param capacity the maximum number of entries
+   * @param slotBytes bytes per slot: the largest record ({@link #HEADER_BYTES} + key + value) it holds
+   * @param sketchEntries the number of entries the sketch counts for, {@code > 0}
+   * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
+   * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
+   * @param promoteAfter hits after which {@link #get} removes the entry for promotion; 0 = never
+   * @param evictionSink receives live evicted records, or {@code null}
+   * @throws IllegalArgumentException if {@code sketchEntries <= 0}
+   */
+  public OffHeapTier(int capacity, int slotBytes, long sketchEntries, long expireAfterWriteNanos,
+      long expireAfterAccessNanos, int promoteAfter, EvictionSink evictionSink) {
+    this(capacity, slotBytes, null, Checks.checkPositive(sketchEntries, "sketchEntries"),
+        expireAfterWriteNanos, expireAfterAccessNanos, promoteAfter, evictionSink);
+  }
+
+  private OffHeapTier(int capacity, int slotBytes, FrequencySketch givenSketch, long sketchEntries,
+      long expireAfterWriteNanos, long expireAfterAccessNanos, int promoteAfter,
+      EvictionSink evictionSink) {
+    // Every fixed-size off-heap array of the tier in one direct allocation: each direct buffer costs
+    // the heap 136 bytes of handles (see DirectMemory), the tier's only heap cost besides its fields.
+    DirectMemory.Layout layout = new DirectMemory.Layout();
+    long sketchAt = givenSketch == null ? layout.longs(FrequencySketch.tableLength(sketchEntries)) : 0;
+    long indexAt = layout.ints(SlotIndex.tableLength(capacity));
+    long residencyAt = layout.ints(ResidencyFilter.buckets(capacity));
+    long prevAt = layout.ints(capacity + 2);
+    long nextAt = layout.ints(capacity + 2);
+    long metaAt = layout.ints(capacity);
+    long duelAt = layout.ints(AdmissionDuel.ints(capacity));
+    DirectMemory memory = layout.allocate();
     this.evictionSink = evictionSink;
     this.capacity = capacity;
     this.protectedCapacity = (int) (capacity * 0.8);
     this.store = new ByteBufferSlotStore(capacity, slotBytes);
-    this.sketch = sketch;
-    this.duel = new AdmissionDuel(capacity, sketch);
+    this.sketch = givenSketch != null ? givenSketch
+        : new FrequencySketch(sketchEntries, FrequencySketch.SAMPLES_PER_ENTRY, memory, sketchAt);
+    this.duel = new AdmissionDuel(capacity, sketch, memory, duelAt);
     this.expireAfterWriteNanos = expireAfterWriteNanos;
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
-    this.index = new SlotIndex(capacity, store);
-    this.residency = new ResidencyFilter(capacity);
-    this.prev = new DirectIntArray(capacity + 2);
-    this.next = new DirectIntArray(capacity + 2);
-    this.meta = new DirectIntArray(capacity);
+    this.index = new SlotIndex(capacity, store, memory, indexAt);
+    this.residency = new ResidencyFilter(capacity, memory, residencyAt);
+    this.prev = new DirectIntArray(memory, prevAt, capacity + 2);
+    this.next = new DirectIntArray(memory, nextAt, capacity + 2);
+    this.meta = new DirectIntArray(memory, metaAt, capacity);
     clearLocked();
   }
 

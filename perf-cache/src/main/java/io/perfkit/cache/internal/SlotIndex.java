@@ -31,10 +31,23 @@ final class SlotIndex {
 
   /** An index for up to {@code capacity} slots, with a load factor of at most one half. */
   SlotIndex(int capacity, Slots slots) {
+    this(capacity, slots, new DirectMemory(tableLength(capacity)), 0);
+  }
+
+  /**
+   * As {@link #SlotIndex(int, Slots)}, its table the {@link #tableLength} ints of {@code memory} from
+   * {@code base}.
+   */
+  SlotIndex(int capacity, Slots slots, DirectMemory memory, long base) {
     this.slots = slots;
-    int length = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
-    this.table = new DirectIntArray(length);
+    int length = tableLength(capacity);
+    this.table = new DirectIntArray(memory, base, length);
     this.mask = length - 1;
+  }
+
+  /** The number of table cells for {@code capacity} slots. */
+  static int tableLength(int capacity) {
+    return Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
   }
 
   private int home(int hash) {

@@ -49,4 +49,48 @@ class DirectArrayTest {
     }
     assertThrows(IndexOutOfBoundsException.class, () -> array.get(64));
   }
+
+  @Test
+  void views_ofOneLayout_doNotOverlap_andLongRegionsAreAligned() {
+    DirectMemory.Layout layout = new DirectMemory.Layout();
+    long a = layout.ints(3);
+    long b = layout.longs(5);
+    long c = layout.ints(7);
+    assertEquals(0, b & 1, "long region at an even index");
+    DirectMemory memory = layout.allocate();
+    assertEquals(layout.size(), memory.ints());
+    DirectIntArray first = new DirectIntArray(memory, a, 3);
+    DirectLongArray longs = new DirectLongArray(memory, b, 5);
+    DirectIntArray last = new DirectIntArray(memory, c, 7);
+    first.fill(-1);
+    last.fill(0x5A5A_5A5A);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0L, longs.get(i), "untouched by its neighbours' fills");
+      longs.set(i, 0x0123_4567_89AB_CDEFL * (i + 1));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertEquals(-1, first.get(i));
+    }
+    for (int i = 0; i < 7; i++) {
+      assertEquals(0x5A5A_5A5A, last.get(i));
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0x0123_4567_89AB_CDEFL * (i + 1), longs.get(i));
+    }
+    assertThrows(IllegalArgumentException.class, () -> new DirectLongArray(memory, 1, 1));
+  }
+
+  @Test
+  void memory_fillFromAnOddIndex_andVolatileAccess() {
+    DirectMemory memory = new DirectMemory(9);
+    memory.fill(1, 7, 42); // odd start, odd end: both ends filled int by int
+    assertEquals(0, memory.getInt(0));
+    for (int i = 1; i < 8; i++) {
+      assertEquals(42, memory.getInt(i), "index " + i);
+    }
+    assertEquals(0, memory.getInt(8));
+    memory.setIntVolatile(8, 9);
+    assertEquals(9, memory.getIntVolatile(8));
+    assertThrows(IllegalArgumentException.class, () -> new DirectMemory(-1));
+  }
 }

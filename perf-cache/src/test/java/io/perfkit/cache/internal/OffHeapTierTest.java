@@ -235,4 +235,27 @@ final class OffHeapTierTest {
       assertFalse(tier.recencyMode());
     }
   }
+
+  @Test
+  void severalSlabs_andASketchInTheTiersOwnMemory_keepEveryRecord() {
+    // 40,000 slots of 512 bytes (20 MB): more than one slab, the last one partly used.
+    int capacity = 40_000;
+    try (OffHeapTier tier = new OffHeapTier(capacity, 512, 2L * capacity, Long.MAX_VALUE,
+        Long.MAX_VALUE, 0, null)) {
+      for (long k = 0; k < capacity; k++) {
+        byte[] value = new byte[400];
+        value[0] = (byte) k;
+        value[399] = (byte) (k >>> 8);
+        assertEquals(OffHeapTier.PutResult.STORED,
+            tier.put(Long.hashCode(k), key(k), value, 0, 0), "key " + k);
+      }
+      for (long k = 0; k < capacity; k++) {
+        OffHeapTier.Hit<byte[]> hit = tier.get(Long.hashCode(k), key(k), Serializer.byteArray(), 0);
+        assertEquals((byte) k, hit.value()[0], "key " + k);
+        assertEquals((byte) (k >>> 8), hit.value()[399], "key " + k);
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> new OffHeapTier(4, 64, 0L, Long.MAX_VALUE, Long.MAX_VALUE, 0, null));
+  }
 }
