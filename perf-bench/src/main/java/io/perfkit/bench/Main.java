@@ -17,6 +17,7 @@ import java.util.Map;
  * java -jar benchmarks.jar distribution                 consistent-hashing distribution quality
  * java -jar benchmarks.jar backtest [TRACE.csv|DIR]...  autoscaler backtests on load traces
  * java -jar benchmarks.jar hit-ratio [TRACE|DIR]...     cache hit ratios on access traces
+ * java -jar benchmarks.jar l1-hit-paired [--ttl]         tiered cache L1 hit vs Caffeine, paired in one JVM
  * java -jar benchmarks.jar [JMH options]                anything else goes to JMH's own Main
  * </pre>
  *
@@ -36,6 +37,7 @@ public final class Main {
     TOOLS.put("footprint", "io.perfkit.bench.cache.Footprint");
     TOOLS.put("pick-cpu", "io.perfkit.bench.balance.PickCpuCost");
     TOOLS.put("redis-latency", "io.perfkit.bench.cache.redis.RedisLatencyPaired");
+    TOOLS.put("l1-hit-paired", "io.perfkit.bench.cache.L1HitPaired");
   }
 
   private Main() {}
