@@ -35,12 +35,13 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
   @Override
   int claim(int required) {
     // Plain: this producer is the only writer of tail and head cache.
-    long head = buffer.getLong(headCachePositionIndex);
+    // Rounded down to the zeroed boundary (see RingBufferDescriptor): the cache holds a raw head.
+    long head = zeroedHead(buffer.getLong(headCachePositionIndex));
     long tail = buffer.getLong(tailPositionIndex);
     int available = capacity - (int) (tail - head);
     if (required > available) {
       // Acquire: the consumer zeroed the space before releasing the head.
-      head = buffer.getLongAcquire(headPositionIndex);
+      head = zeroedHead(buffer.getLongAcquire(headPositionIndex));
       if (required > capacity - (int) (tail - head)) {
         return INSUFFICIENT_CAPACITY;
       }
@@ -52,7 +53,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
     if (required > toBufferEnd) {
       int headIndex = (int) head & mask;
       if (required > headIndex) {
-        head = buffer.getLongAcquire(headPositionIndex);
+        head = zeroedHead(buffer.getLongAcquire(headPositionIndex));
         headIndex = (int) head & mask;
         if (required > headIndex) {
           return INSUFFICIENT_CAPACITY;

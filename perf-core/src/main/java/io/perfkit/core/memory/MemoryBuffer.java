@@ -41,7 +41,8 @@ import java.nio.ByteOrder;
 public interface MemoryBuffer extends AutoCloseable {
 
   /**
-   * Allocates {@code capacity} bytes of zeroed, 8-byte aligned direct memory, little-endian.
+   * Allocates {@code capacity} bytes of zeroed direct memory, little-endian, starting on a 64-byte
+   * (cache line) boundary (an 8-byte one for capacities within 64 bytes of the limit).
    *
    * @param capacity the size in bytes
    * @return a new buffer
@@ -53,7 +54,8 @@ public interface MemoryBuffer extends AutoCloseable {
   }
 
   /**
-   * Allocates {@code capacity} bytes of zeroed, 8-byte aligned direct memory with the given order.
+   * Allocates {@code capacity} bytes of zeroed direct memory with the given order, starting on a
+   * 64-byte (cache line) boundary (an 8-byte one for capacities within 64 bytes of the limit).
    *
    * @param capacity the size in bytes
    * @param order the byte order of multi-byte values
