@@ -21,7 +21,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 64-byte message's record):
  *
  * <ul>
- *   <li>{@code cas}: the tail claim, a successful compareAndSet of a long (the same slot each time);
+ *   <li>{@code cas}: the tail claim, a successful compareAndSet of a long (always the same slot);
  *   <li>{@code tailRead}: perfkit's plain load + acquire fence against Agrona's volatile load;
  *   <li>{@code headers}: the in-progress marker and the final header of one record, as each ring
  *       buffer stores them (perfkit: release fence, long store, release fence, then release fence

@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
 abstract class AbstractRingBuffer implements RingBuffer {
   /** Consumed bytes up to which zeroing is done by 8-byte stores rather than setMemory. */
   private static final int SMALL_ZEROING = 256;
-  /** The block the consumer zeroes in (a cache line), for capacities of at least MIN_LINE_CAPACITY. */
+  /** The block the consumer zeroes in (a cache line), for capacities >= MIN_LINE_CAPACITY. */
   static final int LINE = 64;
   /** The smallest capacity zeroed by lines; smaller buffers are zeroed record by record. */
   static final int MIN_LINE_CAPACITY = 128;
@@ -290,7 +290,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
   /**
    * Zeroes consumed records (free space must read as zeros, see RingBufferDescriptor). A line or
    * a few (the usual batch when the consumer keeps up) are cleared word by word: through
-   * MemoryBuffer that is cheaper than setMemory's bulk copy, which pays off only for larger batches.
+   * MemoryBuffer that is cheaper than setMemory's bulk copy, which pays off for larger batches.
    */
   private void zero(int index, int length) {
     if (length <= SMALL_ZEROING) {

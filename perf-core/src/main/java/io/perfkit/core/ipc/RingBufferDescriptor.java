@@ -38,8 +38,9 @@ import io.perfkit.core.internal.Checks;
  * head as rounded down to a multiple of 64 (of 8, that is not rounded, below 128 bytes of
  * capacity): a claim may extend at most to {@code (head & -64) + capacity}. Every process using a
  * buffer must follow this rule (earlier perfkit builds zeroed record by record and did not round:
- * their producers must not share a buffer with a consumer from this one). The layout follows Agrona's ring buffers (field order
- * and 128-byte spacing) but is perfkit's own; the two are not promised to be interchangeable.
+ * their producers must not share a buffer with a consumer from this one). The layout follows
+ * Agrona's ring buffers (field order and 128-byte spacing) but is perfkit's own; the two are not
+ * promised to be interchangeable.
  */
 public final class RingBufferDescriptor {
   /** Offset of the tail position, from the end of the record area. */

@@ -29,7 +29,7 @@ final class DirectMemoryBuffer extends AbstractMemoryBuffer {
     // memory only to what malloc returns (16 bytes on 64-bit Linux). Atomics need natural (8-byte)
     // alignment; line alignment makes index-based line boundaries real ones, which the ring
     // buffers' consumer relies on for speed (it zeroes whole lines; see AbstractRingBuffer). Near
-    // the size limit, where 63 spare bytes do not fit, only the 8-byte alignment is kept.
+    // the size limit (above Integer.MAX_VALUE - 72), only the 8-byte alignment is kept.
     int lineAlignment = capacity <= Integer.MAX_VALUE - 8 - LINE ? LINE : 8;
     ByteBuffer raw = ByteBuffer.allocateDirect(capacity + lineAlignment - 1);
     int misalignment = raw.alignmentOffset(0, lineAlignment);

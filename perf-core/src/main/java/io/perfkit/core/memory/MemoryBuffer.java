@@ -42,7 +42,7 @@ public interface MemoryBuffer extends AutoCloseable {
 
   /**
    * Allocates {@code capacity} bytes of zeroed direct memory, little-endian, starting on a 64-byte
-   * (cache line) boundary (an 8-byte one for capacities within 64 bytes of the limit).
+   * (cache line) boundary (an 8-byte one for capacities above {@code Integer.MAX_VALUE - 72}).
    *
    * @param capacity the size in bytes
    * @return a new buffer
@@ -55,7 +55,8 @@ public interface MemoryBuffer extends AutoCloseable {
 
   /**
    * Allocates {@code capacity} bytes of zeroed direct memory with the given order, starting on a
-   * 64-byte (cache line) boundary (an 8-byte one for capacities within 64 bytes of the limit).
+   * 64-byte (cache line) boundary (an 8-byte one for capacities above
+   * {@code Integer.MAX_VALUE - 72}).
    *
    * @param capacity the size in bytes
    * @param order the byte order of multi-byte values
