@@ -4,11 +4,11 @@ import io.perfkit.core.memory.MemoryBuffer;
 import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -57,7 +57,7 @@ public final class RingAccessCpuProbe {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();
     MemoryBuffer ours = MemoryBuffer.allocateDirect(AREA + 128);
-    UnsafeBuffer theirs = new UnsafeBuffer(BufferUtil.allocateDirectAligned(AREA + 128, 64));
+    UnsafeBuffer theirs = new UnsafeBuffer(ByteBuffer.allocateDirect(AREA + 128));
     byte[] message = new byte[64];
     UnsafeBuffer theirMessage = new UnsafeBuffer(new byte[64]);
     int warm = Math.min(4, rounds / 4);

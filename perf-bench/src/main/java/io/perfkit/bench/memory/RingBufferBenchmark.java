@@ -6,9 +6,9 @@ import io.perfkit.core.ipc.OneToOneRingBuffer;
 import io.perfkit.core.ipc.RingBuffer;
 import io.perfkit.core.ipc.RingBufferDescriptor;
 import io.perfkit.core.memory.MemoryBuffer;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
@@ -134,20 +134,15 @@ public class RingBufferBenchmark {
     }
   }
 
-  /**
-   * Agrona ring buffers over direct memory aligned to a cache line with Agrona's own
-   * {@code BufferUtil.allocateDirectAligned}, as Agrona recommends and as perfkit's
-   * {@code MemoryBuffer.allocateDirect} aligns (until session 4 this used a plain, 16-byte aligned
-   * {@code ByteBuffer.allocateDirect}).
-   */
+  /** Agrona ring buffers over direct memory. */
   static final class AgronaTransfer extends Transfer {
     private final org.agrona.concurrent.ringbuffer.RingBuffer ring;
     private final UnsafeBuffer message;
     private final org.agrona.concurrent.MessageHandler handler;
 
     AgronaTransfer(boolean manyToOne, int length, Sink sink) {
-      UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-          CAPACITY + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH, 64));
+      UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+          CAPACITY + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH));
       ring = manyToOne
           ? new org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer(buffer)
           : new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(buffer);

@@ -9,6 +9,7 @@ import io.perfkit.core.memory.MemoryBuffer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -105,8 +105,8 @@ public final class RingBufferTransferProbe {
   }
 
   static Ring agrona(boolean manyToOne, Sink sink) {
-    UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-        CAPACITY + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH, 64));
+    UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+        CAPACITY + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH));
     org.agrona.concurrent.ringbuffer.RingBuffer ring = manyToOne
         ? new org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer(buffer)
         : new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(buffer);

@@ -1,6 +1,5 @@
 package io.perfkit.core.ipc;
 
-import static io.perfkit.core.ipc.RingBufferDescriptor.ALIGNMENT;
 import static io.perfkit.core.ipc.RingBufferDescriptor.CONSUMER_HEARTBEAT_OFFSET;
 import static io.perfkit.core.ipc.RingBufferDescriptor.CORRELATION_COUNTER_OFFSET;
 import static io.perfkit.core.ipc.RingBufferDescriptor.HEADER_LENGTH;
@@ -21,10 +20,6 @@ import java.lang.invoke.VarHandle;
 abstract class AbstractRingBuffer implements RingBuffer {
   /** Consumed bytes up to which zeroing is done by 8-byte stores rather than setMemory. */
   private static final int SMALL_ZEROING = 256;
-  /** The block the consumer zeroes in (a cache line), for capacities >= MIN_LINE_CAPACITY. */
-  static final int LINE = 64;
-  /** The smallest capacity zeroed by lines; smaller buffers are zeroed record by record. */
-  static final int MIN_LINE_CAPACITY = 128;
 
   final MemoryBuffer buffer;
   final int capacity;
@@ -35,11 +30,6 @@ abstract class AbstractRingBuffer implements RingBuffer {
   final int headPositionIndex;
   final int correlationIndex;
   final int heartbeatIndex;
-  /**
-   * Rounds a head position down to the last zeroed boundary: {@code -LINE} (a 64-byte boundary)
-   * for capacities of at least MIN_LINE_CAPACITY, {@code -ALIGNMENT} (no rounding) below.
-   */
-  final long zeroedMask;
   private final boolean littleEndian;
 
   /*
@@ -65,7 +55,6 @@ abstract class AbstractRingBuffer implements RingBuffer {
     this.headPositionIndex = capacity + HEAD_POSITION_OFFSET;
     this.correlationIndex = capacity + CORRELATION_COUNTER_OFFSET;
     this.heartbeatIndex = capacity + CONSUMER_HEARTBEAT_OFFSET;
-    this.zeroedMask = capacity >= MIN_LINE_CAPACITY ? -LINE : -ALIGNMENT;
     this.littleEndian = buffer.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
   }
 
@@ -262,16 +251,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
       }
     } finally {
       if (bytesRead > 0) {
-        // Whole lines only: [zeroed(head), head) was consumed by an earlier call and is zeroed
-        // now; the consumed part of the line the new head falls in is left for the next call, so
-        // the consumer does not write the line a producer may be filling (see
-        // RingBufferDescriptor). The buffer's end is a line boundary, so a read that reaches it
-        // leaves nothing behind.
-        int from = headIndex & (int) zeroedMask;
-        int to = (headIndex + bytesRead) & (int) zeroedMask;
-        if (to > from) {
-          zero(from, to - from);
-        }
+        zero(headIndex, bytesRead);
         // Release: the zeroing is visible before producers see the space as free.
         storeRelease(headPositionIndex, head + bytesRead);
       }
@@ -280,17 +260,9 @@ abstract class AbstractRingBuffer implements RingBuffer {
   }
 
   /**
-   * Returns the end of the zeroed free space that a producer may claim up to, one lap ahead: the
-   * head position rounded down to the consumer's zeroing boundary (see RingBufferDescriptor).
-   */
-  final long zeroedHead(long head) {
-    return head & zeroedMask;
-  }
-
-  /**
-   * Zeroes consumed records (free space must read as zeros, see RingBufferDescriptor). A line or
-   * a few (the usual batch when the consumer keeps up) are cleared word by word: through
-   * MemoryBuffer that is cheaper than setMemory's bulk copy, which pays off for larger batches.
+   * Zeroes consumed records (free space must read as zeros, see RingBufferDescriptor). A record or
+   * two (the usual batch when the consumer keeps up) is cleared word by word: through MemoryBuffer
+   * that is cheaper than setMemory's bulk copy, which pays off only for larger batches.
    */
   private void zero(int index, int length) {
     if (length <= SMALL_ZEROING) {

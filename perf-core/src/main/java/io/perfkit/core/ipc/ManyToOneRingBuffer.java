@@ -74,9 +74,7 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
   @Override
   int claim(int required) {
     // Opaque: any value is a past head, which can only understate the free space: read it once.
-    // Every head is rounded down to the zeroed boundary (see RingBufferDescriptor), so a claim
-    // never reaches the consumed bytes the consumer has not zeroed yet.
-    long head = zeroedHead((long) HEAD_CACHE.getOpaque(this));
+    long head = (long) HEAD_CACHE.getOpaque(this);
     long tail;
     int padding;
     do {
@@ -87,7 +85,7 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
       tail = loadAcquire(tailPositionIndex);
       if (required > capacity - (int) (tail - head)) {
         // Volatile: pairs with the consumer's release of the head after it zeroed the space.
-        head = zeroedHead(buffer.getLongVolatile(headPositionIndex));
+        head = buffer.getLongVolatile(headPositionIndex);
         if (required > capacity - (int) (tail - head)) {
           return INSUFFICIENT_CAPACITY;
         }
@@ -100,7 +98,7 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
         int headIndex = (int) head & mask;
         if (required > headIndex) {
           // Volatile: as above, the consumer may have moved on since the cache was written.
-          head = zeroedHead(buffer.getLongVolatile(headPositionIndex));
+          head = buffer.getLongVolatile(headPositionIndex);
           headIndex = (int) head & mask;
           if (required > headIndex) {
             return INSUFFICIENT_CAPACITY;

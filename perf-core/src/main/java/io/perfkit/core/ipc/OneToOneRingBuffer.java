@@ -35,13 +35,12 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
   @Override
   int claim(int required) {
     // Plain: this producer is the only writer of tail and head cache.
-    // Rounded down to the zeroed boundary (see RingBufferDescriptor): the cache holds a raw head.
-    long head = zeroedHead(buffer.getLong(headCachePositionIndex));
+    long head = buffer.getLong(headCachePositionIndex);
     long tail = buffer.getLong(tailPositionIndex);
     int available = capacity - (int) (tail - head);
     if (required > available) {
       // Acquire: the consumer zeroed the space before releasing the head.
-      head = zeroedHead(buffer.getLongAcquire(headPositionIndex));
+      head = buffer.getLongAcquire(headPositionIndex);
       if (required > capacity - (int) (tail - head)) {
         return INSUFFICIENT_CAPACITY;
       }
@@ -53,7 +52,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
     if (required > toBufferEnd) {
       int headIndex = (int) head & mask;
       if (required > headIndex) {
-        head = zeroedHead(buffer.getLongAcquire(headPositionIndex));
+        head = buffer.getLongAcquire(headPositionIndex);
         headIndex = (int) head & mask;
         if (required > headIndex) {
           return INSUFFICIENT_CAPACITY;

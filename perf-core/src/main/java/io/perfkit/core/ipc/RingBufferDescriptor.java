@@ -30,17 +30,9 @@ import io.perfkit.core.internal.Checks;
  * </pre>
  *
  * <p>Positions are byte counters that only grow; the index of a position is
- * {@code position & (capacity - 1)}. Free space reads as zeros: the consumer zeroes what it
- * consumed before it releases the head, in whole 64-byte lines (index multiples of 64) when the
- * capacity is at least 128 bytes. The consumed part of the line the head is in,
- * {@code [head & -64, head)}, stays as it was until the consumer has read past the line, so the
- * consumer never writes the line a producer may still be filling. Producers therefore treat the
- * head as rounded down to a multiple of 64 (of 8, that is not rounded, below 128 bytes of
- * capacity): a claim may extend at most to {@code (head & -64) + capacity}. Every process using a
- * buffer must follow this rule (earlier perfkit builds zeroed record by record and did not round:
- * their producers must not share a buffer with a consumer from this one). The layout follows
- * Agrona's ring buffers (field order and 128-byte spacing) but is perfkit's own; the two are not
- * promised to be interchangeable.
+ * {@code position & (capacity - 1)}. The consumer zeroes what it consumed before it releases the
+ * head, so free space always reads as zeros. The layout follows Agrona's ring buffers (field order
+ * and 128-byte spacing) but is perfkit's own; the two are not promised to be interchangeable.
  */
 public final class RingBufferDescriptor {
   /** Offset of the tail position, from the end of the record area. */

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DirectMemoryBuffer extends AbstractMemoryBuffer {
   private static final AtomicLong RESERVED = new AtomicLong();
-  /** The cache line size this class aligns new buffers to. */
-  private static final int LINE = 64;
 
   /** Bytes counted in RESERVED for a root buffer; 0 for views. */
   private final long reserved;
@@ -25,17 +23,11 @@ final class DirectMemoryBuffer extends AbstractMemoryBuffer {
   static DirectMemoryBuffer allocate(int capacity, ByteOrder order) {
     Checks.checkInRange(capacity, 1, Integer.MAX_VALUE - 8, "capacity");
     Checks.requireNonNull(order, "order");
-    // Over-allocate so the view starts on a 64-byte (cache line) boundary: the JDK aligns direct
-    // memory only to what malloc returns (16 bytes on 64-bit Linux). Atomics need natural (8-byte)
-    // alignment; line alignment makes index-based line boundaries real ones, which the ring
-    // buffers' consumer relies on for speed (it zeroes whole lines; see AbstractRingBuffer). Near
-    // the size limit (above Integer.MAX_VALUE - 72), only the 8-byte alignment is kept.
-    int lineAlignment = capacity <= Integer.MAX_VALUE - 8 - LINE ? LINE : 8;
-    ByteBuffer raw = ByteBuffer.allocateDirect(capacity + lineAlignment - 1);
-    int misalignment = raw.alignmentOffset(0, lineAlignment);
-    int start = misalignment == 0 ? 0 : lineAlignment - misalignment;
-    ByteBuffer aligned = raw.position(start).limit(start + capacity).slice();
-    long reserved = capacity + lineAlignment - 1L;
+    // Over-allocate by 7 bytes so the view can start on an 8-byte boundary: the JDK aligns direct
+    // memory only to what malloc returns, and atomics need natural alignment.
+    ByteBuffer raw = ByteBuffer.allocateDirect(capacity + 7);
+    ByteBuffer aligned = raw.alignedSlice(8).limit(capacity).slice();
+    long reserved = capacity + 7L;
     RESERVED.addAndGet(reserved);
     return new DirectMemoryBuffer(aligned, new MemoryScope("direct buffer"), order, reserved);
   }

@@ -41,8 +41,7 @@ import java.nio.ByteOrder;
 public interface MemoryBuffer extends AutoCloseable {
 
   /**
-   * Allocates {@code capacity} bytes of zeroed direct memory, little-endian, starting on a 64-byte
-   * (cache line) boundary (an 8-byte one for capacities above {@code Integer.MAX_VALUE - 72}).
+   * Allocates {@code capacity} bytes of zeroed, 8-byte aligned direct memory, little-endian.
    *
    * @param capacity the size in bytes
    * @return a new buffer
@@ -54,9 +53,7 @@ public interface MemoryBuffer extends AutoCloseable {
   }
 
   /**
-   * Allocates {@code capacity} bytes of zeroed direct memory with the given order, starting on a
-   * 64-byte (cache line) boundary (an 8-byte one for capacities above
-   * {@code Integer.MAX_VALUE - 72}).
+   * Allocates {@code capacity} bytes of zeroed, 8-byte aligned direct memory with the given order.
    *
    * @param capacity the size in bytes
    * @param order the byte order of multi-byte values
