@@ -73,6 +73,7 @@ final class RingBufferModelTest {
         assertEquals(true, read <= limit);
         assertEquals(read, count[0]);
       }
+      assertFreeSpaceZeroed(ring);
     }
     for (int pass = 0; pass < 2; pass++) {
       ring.read((type, buffer, index, length) -> {
@@ -82,5 +83,15 @@ final class RingBufferModelTest {
       });
     }
     assertEquals(0, model.size());
+  }
+
+  /** Every word a producer may claim next, [tail, head + capacity), reads as zero. */
+  private static void assertFreeSpaceZeroed(RingBuffer ring) {
+    long tail = ring.producerPosition();
+    long end = ring.consumerPosition() + ring.capacity();
+    for (long p = tail; p < end; p += 8) {
+      assertEquals(0, ring.buffer().getLong((int) (p & (ring.capacity() - 1))),
+          "free word at position " + p + " (tail " + tail + ", claimable up to " + end + ")");
+    }
   }
 }

@@ -222,4 +222,25 @@ final class RingBufferTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void write_emptyRingAcceptsTheLargestMessageAtEveryHead_smallCapacities(String name,
+      Function<MemoryBuffer, RingBuffer> f) {
+    // An empty ring takes a message of maxMessageLength wherever the head is, also in the
+    // smallest buffers (a free-space rule that rounded the head down would break this at 64).
+    for (int capacity : new int[] {64, 128, 256}) {
+      RingBuffer ring = create(f, capacity);
+      byte[] large = new byte[ring.maxMessageLength()];
+      for (int step = 0; step < capacity / 4; step++) {
+        int small = step % 3 == 0 ? 1 : 0; // moves the head by 16 or 8: every 8-byte index
+        assertTrue(ring.write(1, new byte[small], 0, small));
+        // Two reads at most: the first may stop after a padding record at the buffer's end.
+        assertEquals(1, drain(ring, 10).size() + drain(ring, 10).size());
+        assertTrue(ring.write(2, large, 0, large.length),
+            name + ": capacity " + capacity + ", head " + ring.consumerPosition());
+        assertEquals(1, drain(ring, 10).size() + drain(ring, 10).size());
+      }
+    }
+  }
 }
