@@ -37,13 +37,14 @@ import java.util.function.Consumer;
  * before a release happen-before those after the next acquisition of the same object.
  *
  * <p><b>Where objects go.</b> On a platform thread of a recycler pool, there is one handle per
- * thread and pool ({@link ObjectPool#localHandle()} returns it on every call). Its release puts
- * the object into its hot slot when that is free (empty, or its object lent out), else into the
- * owner's thread cache (the same cache the pool's own methods use on that thread), then into the
- * shared store; its acquire takes the hot object first, then the cache, then the store. The hot
- * slot counts as part of the owner's cache: {@link ObjectPool#acquire()} on the owner thread
- * takes its object when the rest of the cache is empty, it is counted as retained, and it goes
- * back to the pool with the cache when the owner dies or the pool is closed. A handle made on a
+ * thread and pool, made with the thread's cache ({@link ObjectPool#localHandle()} returns it on
+ * every call). Its release puts the object into its hot slot when that is free (empty, or its
+ * object lent out), else into the owner's thread cache, then into the shared store; its acquire
+ * takes the hot object first, then the cache, then the store. The pool's own
+ * {@link ObjectPool#acquire()} and {@link ObjectPool#release(Object)} on the owner thread do
+ * exactly the same (they find the thread's cache and go through its handle), so the hot slot is
+ * the front of the owner's cache: it is counted as retained, and it goes back to the pool with
+ * the cache when the owner dies or the pool is closed. A handle made on a
  * virtual thread, on a bounded pool, with thread caches disabled, or on a thread that found no
  * free slot in the pool's cache table, has no cache (and no hot slot) and works on the shared
  * store only; no thread cache is created for a virtual thread.
@@ -134,6 +135,11 @@ public final class LocalHandle<T> {
    */
   public T acquire() {
     checkOwner();
+    return acquireOnOwner();
+  }
+
+  /** {@link #acquire()} on the owner thread (also {@link ObjectPool#acquire()}'s fast path). */
+  T acquireOnOwner() {
     // The idle bit is only ever set with a cache and the slot enabled; a closed pool goes the
     // slow way (acquireVia throws and drains the owner's cache, this slot included).
     if (hotIdle && !pool.isClosed()) {
@@ -161,7 +167,16 @@ public final class LocalHandle<T> {
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     checkOwner();
-    if (releaseHot(obj, true)) {
+    releaseOnOwner(obj, true);
+  }
+
+  /**
+   * {@link #release(Object)} on the owner thread, {@code obj} non-null (also
+   * {@link ObjectPool#release(Object)}'s fast path, with {@code strictClose} false: see
+   * {@link ObjectPool#recycle}).
+   */
+  void releaseOnOwner(T obj, boolean strictClose) {
+    if (releaseHot(obj, strictClose)) {
       return;
     }
     if (hotEnabled && !hotIdle) {
@@ -169,13 +184,13 @@ public final class LocalHandle<T> {
       if (cache.isTop(obj)) {
         throw releasedTwice(obj, "the last object this thread released");
       }
-      if (pool.recycle(cache, obj, true)) {
+      if (pool.recycle(cache, obj, strictClose)) {
         hot = obj; // plain: owner-only
         hotIdle = true; // plain: owner-only
       }
       return;
     }
-    pool.releaseVia(cache, ownerId, obj, true);
+    pool.releaseVia(cache, ownerId, obj, strictClose);
   }
 
   /**
@@ -198,16 +213,6 @@ public final class LocalHandle<T> {
       hotIdle = true; // plain: owner-only
     }
     return true;
-  }
-
-  /** Owner only (or after its death): lends out the idle hot object, or returns null. */
-  T takeHot() {
-    if (hotIdle) {
-      hotIdle = false; // plain: owner-only (or the owner is dead)
-      hotReused++;
-      return hot;
-    }
-    return null;
   }
 
   /** Owner only (or after its death): moves the idle hot object, if any, to {@code sink}. */

@@ -2,6 +2,7 @@ package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +33,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Threading.</b> All methods are thread-safe. An object may be released by a thread other
  * than the one that acquired it. On a platform thread (recycler mode), releases go to that thread's
- * cache of {@link Builder#threadCacheSize(int)} objects and acquisitions come from it first, so a
- * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
+ * cache of {@link Builder#threadCacheSize(int)} objects, fronted by a <em>hot slot</em> of one
+ * object (kept in plain fields of the thread's {@link LocalHandle}), and acquisitions come from it
+ * first, so a thread that releases and re-acquires touches no shared cache line, and a thread that
+ * works on one object at a time touches no array either. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
  * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by the
@@ -54,11 +57,12 @@ import java.util.function.Supplier;
  * object, often scalar-replaced) and a sampled leak-detection record.
  *
  * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
- * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
- * released last when nobody has acquired it since (the common "released twice in a row" bug, for
- * example in a {@code finally} block and again by a caller); releasing, on a platform thread,
- * its {@link LocalHandle}'s hot object while it is idle (exact: a flag on the handle); any use of
- * a closed lease. Not
+ * {@code release(null)}; releasing, on a platform thread with a cache, the thread's hot object
+ * while it is idle (exact, whatever was released in between: a flag; in the steady state of a
+ * thread that works on one object at a time, that object is the hot one), or the object on top
+ * of the rest of the thread's cache when nobody has acquired it since (the common "released twice
+ * in a row" bug, for example in a {@code finally} block and again by a caller); any use of a
+ * closed lease. Not
  * detected: any other second release (after the thread released other objects, or after the
  * object went to the shared store or to another holder), and releasing an object this pool never
  * handed out; both corrupt the pool's
@@ -145,14 +149,26 @@ public final class ObjectPool<T> implements AutoCloseable {
             ? null
             : new LeakTracker(b.leakSamplingRate, b.leakListener, this::onLeak);
     boolean clearOnPop = leakTracker != null;
+    boolean hotEnabled = leakTracker == null;
     this.caches =
         cacheSize > 0
             ? new ThreadTable<>(
-                (t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths),
+                (t, deaths) -> newThreadCache(t, cacheSize, clearOnPop, hotEnabled, deaths),
                 ThreadCache[]::new)
             : null;
     this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
+  }
+
+  /**
+   * A thread's cache with its {@link LocalHandle}, made eagerly: the handle's hot slot is the
+   * front of the cache for {@link #acquire()} and {@link #release(Object)} too.
+   */
+  private ThreadCache newThreadCache(
+      Thread t, int size, boolean clearOnPop, boolean hot, ReferenceQueue<Thread> deaths) {
+    ThreadCache cache = new ThreadCache(t, size, clearOnPop, deaths);
+    cache.setHandle(new LocalHandle<>(this, cache, t.getId(), hot));
+    return cache;
   }
 
   /**
@@ -180,7 +196,11 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   public T acquire() {
     Thread thread = Thread.currentThread();
-    return acquireVia(cacheOf(thread), thread.getId());
+    ThreadCache cache = cacheOf(thread);
+    if (cache != null) {
+      return handleOf(cache).acquireOnOwner(); // the hot slot first, then the cache
+    }
+    return acquireVia(null, thread.getId());
   }
 
   /**
@@ -190,9 +210,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    * an event loop). See {@link LocalHandle} for the contract. On a platform thread with a thread
    * cache, every call returns the same handle (the thread's one handle for this pool, kept with
    * its cache); it shares that cache with {@link #acquire()} and {@link #release(Object)}, so
-   * mixing handle and pool calls on a thread is fine. The handle keeps the object it released
-   * last in a field of its own (its hot slot), which its next {@code acquire()} hands out first
-   * without touching the cache: the cheapest way to use the pool.
+   * mixing handle and pool calls on a thread is fine. The handle keeps the thread's hot object (its
+   * hot slot, the front of the thread's cache, which the pool's own methods use too); the handle
+   * reaches it without finding the thread's cache: the cheapest way to use the pool.
    *
    * <p>On a virtual thread, on a bounded pool, with thread caches disabled, or when the thread
    * gets no slot in the cache table, each call returns a new handle that works on the shared
@@ -211,16 +231,15 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (cache == null) {
       return new LocalHandle<>(this, null, thread.getId(), false);
     }
-    LocalHandle<?> existing = cache.handle();
-    if (existing != null) {
-      // The cache only ever holds a handle of this pool, whose type is T.
-      @SuppressWarnings("unchecked")
-      LocalHandle<T> mine = (LocalHandle<T>) existing;
-      return mine;
-    }
-    LocalHandle<T> handle = new LocalHandle<>(this, cache, thread.getId(), leakTracker == null);
-    cache.setHandle(handle);
-    return handle;
+    return handleOf(cache);
+  }
+
+  /** The handle of one of this pool's thread caches (made with the cache). */
+  private LocalHandle<T> handleOf(ThreadCache cache) {
+    // The cache only ever holds a handle of this pool, whose type is T.
+    @SuppressWarnings("unchecked")
+    LocalHandle<T> mine = (LocalHandle<T>) cache.ownerHandle();
+    return mine;
   }
 
   /**
@@ -233,10 +252,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     T obj;
     if (cache != null) {
+      // The caller (the cache's handle) has already tried its hot slot.
       Object cached = cache.pop();
-      if (cached == null) {
-        cached = cache.takeHot(); // the idle object of this thread's handle, if any
-      }
       if (cached != null) {
         obj = cast(cached);
       } else {
@@ -298,16 +315,21 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
-   * @throws IllegalStateException if {@code obj} is the object this thread released last and no
-   *     one has acquired since, or is idle in the hot slot of this thread's {@link LocalHandle}
-   *     (released twice); see the class documentation for what is and is not detected
+   * @throws IllegalStateException if {@code obj} is idle in this thread's hot slot, or is the
+   *     object on top of this thread's cache and no one has acquired it since (released twice);
+   *     see the class documentation for what is and is not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
-    releaseVia(cacheOf(thread), thread.getId(), obj, false);
+    ThreadCache cache = cacheOf(thread);
+    if (cache != null) {
+      handleOf(cache).releaseOnOwner(obj, false); // the hot slot first, then the cache
+      return;
+    }
+    releaseVia(null, thread.getId(), obj, false);
   }
 
   /**
@@ -318,14 +340,11 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   void releaseVia(ThreadCache cache, long threadId, T obj, boolean strictClose) {
     if (cache != null) {
+      // The caller (the cache's handle) has already tried its hot slot.
       if (cache.isTop(obj)) {
         throw new IllegalStateException(
             "object released twice (it is the last object this thread released): "
                 + describe(obj));
-      }
-      LocalHandle<?> h = cache.ownerHandle();
-      if (h != null && h.releaseHot(obj, strictClose)) {
-        return; // the hot object of this thread's handle goes back to its slot
       }
     }
     if (!recycle(cache, obj, strictClose)) {
@@ -865,7 +884,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
 
     /**
-     * Sets how many objects each platform thread caches privately (0 disables the caches).
+     * Sets how many objects each platform thread caches privately (0 disables the caches), not
+     * counting the one more in front of them, in the thread's hot slot (see {@link LocalHandle}).
      * Default: 8 for a recycler pool; a bounded pool allows only 0. To keep the fast path free of
      * reference stores, a cache does not clear a slot when it hands its object out (unless leak
      * detection is on): up to this many handed-out objects per thread may stay reachable from
