@@ -158,15 +158,12 @@ public final class BufferPool implements AutoCloseable {
    * @throws OutOfMemoryError if the JDK cannot allocate a new buffer
    */
   public ByteBuffer acquire(int minCapacity) {
-    Checks.checkPositive(minCapacity, "minCapacity");
+    // One unsigned compare for both rare cases: minCapacity <= 0 and minCapacity > maxBufferSize.
+    if (Integer.compareUnsigned(minCapacity - 1, maxBufferSize) >= 0) {
+      return acquireUnpooled(minCapacity);
+    }
     if (closed) {
       throw closedOnAcquire();
-    }
-    if (minCapacity > maxBufferSize) {
-      ByteBuffer buffer = allocate(minCapacity);
-      register(buffer, -1);
-      unpooled.increment();
-      return buffer;
     }
     int sizeClass = sizeClassOf(minCapacity);
     BufferThreadCache cache = cacheOf(Thread.currentThread());
@@ -182,6 +179,18 @@ public final class BufferPool implements AutoCloseable {
       }
     }
     return acquireShared(sizeClass, minCapacity, cache);
+  }
+
+  /** acquire() of a request larger than the largest class (or a bad one). */
+  private ByteBuffer acquireUnpooled(int minCapacity) {
+    Checks.checkPositive(minCapacity, "minCapacity");
+    if (closed) {
+      throw closedOnAcquire();
+    }
+    ByteBuffer buffer = allocate(minCapacity);
+    register(buffer, -1);
+    unpooled.increment();
+    return buffer;
   }
 
   private ByteBuffer acquireShared(int sizeClass, int minCapacity, BufferThreadCache cache) {
@@ -209,7 +218,9 @@ public final class BufferPool implements AutoCloseable {
 
   private static ByteBuffer reset(ByteBuffer buffer, int limit) {
     buffer.clear();
-    buffer.order(ByteOrder.BIG_ENDIAN);
+    if (buffer.order() != ByteOrder.BIG_ENDIAN) { // a load and a compare instead of two stores
+      buffer.order(ByteOrder.BIG_ENDIAN);
+    }
     buffer.limit(limit);
     return buffer;
   }
@@ -268,7 +279,7 @@ public final class BufferPool implements AutoCloseable {
       drainCache(cache);
       return;
     }
-    cache.markHotIdle();
+    cache.markHotIdle(slot.sizeClass);
   }
 
   private void releaseSlow(ByteBuffer buffer, BufferThreadCache cache) {

@@ -27,15 +27,13 @@ import java.util.function.BiConsumer;
 final class BufferThreadCache extends ThreadOwned {
   private static final VarHandle SIZES = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle REUSED;
-  private static final VarHandle HOT_IDLE;
-  private static final VarHandle HOT_CLASS;
+  private static final VarHandle HOT_IDLE_CLASS;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       REUSED = lookup.findVarHandle(BufferThreadCache.class, "reused", long.class);
-      HOT_IDLE = lookup.findVarHandle(BufferThreadCache.class, "hotIdle", boolean.class);
-      HOT_CLASS = lookup.findVarHandle(BufferThreadCache.class, "hotClass", int.class);
+      HOT_IDLE_CLASS = lookup.findVarHandle(BufferThreadCache.class, "hotIdleClass", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -48,17 +46,17 @@ final class BufferThreadCache extends ThreadOwned {
   private long reused;
 
   /*
-   * The hot entry: one buffer (of class hotClass) in plain fields, in front of the stacks, so the
-   * commonest pattern (release a buffer, acquire one of the same class) needs no array access. It
-   * is either idle (hotIdle) or the buffer this thread last took from it. A release makes its
+   * The hot entry: one buffer in plain fields, in front of the stacks, so the commonest pattern
+   * (release a buffer, acquire one of the same class) needs no array access. It is either idle
+   * (hotIdleClass is then its size class: one compare tells an acquisition whether to take it) or
+   * the buffer this thread last took from it (hotIdleClass -1). A release makes its
    * buffer the hot entry when the entry is free: empty, or its buffer is no longer handed out
    * (it was released on another thread). Like the entries above a stack's top, a handed-out hot
    * buffer stays reachable from here until it is replaced.
    */
   private ByteBuffer hotBuffer;
   private BufferSlot hotSlot;
-  private int hotClass;
-  private boolean hotIdle;
+  private int hotIdleClass = -1;
 
   BufferThreadCache(
       Thread owner, int classCount, int capacity, ReferenceQueue<? super Thread> deaths) {
@@ -71,8 +69,8 @@ final class BufferThreadCache extends ThreadOwned {
 
   /** Owner only: takes the idle hot buffer if it is of class {@code c} and counts a reuse. */
   ByteBuffer takeHot(int c) {
-    if (hotIdle && hotClass == c) {
-      hotIdle = false; // plain: owner-only (see the class comment)
+    if (hotIdleClass == c) {
+      hotIdleClass = -1; // plain: owner-only (see the class comment)
       reused++;
       hotSlot.setOutstanding();
       return hotBuffer;
@@ -87,7 +85,7 @@ final class BufferThreadCache extends ThreadOwned {
 
   /** Owner only: whether the hot entry is idle. */
   boolean hotIdle() {
-    return hotIdle;
+    return hotIdleClass >= 0;
   }
 
   /** Owner only: the hot entry's slot. */
@@ -96,8 +94,8 @@ final class BufferThreadCache extends ThreadOwned {
   }
 
   /** Owner only: the hot buffer, released (its slot CASed to IDLE), is idle again. */
-  void markHotIdle() {
-    hotIdle = true; // plain: owner-only
+  void markHotIdle(int c) {
+    hotIdleClass = c; // plain: owner-only
   }
 
   /**
@@ -105,7 +103,7 @@ final class BufferThreadCache extends ThreadOwned {
    * returns whether it did.
    */
   boolean offerHot(int c, ByteBuffer buffer, BufferSlot slot) {
-    if (hotIdle) {
+    if (hotIdleClass >= 0) {
       return false;
     }
     BufferSlot current = hotSlot;
@@ -114,8 +112,7 @@ final class BufferThreadCache extends ThreadOwned {
     }
     hotBuffer = buffer;
     hotSlot = slot;
-    hotClass = c;
-    hotIdle = true;
+    hotIdleClass = c; // plain: owner-only
     return true;
   }
 
@@ -210,8 +207,8 @@ final class BufferThreadCache extends ThreadOwned {
 
   /** Any thread: the capacity class of the idle hot buffer, or -1 if none (racy). */
   int hotIdleClassOpaque() {
-    // Opaque: racy reads for stats; the two fields may be seen from different moments.
-    return (boolean) HOT_IDLE.getOpaque(this) ? (int) HOT_CLASS.getOpaque(this) : -1;
+    // Opaque: a racy read for stats.
+    return (int) HOT_IDLE_CLASS.getOpaque(this);
   }
 
   /** Number of size classes. */
@@ -245,9 +242,9 @@ final class BufferThreadCache extends ThreadOwned {
         sink.accept(slot, buffer);
       }
     }
-    if (hotIdle) {
+    if (hotIdleClass >= 0) {
       // Opaque: see sizes above.
-      HOT_IDLE.setOpaque(this, false);
+      HOT_IDLE_CLASS.setOpaque(this, -1);
       sink.accept(hotSlot, hotBuffer);
     }
     hotBuffer = null;

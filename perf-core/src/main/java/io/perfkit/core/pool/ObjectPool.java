@@ -98,6 +98,8 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** The reset hook, or null if none was set (saves a call and a type check per release). */
   private final Consumer<? super T> reset;
   private final Predicate<? super T> validator;
+  /** Whether a reset hook or a validator is set: one load on the release path instead of two. */
+  private final boolean hooks;
   private final Consumer<? super T> disposer;
   private final int maxTotal;
   private final long maxWaitNanos;
@@ -106,8 +108,16 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
   /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
-  private final ThreadCache[] cacheSlots;
   private final int[] cacheOwners;
+  /**
+   * The handle of each slot's cache, parallel to {@link #cacheOwners}: the fast path loads the
+   * handle it works through directly, without the dependent load of the cache's handle. Written
+   * (plain) by a slot's owner right after it claimed the slot, in the same call and before any
+   * fast-path lookup of its own; read only by a thread that found its own id in the slot, so
+   * only the writer ever reads an entry (see ThreadTable.probe for why a stale id is never one's
+   * own).
+   */
+  private final LocalHandle<?>[] cacheHandles;
   private final LeakTracker leakTracker;
 
   private final LongAdder created = new LongAdder();
@@ -127,6 +137,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     this.factory = b.factory;
     this.reset = b.resetSet ? b.reset : null;
     this.validator = b.validator;
+    this.hooks = reset != null || validator != null;
     this.disposer = b.disposer;
     this.maxTotal = b.maxTotal == Builder.UNSET ? 0 : b.maxTotal;
     this.maxWaitNanos = b.maxWaitNanos == Builder.UNSET ? 0 : b.maxWaitNanos;
@@ -156,8 +167,8 @@ public final class ObjectPool<T> implements AutoCloseable {
                 (t, deaths) -> newThreadCache(t, cacheSize, clearOnPop, hotEnabled, deaths),
                 ThreadCache[]::new)
             : null;
-    this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
+    this.cacheHandles = caches == null ? null : new LocalHandle<?>[cacheOwners.length];
   }
 
   /**
@@ -196,9 +207,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   public T acquire() {
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
-    if (cache != null) {
-      return handleOf(cache).acquireOnOwner(); // the hot slot first, then the cache
+    LocalHandle<T> local = localOf(thread);
+    if (local != null) {
+      return local.acquireOnOwner(); // the hot slot first, then the thread's cache
     }
     return acquireVia(null, thread.getId());
   }
@@ -227,11 +238,8 @@ public final class ObjectPool<T> implements AutoCloseable {
       throw closedException();
     }
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
-    if (cache == null) {
-      return new LocalHandle<>(this, null, thread.getId(), false);
-    }
-    return handleOf(cache);
+    LocalHandle<T> local = localOf(thread);
+    return local != null ? local : new LocalHandle<>(this, null, thread.getId(), false);
   }
 
   /** The handle of one of this pool's thread caches (made with the cache). */
@@ -324,9 +332,9 @@ public final class ObjectPool<T> implements AutoCloseable {
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
-    if (cache != null) {
-      handleOf(cache).releaseOnOwner(obj, false); // the hot slot first, then the cache
+    LocalHandle<T> local = localOf(thread);
+    if (local != null) {
+      local.releaseOnOwner(obj, false); // the hot slot first, then the thread's cache
       return;
     }
     releaseVia(null, thread.getId(), obj, false);
@@ -384,7 +392,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (leakTracker != null || closed) {
       return recycleSlow(cache, obj, strictClose);
     }
-    return resetAndValidate(obj);
+    return !hooks || resetAndValidate(obj);
   }
 
   /** {@link #recycle} with leak tracking on or the pool closed. */
@@ -520,6 +528,11 @@ public final class ObjectPool<T> implements AutoCloseable {
     return caches == null ? 0 : caches.live().size();
   }
 
+  /** Slots in the thread-cache table (for tests). */
+  int cacheTableSize() {
+    return cacheOwners == null ? 0 : cacheOwners.length;
+  }
+
   /** Capacity of the shared store (maxRetained rounded up per stripe). */
   int storeCapacity() {
     return store.capacity();
@@ -530,13 +543,34 @@ public final class ObjectPool<T> implements AutoCloseable {
     return leakTracker == null ? 0 : leakTracker.trackedCount();
   }
 
-  private ThreadCache cacheOf(Thread thread) {
+  /**
+   * The handle of the calling thread's cache (made on first use), or null: a virtual thread, no
+   * thread caches, or no free slot in the table. The fast path is ThreadTable.probe's owner check
+   * with the handle array in place of the slots.
+   */
+  private LocalHandle<T> localOf(Thread thread) {
     int[] owners = cacheOwners;
     if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadCache mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
-    return mine != null ? mine : caches.get(thread); // a miss claims a slot
+    long id = thread.getId();
+    int i = (int) id & (owners.length - 1);
+    if (owners[i] == id) { // widened compare: false for ids beyond int range (never claimed)
+      // Only handles of this pool (of type T) are put in the array.
+      @SuppressWarnings("unchecked")
+      LocalHandle<T> mine = (LocalHandle<T>) cacheHandles[i];
+      return mine;
+    }
+    ThreadCache cache = caches.get(thread); // a miss: our cache elsewhere, or claim a slot
+    if (cache == null) {
+      return null;
+    }
+    LocalHandle<T> mine = handleOf(cache);
+    if (owners[i] == id) {
+      // Plain: we just claimed our home slot; see cacheHandles.
+      cacheHandles[i] = mine;
+    }
+    return mine;
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
