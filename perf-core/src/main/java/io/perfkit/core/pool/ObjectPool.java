@@ -63,9 +63,9 @@ import java.util.function.Supplier;
  * of the rest of the thread's cache when nobody has acquired it since (the common "released twice
  * in a row" bug, for example in a {@code finally} block and again by a caller); any use of a
  * closed lease. Not
- * detected: any other second release (after the thread released other objects, or after the
- * object went to the shared store or to another holder), and releasing an object this pool never
- * handed out; both corrupt the pool's
+ * detected: any other second release (of an object other than the hot one after the thread
+ * released other objects, on another thread, or after the object went to the shared store or to
+ * another holder), and releasing an object this pool never handed out; both corrupt the pool's
  * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
  * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
  * discards the object (holders may outlive the pool).
@@ -88,7 +88,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
    * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
-   * slot uses the shared store directly, like a virtual thread.
+   * slot uses the shared store directly, like a virtual thread. Each cache comes with the thread's
+   * LocalHandle, whose hot slot is the cache's front; acquire() and release() find the handle in
+   * cacheHandles (parallel to the table's owner ids) and go through it.
    *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
