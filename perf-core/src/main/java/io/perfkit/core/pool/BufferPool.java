@@ -267,11 +267,11 @@ public final class BufferPool implements AutoCloseable {
   }
 
   private void releaseHot(BufferThreadCache cache, ByteBuffer buffer) {
-    if (cache.hotIdle()) {
-      throw releasedTwice(buffer); // idle in our own hot entry: released already
-    }
     BufferSlot slot = cache.hotSlot();
-    if (!slot.releaseOwned()) { // plain: the buffer this thread's cache handed out last
+    // Plain: the buffer this thread's cache handed out last. An idle hot buffer's record is IDLE
+    // (every way into the idle hot entry sets it first, and nothing else changes an IDLE record
+    // but its owner), so this one check also catches a release of the idle hot buffer.
+    if (!slot.releaseOwned()) {
       throw releasedTwice(buffer);
     }
     if (closed) {

@@ -83,11 +83,6 @@ final class BufferThreadCache extends ThreadOwned {
     return buffer == hotBuffer;
   }
 
-  /** Owner only: whether the hot entry is idle. */
-  boolean hotIdle() {
-    return hotIdleClass >= 0;
-  }
-
   /** Owner only: the hot entry's slot. */
   BufferSlot hotSlot() {
     return hotSlot;

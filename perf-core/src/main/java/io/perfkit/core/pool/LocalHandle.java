@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 /**
  * A thread-bound entry point to an {@link ObjectPool}, from {@link ObjectPool#localHandle()}: the
  * same operations as {@link ObjectPool#acquire()} and {@link ObjectPool#release(Object)}, but the
- * handle already knows its thread's cache and keeps the object it released last in a field of
- * its own (its <em>hot slot</em>), so the steady acquire/release of one object is an owner check
+ * handle already knows its thread's cache and keeps the thread's hot object (the one released
+ * last into a free hot slot, the front of the thread's cache) in a field of its own (its
+ * <em>hot slot</em>), so the steady acquire/release of one object is an owner check
  * and two plain field updates on the handle: no thread lookup, no atomic instruction (Stormpot
  * calls a per-thread entry point a thread-local tap). Keep the handle where the thread lives long
  * (an event loop, a worker, a per-thread state object); for code that runs on arbitrary threads,
@@ -95,8 +96,8 @@ public final class LocalHandle<T> {
   private final boolean hotEnabled;
 
   /*
-   * The hot slot: the object this handle released last (or is lending out), in fields of the
-   * handle itself, so that the steady acquire/release of one object touches only this object's
+   * The hot slot: the thread's hot object, idle or lent out, in fields of the handle itself (the
+   * front of the owner's cache for the pool's own acquire/release too), so that the steady acquire/release of one object touches only this object's
    * fields (like Stormpot's tap, which keeps its slot in a field), without the cache's chain of
    * loads (handle -> cache -> items/size -> element). Owner-only, plain accesses; other threads
    * read hotIdle and hotReused for stats with opaque loads (racy counters), and drain the slot
@@ -123,7 +124,7 @@ public final class LocalHandle<T> {
   }
 
   /**
-   * Takes an idle object (the one this handle released last first, then the owner's cache), or
+   * Takes an idle object (the idle hot object first, then the owner's cache), or
    * creates one; see {@link ObjectPool#acquire()}.
    *
    * @return an object for the caller's exclusive use until it is released
