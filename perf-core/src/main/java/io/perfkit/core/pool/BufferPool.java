@@ -158,6 +158,22 @@ public final class BufferPool implements AutoCloseable {
    * @throws OutOfMemoryError if the JDK cannot allocate a new buffer
    */
   public ByteBuffer acquire(int minCapacity) {
+    BufferThreadCache cache = null;
+    if (!closed) {
+      cache = cacheOf(Thread.currentThread());
+      if (cache != null) {
+        // First of all: a hit proves minCapacity valid (it fits the hot buffer's class).
+        ByteBuffer hot = cache.takeHot(minCapacity);
+        if (hot != null) {
+          return reset(hot, minCapacity);
+        }
+      }
+    }
+    return acquireMiss(minCapacity, cache);
+  }
+
+  /** acquire() past the hot entry ({@code cache}: the caller's, or null). */
+  private ByteBuffer acquireMiss(int minCapacity, BufferThreadCache cache) {
     // One unsigned compare for both rare cases: minCapacity <= 0 and minCapacity > maxBufferSize.
     if (Integer.compareUnsigned(minCapacity - 1, maxBufferSize) >= 0) {
       return acquireUnpooled(minCapacity);
@@ -166,9 +182,8 @@ public final class BufferPool implements AutoCloseable {
       throw closedOnAcquire();
     }
     int sizeClass = sizeClassOf(minCapacity);
-    BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
-      ByteBuffer hot = cache.takeHot(sizeClass);
+      ByteBuffer hot = cache.takeHotOfCapacity(1 << (sizeClass + minShift));
       if (hot != null) {
         return reset(hot, minCapacity);
       }
@@ -256,7 +271,7 @@ public final class BufferPool implements AutoCloseable {
             drainCache(cache);
             return;
           }
-          if (!cache.offerHot(sizeClass, buffer, slot)) {
+          if (!cache.offerHot(buffer, slot)) {
             cache.pushHandedOut(sizeClass, i);
           }
           return;
@@ -279,7 +294,7 @@ public final class BufferPool implements AutoCloseable {
       drainCache(cache);
       return;
     }
-    cache.markHotIdle(slot.sizeClass);
+    cache.markHotIdle(buffer.capacity());
   }
 
   private void releaseSlow(ByteBuffer buffer, BufferThreadCache cache) {
@@ -306,7 +321,7 @@ public final class BufferPool implements AutoCloseable {
       return;
     }
     if (cache != null
-        && (cache.offerHot(sizeClass, buffer, slot) || cache.push(sizeClass, buffer, slot))) {
+        && (cache.offerHot(buffer, slot) || cache.push(sizeClass, buffer, slot))) {
       return;
     }
     offerShared(slot, buffer);
@@ -358,10 +373,10 @@ public final class BufferPool implements AutoCloseable {
           idle += n;
           idleBytes += (long) n << (k + minShift);
         }
-        int hot = c.hotIdleClassOpaque();
-        if (hot >= 0) {
+        int hot = c.hotIdleCapacityOpaque();
+        if (hot != 0) {
           idle++;
-          idleBytes += 1L << (hot + minShift);
+          idleBytes += hot;
         }
       }
     }
