@@ -97,13 +97,14 @@ public final class LocalHandle<T> {
 
   /*
    * The hot slot: the thread's hot object, idle or lent out, in fields of the handle itself (the
-   * front of the owner's cache for the pool's own acquire/release too), so that the steady acquire/release of one object touches only this object's
-   * fields (like Stormpot's tap, which keeps its slot in a field), without the cache's chain of
-   * loads (handle -> cache -> items/size -> element). Owner-only, plain accesses; other threads
-   * read hotIdle and hotReused for stats with opaque loads (racy counters), and drain the slot
-   * only once the owner is dead (its last writes happen-before the reference-queue hand-off).
-   * 'hot' is not cleared on acquire (no reference store, so no GC barrier): a lent-out hot object
-   * stays reachable from the handle, which is why leak detection turns the slot off.
+   * front of the owner's cache for the pool's own acquire/release too), so that the steady
+   * acquire/release of one object touches only this object's fields (like Stormpot's tap, which
+   * keeps its slot in a field), without the cache's chain of loads (handle -> cache -> items/size
+   * -> element). Owner-only, plain accesses; other threads read hotIdle and hotReused for stats
+   * with opaque loads (racy counters), and drain the slot only once the owner is dead (its last
+   * writes happen-before the reference-queue hand-off). 'hot' is not cleared on acquire (no
+   * reference store, so no GC barrier): a lent-out hot object stays reachable from the handle,
+   * which is why leak detection turns the slot off.
    */
   private T hot;
   /**

@@ -863,7 +863,8 @@ public final class ObjectPool<T> implements AutoCloseable {
      * Sets how many idle objects the shared store keeps; a release that finds it full discards.
      * The store is striped, so the real capacity is rounded up to the stripe count times a power
      * of two (at least 2 per stripe). Each platform thread's cache holds up to
-     * {@link #threadCacheSize(int)} + 1 (its hot slot) more. Default: 256, or {@code maxTotal} for a bounded pool.
+     * {@link #threadCacheSize(int)} + 1 (its hot slot) more. Default: 256, or {@code maxTotal}
+     * for a bounded pool.
      *
      * @param maxRetained at least 1
      * @return this builder
