@@ -158,20 +158,32 @@ public final class BufferPool implements AutoCloseable {
    * @throws OutOfMemoryError if the JDK cannot allocate a new buffer
    */
   public ByteBuffer acquire(int minCapacity) {
-    Checks.checkPositive(minCapacity, "minCapacity");
+    BufferThreadCache cache = null;
+    if (!closed) {
+      cache = cacheOf(Thread.currentThread());
+      if (cache != null) {
+        // First of all: a hit proves minCapacity valid (it fits the hot buffer's class).
+        ByteBuffer hot = cache.takeHot(minCapacity);
+        if (hot != null) {
+          return reset(hot, minCapacity);
+        }
+      }
+    }
+    return acquireMiss(minCapacity, cache);
+  }
+
+  /** acquire() past the hot entry ({@code cache}: the caller's, or null). */
+  private ByteBuffer acquireMiss(int minCapacity, BufferThreadCache cache) {
+    // One unsigned compare for both rare cases: minCapacity <= 0 and minCapacity > maxBufferSize.
+    if (Integer.compareUnsigned(minCapacity - 1, maxBufferSize) >= 0) {
+      return acquireUnpooled(minCapacity);
+    }
     if (closed) {
       throw closedOnAcquire();
     }
-    if (minCapacity > maxBufferSize) {
-      ByteBuffer buffer = allocate(minCapacity);
-      register(buffer, -1);
-      unpooled.increment();
-      return buffer;
-    }
     int sizeClass = sizeClassOf(minCapacity);
-    BufferThreadCache cache = cacheOf(Thread.currentThread());
     if (cache != null) {
-      ByteBuffer hot = cache.takeHot(sizeClass);
+      ByteBuffer hot = cache.takeHotOfCapacity(1 << (sizeClass + minShift));
       if (hot != null) {
         return reset(hot, minCapacity);
       }
@@ -182,6 +194,18 @@ public final class BufferPool implements AutoCloseable {
       }
     }
     return acquireShared(sizeClass, minCapacity, cache);
+  }
+
+  /** acquire() of a request larger than the largest class (or a bad one). */
+  private ByteBuffer acquireUnpooled(int minCapacity) {
+    Checks.checkPositive(minCapacity, "minCapacity");
+    if (closed) {
+      throw closedOnAcquire();
+    }
+    ByteBuffer buffer = allocate(minCapacity);
+    register(buffer, -1);
+    unpooled.increment();
+    return buffer;
   }
 
   private ByteBuffer acquireShared(int sizeClass, int minCapacity, BufferThreadCache cache) {
@@ -209,7 +233,9 @@ public final class BufferPool implements AutoCloseable {
 
   private static ByteBuffer reset(ByteBuffer buffer, int limit) {
     buffer.clear();
-    buffer.order(ByteOrder.BIG_ENDIAN);
+    if (buffer.order() != ByteOrder.BIG_ENDIAN) { // a load and a compare instead of two stores
+      buffer.order(ByteOrder.BIG_ENDIAN);
+    }
     buffer.limit(limit);
     return buffer;
   }
@@ -245,7 +271,7 @@ public final class BufferPool implements AutoCloseable {
             drainCache(cache);
             return;
           }
-          if (!cache.offerHot(sizeClass, buffer, slot)) {
+          if (!cache.offerHot(buffer, slot)) {
             cache.pushHandedOut(sizeClass, i);
           }
           return;
@@ -256,11 +282,11 @@ public final class BufferPool implements AutoCloseable {
   }
 
   private void releaseHot(BufferThreadCache cache, ByteBuffer buffer) {
-    if (cache.hotIdle()) {
-      throw releasedTwice(buffer); // idle in our own hot entry: released already
-    }
     BufferSlot slot = cache.hotSlot();
-    if (!slot.releaseOwned()) { // plain: the buffer this thread's cache handed out last
+    // Plain: the buffer this thread's cache handed out last. An idle hot buffer's record is IDLE
+    // (every way into the idle hot entry sets it first, and nothing else changes an IDLE record
+    // but its owner), so this one check also catches a release of the idle hot buffer.
+    if (!slot.releaseOwned()) {
       throw releasedTwice(buffer);
     }
     if (closed) {
@@ -268,7 +294,7 @@ public final class BufferPool implements AutoCloseable {
       drainCache(cache);
       return;
     }
-    cache.markHotIdle();
+    cache.markHotIdle(buffer.capacity());
   }
 
   private void releaseSlow(ByteBuffer buffer, BufferThreadCache cache) {
@@ -295,7 +321,7 @@ public final class BufferPool implements AutoCloseable {
       return;
     }
     if (cache != null
-        && (cache.offerHot(sizeClass, buffer, slot) || cache.push(sizeClass, buffer, slot))) {
+        && (cache.offerHot(buffer, slot) || cache.push(sizeClass, buffer, slot))) {
       return;
     }
     offerShared(slot, buffer);
@@ -347,10 +373,10 @@ public final class BufferPool implements AutoCloseable {
           idle += n;
           idleBytes += (long) n << (k + minShift);
         }
-        int hot = c.hotIdleClassOpaque();
-        if (hot >= 0) {
+        int hot = c.hotIdleCapacityOpaque();
+        if (hot != 0) {
           idle++;
-          idleBytes += 1L << (hot + minShift);
+          idleBytes += hot;
         }
       }
     }

@@ -27,15 +27,14 @@ import java.util.function.BiConsumer;
 final class BufferThreadCache extends ThreadOwned {
   private static final VarHandle SIZES = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle REUSED;
-  private static final VarHandle HOT_IDLE;
-  private static final VarHandle HOT_CLASS;
+  private static final VarHandle HOT_IDLE_CAPACITY;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       REUSED = lookup.findVarHandle(BufferThreadCache.class, "reused", long.class);
-      HOT_IDLE = lookup.findVarHandle(BufferThreadCache.class, "hotIdle", boolean.class);
-      HOT_CLASS = lookup.findVarHandle(BufferThreadCache.class, "hotClass", int.class);
+      HOT_IDLE_CAPACITY =
+          lookup.findVarHandle(BufferThreadCache.class, "hotIdleCapacity", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -48,17 +47,18 @@ final class BufferThreadCache extends ThreadOwned {
   private long reused;
 
   /*
-   * The hot entry: one buffer (of class hotClass) in plain fields, in front of the stacks, so the
-   * commonest pattern (release a buffer, acquire one of the same class) needs no array access. It
-   * is either idle (hotIdle) or the buffer this thread last took from it. A release makes its
+   * The hot entry: one buffer in plain fields, in front of the stacks, so the commonest pattern
+   * (release a buffer, acquire one of the same class) needs no array access. It is either idle
+   * (hotIdleCapacity is then its capacity: two compares with the request tell an acquisition
+   * whether the buffer is of the request's class, before the class is computed) or the buffer
+   * this thread last took from it (hotIdleCapacity 0). A release makes its
    * buffer the hot entry when the entry is free: empty, or its buffer is no longer handed out
    * (it was released on another thread). Like the entries above a stack's top, a handed-out hot
    * buffer stays reachable from here until it is replaced.
    */
   private ByteBuffer hotBuffer;
   private BufferSlot hotSlot;
-  private int hotClass;
-  private boolean hotIdle;
+  private int hotIdleCapacity;
 
   BufferThreadCache(
       Thread owner, int classCount, int capacity, ReferenceQueue<? super Thread> deaths) {
@@ -69,25 +69,36 @@ final class BufferThreadCache extends ThreadOwned {
     this.sizes = new int[classCount];
   }
 
-  /** Owner only: takes the idle hot buffer if it is of class {@code c} and counts a reuse. */
-  ByteBuffer takeHot(int c) {
-    if (hotIdle && hotClass == c) {
-      hotIdle = false; // plain: owner-only (see the class comment)
-      reused++;
-      hotSlot.setOutstanding();
-      return hotBuffer;
+  /**
+   * Owner only: takes the idle hot buffer if a request of {@code minCapacity} maps to its class
+   * (two compares, no class computation; an invalid request never matches), counting a reuse.
+   */
+  ByteBuffer takeHot(int minCapacity) {
+    int capacity = hotIdleCapacity;
+    // The smallest class also serves requests of half its size and less: those miss here and
+    // come back through takeHotOfCapacity once their class is known.
+    if (minCapacity <= capacity && minCapacity > capacity >>> 1) {
+      return lendHot();
     }
     return null;
+  }
+
+  /** Owner only: takes the idle hot buffer if its capacity is {@code capacity}. */
+  ByteBuffer takeHotOfCapacity(int capacity) {
+    return hotIdleCapacity == capacity ? lendHot() : null;
+  }
+
+  /** Owner only: lends out the idle hot buffer and counts a reuse. */
+  private ByteBuffer lendHot() {
+    hotIdleCapacity = 0; // plain: owner-only (see the class comment)
+    reused++;
+    hotSlot.setOutstanding();
+    return hotBuffer;
   }
 
   /** Owner only: whether {@code buffer} is the hot entry's buffer (idle or handed out). */
   boolean isHot(ByteBuffer buffer) {
     return buffer == hotBuffer;
-  }
-
-  /** Owner only: whether the hot entry is idle. */
-  boolean hotIdle() {
-    return hotIdle;
   }
 
   /** Owner only: the hot entry's slot. */
@@ -96,16 +107,16 @@ final class BufferThreadCache extends ThreadOwned {
   }
 
   /** Owner only: the hot buffer, released (its slot CASed to IDLE), is idle again. */
-  void markHotIdle() {
-    hotIdle = true; // plain: owner-only
+  void markHotIdle(int capacity) {
+    hotIdleCapacity = capacity; // plain: owner-only
   }
 
   /**
    * Owner only: makes a just-released (IDLE) buffer the idle hot entry if the entry is free;
    * returns whether it did.
    */
-  boolean offerHot(int c, ByteBuffer buffer, BufferSlot slot) {
-    if (hotIdle) {
+  boolean offerHot(ByteBuffer buffer, BufferSlot slot) {
+    if (hotIdleCapacity != 0) {
       return false;
     }
     BufferSlot current = hotSlot;
@@ -114,8 +125,7 @@ final class BufferThreadCache extends ThreadOwned {
     }
     hotBuffer = buffer;
     hotSlot = slot;
-    hotClass = c;
-    hotIdle = true;
+    hotIdleCapacity = buffer.capacity(); // plain: owner-only
     return true;
   }
 
@@ -208,10 +218,10 @@ final class BufferThreadCache extends ThreadOwned {
     return (int) SIZES.getOpaque(sizes, c);
   }
 
-  /** Any thread: the capacity class of the idle hot buffer, or -1 if none (racy). */
-  int hotIdleClassOpaque() {
-    // Opaque: racy reads for stats; the two fields may be seen from different moments.
-    return (boolean) HOT_IDLE.getOpaque(this) ? (int) HOT_CLASS.getOpaque(this) : -1;
+  /** Any thread: the capacity of the idle hot buffer, or 0 if none (racy). */
+  int hotIdleCapacityOpaque() {
+    // Opaque: a racy read for stats.
+    return (int) HOT_IDLE_CAPACITY.getOpaque(this);
   }
 
   /** Number of size classes. */
@@ -245,9 +255,9 @@ final class BufferThreadCache extends ThreadOwned {
         sink.accept(slot, buffer);
       }
     }
-    if (hotIdle) {
+    if (hotIdleCapacity != 0) {
       // Opaque: see sizes above.
-      HOT_IDLE.setOpaque(this, false);
+      HOT_IDLE_CAPACITY.setOpaque(this, 0);
       sink.accept(hotSlot, hotBuffer);
     }
     hotBuffer = null;

@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 /**
  * A thread-bound entry point to an {@link ObjectPool}, from {@link ObjectPool#localHandle()}: the
  * same operations as {@link ObjectPool#acquire()} and {@link ObjectPool#release(Object)}, but the
- * handle already knows its thread's cache and keeps the object it released last in a field of
- * its own (its <em>hot slot</em>), so the steady acquire/release of one object is an owner check
+ * handle already knows its thread's cache and keeps the thread's hot object (the one released
+ * last into a free hot slot, the front of the thread's cache) in a field of its own (its
+ * <em>hot slot</em>), so the steady acquire/release of one object is an owner check
  * and two plain field updates on the handle: no thread lookup, no atomic instruction (Stormpot
  * calls a per-thread entry point a thread-local tap). Keep the handle where the thread lives long
  * (an event loop, a worker, a per-thread state object); for code that runs on arbitrary threads,
@@ -37,13 +38,14 @@ import java.util.function.Consumer;
  * before a release happen-before those after the next acquisition of the same object.
  *
  * <p><b>Where objects go.</b> On a platform thread of a recycler pool, there is one handle per
- * thread and pool ({@link ObjectPool#localHandle()} returns it on every call). Its release puts
- * the object into its hot slot when that is free (empty, or its object lent out), else into the
- * owner's thread cache (the same cache the pool's own methods use on that thread), then into the
- * shared store; its acquire takes the hot object first, then the cache, then the store. The hot
- * slot counts as part of the owner's cache: {@link ObjectPool#acquire()} on the owner thread
- * takes its object when the rest of the cache is empty, it is counted as retained, and it goes
- * back to the pool with the cache when the owner dies or the pool is closed. A handle made on a
+ * thread and pool, made with the thread's cache ({@link ObjectPool#localHandle()} returns it on
+ * every call). Its release puts the object into its hot slot when that is free (empty, or its
+ * object lent out), else into the owner's thread cache, then into the shared store; its acquire
+ * takes the hot object first, then the cache, then the store. The pool's own
+ * {@link ObjectPool#acquire()} and {@link ObjectPool#release(Object)} on the owner thread do
+ * exactly the same (they find the thread's cache and go through its handle), so the hot slot is
+ * the front of the owner's cache: it is counted as retained, and it goes back to the pool with
+ * the cache when the owner dies or the pool is closed. A handle made on a
  * virtual thread, on a bounded pool, with thread caches disabled, or on a thread that found no
  * free slot in the pool's cache table, has no cache (and no hot slot) and works on the shared
  * store only; no thread cache is created for a virtual thread.
@@ -94,14 +96,15 @@ public final class LocalHandle<T> {
   private final boolean hotEnabled;
 
   /*
-   * The hot slot: the object this handle released last (or is lending out), in fields of the
-   * handle itself, so that the steady acquire/release of one object touches only this object's
-   * fields (like Stormpot's tap, which keeps its slot in a field), without the cache's chain of
-   * loads (handle -> cache -> items/size -> element). Owner-only, plain accesses; other threads
-   * read hotIdle and hotReused for stats with opaque loads (racy counters), and drain the slot
-   * only once the owner is dead (its last writes happen-before the reference-queue hand-off).
-   * 'hot' is not cleared on acquire (no reference store, so no GC barrier): a lent-out hot object
-   * stays reachable from the handle, which is why leak detection turns the slot off.
+   * The hot slot: the thread's hot object, idle or lent out, in fields of the handle itself (the
+   * front of the owner's cache for the pool's own acquire/release too), so that the steady
+   * acquire/release of one object touches only this object's fields (like Stormpot's tap, which
+   * keeps its slot in a field), without the cache's chain of loads (handle -> cache -> items/size
+   * -> element). Owner-only, plain accesses; other threads read hotIdle and hotReused for stats
+   * with opaque loads (racy counters), and drain the slot only once the owner is dead (its last
+   * writes happen-before the reference-queue hand-off). 'hot' is not cleared on acquire (no
+   * reference store, so no GC barrier): a lent-out hot object stays reachable from the handle,
+   * which is why leak detection turns the slot off.
    */
   private T hot;
   /**
@@ -122,7 +125,7 @@ public final class LocalHandle<T> {
   }
 
   /**
-   * Takes an idle object (the one this handle released last first, then the owner's cache), or
+   * Takes an idle object (the idle hot object first, then the owner's cache), or
    * creates one; see {@link ObjectPool#acquire()}.
    *
    * @return an object for the caller's exclusive use until it is released
@@ -134,6 +137,11 @@ public final class LocalHandle<T> {
    */
   public T acquire() {
     checkOwner();
+    return acquireOnOwner();
+  }
+
+  /** {@link #acquire()} on the owner thread (also {@link ObjectPool#acquire()}'s fast path). */
+  T acquireOnOwner() {
     // The idle bit is only ever set with a cache and the slot enabled; a closed pool goes the
     // slow way (acquireVia throws and drains the owner's cache, this slot included).
     if (hotIdle && !pool.isClosed()) {
@@ -161,7 +169,16 @@ public final class LocalHandle<T> {
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     checkOwner();
-    if (releaseHot(obj, true)) {
+    releaseOnOwner(obj, true);
+  }
+
+  /**
+   * {@link #release(Object)} on the owner thread, {@code obj} non-null (also
+   * {@link ObjectPool#release(Object)}'s fast path, with {@code strictClose} false: see
+   * {@link ObjectPool#recycle}).
+   */
+  void releaseOnOwner(T obj, boolean strictClose) {
+    if (releaseHot(obj, strictClose)) {
       return;
     }
     if (hotEnabled && !hotIdle) {
@@ -169,13 +186,13 @@ public final class LocalHandle<T> {
       if (cache.isTop(obj)) {
         throw releasedTwice(obj, "the last object this thread released");
       }
-      if (pool.recycle(cache, obj, true)) {
+      if (pool.recycle(cache, obj, strictClose)) {
         hot = obj; // plain: owner-only
         hotIdle = true; // plain: owner-only
       }
       return;
     }
-    pool.releaseVia(cache, ownerId, obj, true);
+    pool.releaseVia(cache, ownerId, obj, strictClose);
   }
 
   /**
@@ -198,16 +215,6 @@ public final class LocalHandle<T> {
       hotIdle = true; // plain: owner-only
     }
     return true;
-  }
-
-  /** Owner only (or after its death): lends out the idle hot object, or returns null. */
-  T takeHot() {
-    if (hotIdle) {
-      hotIdle = false; // plain: owner-only (or the owner is dead)
-      hotReused++;
-      return hot;
-    }
-    return null;
   }
 
   /** Owner only (or after its death): moves the idle hot object, if any, to {@code sink}. */

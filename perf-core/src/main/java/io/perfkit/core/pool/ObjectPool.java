@@ -2,6 +2,7 @@ package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +33,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Threading.</b> All methods are thread-safe. An object may be released by a thread other
  * than the one that acquired it. On a platform thread (recycler mode), releases go to that thread's
- * cache of {@link Builder#threadCacheSize(int)} objects and acquisitions come from it first, so a
- * thread that releases and re-acquires touches no shared cache line. Virtual threads (JDK 21+) get
+ * cache of {@link Builder#threadCacheSize(int)} objects, fronted by a <em>hot slot</em> of one
+ * object (kept in plain fields of the thread's {@link LocalHandle}), and acquisitions come from it
+ * first, so a thread that releases and re-acquires touches no shared cache line, and a thread that
+ * works on one object at a time touches no array either. Virtual threads (JDK 21+) get
  * no thread cache: millions of them would each pin objects; they use the shared store directly.
  * Bounded pools use no thread caches either, so an idle thread never strands objects a waiting
  * thread needs. A platform thread finds its cache in a table (at least 64 slots, 4 per CPU) by the
@@ -54,14 +57,15 @@ import java.util.function.Supplier;
  * object, often scalar-replaced) and a sampled leak-detection record.
  *
  * <p><b>Misuse detection.</b> On the fast path (always on, one identity compare):
- * {@code release(null)}; releasing, on a platform thread with a cache, the very object this thread
- * released last when nobody has acquired it since (the common "released twice in a row" bug, for
- * example in a {@code finally} block and again by a caller); releasing, on a platform thread,
- * its {@link LocalHandle}'s hot object while it is idle (exact: a flag on the handle); any use of
- * a closed lease. Not
- * detected: any other second release (after the thread released other objects, or after the
- * object went to the shared store or to another holder), and releasing an object this pool never
- * handed out; both corrupt the pool's
+ * {@code release(null)}; releasing, on a platform thread with a cache, the thread's hot object
+ * while it is idle (exact, whatever was released in between: a flag; in the steady state of a
+ * thread that works on one object at a time, that object is the hot one), or the object on top
+ * of the rest of the thread's cache when nobody has acquired it since (the common "released twice
+ * in a row" bug, for example in a {@code finally} block and again by a caller); any use of a
+ * closed lease. Not
+ * detected: any other second release (of an object other than the hot one after the thread
+ * released other objects, on another thread, or after the object went to the shared store or to
+ * another holder), and releasing an object this pool never handed out; both corrupt the pool's
  * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
  * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
  * discards the object (holders may outlive the pool).
@@ -84,7 +88,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
    * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
-   * slot uses the shared store directly, like a virtual thread.
+   * slot uses the shared store directly, like a virtual thread. Each cache comes with the thread's
+   * LocalHandle, whose hot slot is the cache's front; acquire() and release() find the handle in
+   * cacheHandles (parallel to the table's owner ids) and go through it.
    *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
@@ -94,6 +100,8 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** The reset hook, or null if none was set (saves a call and a type check per release). */
   private final Consumer<? super T> reset;
   private final Predicate<? super T> validator;
+  /** Whether a reset hook or a validator is set: one load on the release path instead of two. */
+  private final boolean hooks;
   private final Consumer<? super T> disposer;
   private final int maxTotal;
   private final long maxWaitNanos;
@@ -102,8 +110,16 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
   /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
-  private final ThreadCache[] cacheSlots;
   private final int[] cacheOwners;
+  /**
+   * The handle of each slot's cache, parallel to {@link #cacheOwners}: the fast path loads the
+   * handle it works through directly, without the dependent load of the cache's handle. Written
+   * (plain) by a slot's owner right after it claimed the slot, in the same call and before any
+   * fast-path lookup of its own; read only by a thread that found its own id in the slot, so
+   * only the writer ever reads an entry (see ThreadTable.probe for why a stale id is never one's
+   * own).
+   */
+  private final LocalHandle<?>[] cacheHandles;
   private final LeakTracker leakTracker;
 
   private final LongAdder created = new LongAdder();
@@ -123,6 +139,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     this.factory = b.factory;
     this.reset = b.resetSet ? b.reset : null;
     this.validator = b.validator;
+    this.hooks = reset != null || validator != null;
     this.disposer = b.disposer;
     this.maxTotal = b.maxTotal == Builder.UNSET ? 0 : b.maxTotal;
     this.maxWaitNanos = b.maxWaitNanos == Builder.UNSET ? 0 : b.maxWaitNanos;
@@ -145,14 +162,26 @@ public final class ObjectPool<T> implements AutoCloseable {
             ? null
             : new LeakTracker(b.leakSamplingRate, b.leakListener, this::onLeak);
     boolean clearOnPop = leakTracker != null;
+    boolean hotEnabled = leakTracker == null;
     this.caches =
         cacheSize > 0
             ? new ThreadTable<>(
-                (t, deaths) -> new ThreadCache(t, cacheSize, clearOnPop, deaths),
+                (t, deaths) -> newThreadCache(t, cacheSize, clearOnPop, hotEnabled, deaths),
                 ThreadCache[]::new)
             : null;
-    this.cacheSlots = caches == null ? null : caches.slots();
     this.cacheOwners = caches == null ? null : caches.owners();
+    this.cacheHandles = caches == null ? null : new LocalHandle<?>[cacheOwners.length];
+  }
+
+  /**
+   * A thread's cache with its {@link LocalHandle}, made eagerly: the handle's hot slot is the
+   * front of the cache for {@link #acquire()} and {@link #release(Object)} too.
+   */
+  private ThreadCache newThreadCache(
+      Thread t, int size, boolean clearOnPop, boolean hot, ReferenceQueue<Thread> deaths) {
+    ThreadCache cache = new ThreadCache(t, size, clearOnPop, deaths);
+    cache.setHandle(new LocalHandle<>(this, cache, t.getId(), hot));
+    return cache;
   }
 
   /**
@@ -180,7 +209,11 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   public T acquire() {
     Thread thread = Thread.currentThread();
-    return acquireVia(cacheOf(thread), thread.getId());
+    LocalHandle<T> local = localOf(thread);
+    if (local != null) {
+      return local.acquireOnOwner(); // the hot slot first, then the thread's cache
+    }
+    return acquireVia(null, thread.getId());
   }
 
   /**
@@ -190,9 +223,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    * an event loop). See {@link LocalHandle} for the contract. On a platform thread with a thread
    * cache, every call returns the same handle (the thread's one handle for this pool, kept with
    * its cache); it shares that cache with {@link #acquire()} and {@link #release(Object)}, so
-   * mixing handle and pool calls on a thread is fine. The handle keeps the object it released
-   * last in a field of its own (its hot slot), which its next {@code acquire()} hands out first
-   * without touching the cache: the cheapest way to use the pool.
+   * mixing handle and pool calls on a thread is fine. The handle keeps the thread's hot object (its
+   * hot slot, the front of the thread's cache, which the pool's own methods use too); the handle
+   * reaches it without finding the thread's cache: the cheapest way to use the pool.
    *
    * <p>On a virtual thread, on a bounded pool, with thread caches disabled, or when the thread
    * gets no slot in the cache table, each call returns a new handle that works on the shared
@@ -207,20 +240,16 @@ public final class ObjectPool<T> implements AutoCloseable {
       throw closedException();
     }
     Thread thread = Thread.currentThread();
-    ThreadCache cache = cacheOf(thread);
-    if (cache == null) {
-      return new LocalHandle<>(this, null, thread.getId(), false);
-    }
-    LocalHandle<?> existing = cache.handle();
-    if (existing != null) {
-      // The cache only ever holds a handle of this pool, whose type is T.
-      @SuppressWarnings("unchecked")
-      LocalHandle<T> mine = (LocalHandle<T>) existing;
-      return mine;
-    }
-    LocalHandle<T> handle = new LocalHandle<>(this, cache, thread.getId(), leakTracker == null);
-    cache.setHandle(handle);
-    return handle;
+    LocalHandle<T> local = localOf(thread);
+    return local != null ? local : new LocalHandle<>(this, null, thread.getId(), false);
+  }
+
+  /** The handle of one of this pool's thread caches (made with the cache). */
+  private LocalHandle<T> handleOf(ThreadCache cache) {
+    // The cache only ever holds a handle of this pool, whose type is T.
+    @SuppressWarnings("unchecked")
+    LocalHandle<T> mine = (LocalHandle<T>) cache.ownerHandle();
+    return mine;
   }
 
   /**
@@ -233,10 +262,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
     T obj;
     if (cache != null) {
+      // The caller (the cache's handle) has already tried its hot slot.
       Object cached = cache.pop();
-      if (cached == null) {
-        cached = cache.takeHot(); // the idle object of this thread's handle, if any
-      }
       if (cached != null) {
         obj = cast(cached);
       } else {
@@ -298,16 +325,21 @@ public final class ObjectPool<T> implements AutoCloseable {
    *
    * @param obj an object this pool handed out and the caller has not released yet
    * @throws NullPointerException if {@code obj} is null
-   * @throws IllegalStateException if {@code obj} is the object this thread released last and no
-   *     one has acquired since, or is idle in the hot slot of this thread's {@link LocalHandle}
-   *     (released twice); see the class documentation for what is and is not detected
+   * @throws IllegalStateException if {@code obj} is idle in this thread's hot slot, or is the
+   *     object on top of this thread's cache and no one has acquired it since (released twice);
+   *     see the class documentation for what is and is not detected
    * @throws RuntimeException whatever the reset hook, validator or disposer throws; the object is
    *     then discarded (counted, and passed to the disposer unless the disposer itself threw)
    */
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
     Thread thread = Thread.currentThread();
-    releaseVia(cacheOf(thread), thread.getId(), obj, false);
+    LocalHandle<T> local = localOf(thread);
+    if (local != null) {
+      local.releaseOnOwner(obj, false); // the hot slot first, then the thread's cache
+      return;
+    }
+    releaseVia(null, thread.getId(), obj, false);
   }
 
   /**
@@ -318,14 +350,11 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   void releaseVia(ThreadCache cache, long threadId, T obj, boolean strictClose) {
     if (cache != null) {
+      // The caller (the cache's handle) has already tried its hot slot.
       if (cache.isTop(obj)) {
         throw new IllegalStateException(
             "object released twice (it is the last object this thread released): "
                 + describe(obj));
-      }
-      LocalHandle<?> h = cache.ownerHandle();
-      if (h != null && h.releaseHot(obj, strictClose)) {
-        return; // the hot object of this thread's handle goes back to its slot
       }
     }
     if (!recycle(cache, obj, strictClose)) {
@@ -365,7 +394,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (leakTracker != null || closed) {
       return recycleSlow(cache, obj, strictClose);
     }
-    return resetAndValidate(obj);
+    return !hooks || resetAndValidate(obj);
   }
 
   /** {@link #recycle} with leak tracking on or the pool closed. */
@@ -501,6 +530,11 @@ public final class ObjectPool<T> implements AutoCloseable {
     return caches == null ? 0 : caches.live().size();
   }
 
+  /** Slots in the thread-cache table (for tests). */
+  int cacheTableSize() {
+    return cacheOwners == null ? 0 : cacheOwners.length;
+  }
+
   /** Capacity of the shared store (maxRetained rounded up per stripe). */
   int storeCapacity() {
     return store.capacity();
@@ -511,13 +545,34 @@ public final class ObjectPool<T> implements AutoCloseable {
     return leakTracker == null ? 0 : leakTracker.trackedCount();
   }
 
-  private ThreadCache cacheOf(Thread thread) {
+  /**
+   * The handle of the calling thread's cache (made on first use), or null: a virtual thread, no
+   * thread caches, or no free slot in the table. The fast path is ThreadTable.probe's owner check
+   * with the handle array in place of the slots.
+   */
+  private LocalHandle<T> localOf(Thread thread) {
     int[] owners = cacheOwners;
     if (owners == null || VirtualThreads.isVirtual(thread)) {
       return null;
     }
-    ThreadCache mine = ThreadTable.probe(cacheSlots, owners, thread.getId());
-    return mine != null ? mine : caches.get(thread); // a miss claims a slot
+    long id = thread.getId();
+    int i = (int) id & (owners.length - 1);
+    if (owners[i] == id) { // widened compare: false for ids beyond int range (never claimed)
+      // Only handles of this pool (of type T) are put in the array.
+      @SuppressWarnings("unchecked")
+      LocalHandle<T> mine = (LocalHandle<T>) cacheHandles[i];
+      return mine;
+    }
+    ThreadCache cache = caches.get(thread); // a miss: our cache elsewhere, or claim a slot
+    if (cache == null) {
+      return null;
+    }
+    LocalHandle<T> mine = handleOf(cache);
+    if (owners[i] == id) {
+      // Plain: we just claimed our home slot; see cacheHandles.
+      cacheHandles[i] = mine;
+    }
+    return mine;
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.
@@ -808,7 +863,8 @@ public final class ObjectPool<T> implements AutoCloseable {
      * Sets how many idle objects the shared store keeps; a release that finds it full discards.
      * The store is striped, so the real capacity is rounded up to the stripe count times a power
      * of two (at least 2 per stripe). Each platform thread's cache holds up to
-     * {@link #threadCacheSize(int)} more. Default: 256, or {@code maxTotal} for a bounded pool.
+     * {@link #threadCacheSize(int)} + 1 (its hot slot) more. Default: 256, or {@code maxTotal}
+     * for a bounded pool.
      *
      * @param maxRetained at least 1
      * @return this builder
@@ -865,7 +921,8 @@ public final class ObjectPool<T> implements AutoCloseable {
     }
 
     /**
-     * Sets how many objects each platform thread caches privately (0 disables the caches).
+     * Sets how many objects each platform thread caches privately (0 disables the caches), not
+     * counting the one more in front of them, in the thread's hot slot (see {@link LocalHandle}).
      * Default: 8 for a recycler pool; a bounded pool allows only 0. To keep the fast path free of
      * reference stores, a cache does not clear a slot when it hands its object out (unless leak
      * detection is on): up to this many handed-out objects per thread may stay reachable from

@@ -119,12 +119,6 @@ final class ThreadCache extends ThreadOwned {
     return handle; // plain: the owner wrote it
   }
 
-  /** Owner only: the idle object in the owner's handle's hot slot (now lent out), or null. */
-  Object takeHot() {
-    LocalHandle<?> h = handle; // plain: the owner wrote it
-    return h == null ? null : h.takeHot();
-  }
-
   /** Owner only: counts one acquisition served from the shared store. */
   void countReuse() {
     reused++; // plain: owner-only

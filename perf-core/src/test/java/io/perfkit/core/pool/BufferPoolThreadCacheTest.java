@@ -24,6 +24,31 @@ import org.junit.jupiter.api.Test;
 final class BufferPoolThreadCacheTest {
 
   @Test
+  void hotEntry_servesExactlyItsClass_smallRequestsOfTheFirstClassToo_badInputFirst() {
+    BufferPool pool = BufferPool.newBuilder().build(); // classes 256 .. 65536
+    ByteBuffer b4k = pool.acquire(4096);
+    pool.release(b4k); // the idle hot entry, class 4096
+    assertNotSame(b4k, pool.acquire(2048), "2048 is the class below: not the hot buffer");
+    ByteBuffer again = pool.acquire(2049);
+    assertSame(b4k, again, "2049 maps to class 4096");
+    assertEquals(2049, again.limit());
+    pool.release(again);
+    assertNotSame(b4k, pool.acquire(4097), "4097 maps to class 8192");
+    ByteBuffer small = pool.acquire(256);
+    pool.release(small);
+    ByteBuffer tiny = pool.acquire(10); // below half the first class: found after the class check
+    assertSame(small, tiny);
+    assertEquals(10, tiny.limit());
+    pool.release(tiny);
+    assertThrows(IllegalArgumentException.class, () -> pool.acquire(0));
+    assertThrows(IllegalArgumentException.class, () -> pool.acquire(-256));
+    assertSame(small, pool.acquire(200), "a rejected request leaves the hot entry idle");
+    pool.close();
+    assertThrows(IllegalArgumentException.class, () -> pool.acquire(0), "bad input first");
+    assertThrows(IllegalStateException.class, () -> pool.acquire(256));
+  }
+
+  @Test
   void sameThread_reusesOneBufferWithoutTheSharedStore() {
     BufferPool pool = BufferPool.newBuilder().direct(true).build();
     ByteBuffer first = pool.acquire(4096);

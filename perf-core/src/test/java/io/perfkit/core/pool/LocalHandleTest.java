@@ -311,8 +311,8 @@ final class LocalHandleTest {
     assertTrue(e.getMessage().contains("released twice"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> handle.release(a));
     assertEquals(2, a.resets.get(), "rejected releases must not reset");
-    assertSame(b, pool.acquire(), "the pool takes its cache first");
-    assertSame(a, pool.acquire(), "then the handle's hot object");
+    assertSame(a, pool.acquire(), "the pool takes the hot object first too");
+    assertSame(b, pool.acquire(), "then its cache");
     assertStats(pool, 2, 3, 0, 2);
     pool.release(a);
     pool.release(b);

@@ -20,7 +20,8 @@ import net.jqwik.api.constraints.IntRange;
  * acquire / lease / release / lease-close operations, each through the pool or through a
  * {@link LocalHandle} of the test thread (which shares the thread's cache), is run against the pool
  * and a model that knows exactly how many objects are idle in the thread cache, the shared store
- * and the handle's hot slot (and which object is hot), held and discarded.
+ * and the thread's hot slot (and which object is hot), held and discarded. The hot slot is the
+ * front of the thread's cache for the pool's own methods and the handle alike.
  */
 final class ObjectPoolStateMachineTest {
 
@@ -80,10 +81,9 @@ final class ObjectPoolStateMachineTest {
           assertTrue(item.holder.compareAndSet(null, held1), "handed to two holders: " + item);
           assertEquals(releases.getOrDefault(item, 0), item.resets.get(), "reset count");
           held.add(held1);
-          // Where the model says it came from: the handle takes its hot object first; the pool
-          // takes the thread cache first, then the hot object; both then the store.
-          boolean fromHot = hotIdle && (viaHandle || inCache == 0);
-          if (fromHot) {
+          // Where the model says it came from: the hot object first (through the handle or the
+          // pool: the hot slot is the front of the thread's cache), then the cache, then the store.
+          if (hotIdle) {
             assertTrue(item == hot, "the hot object");
             hotIdle = false;
             reused++;
@@ -121,7 +121,9 @@ final class ObjectPoolStateMachineTest {
           }
         } else if (rejected) {
           discarded++;
-        } else if (viaHandleRelease && hotEnabled && !hotIdle) {
+        } else if (hotEnabled && !hotIdle) {
+          // The hot slot is free (empty or its object lent out): any release on the owner thread
+          // makes the object the new hot one.
           hot = item;
           hotIdle = true;
         } else if (inCache < cacheCapacity) {

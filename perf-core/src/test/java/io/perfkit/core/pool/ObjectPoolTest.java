@@ -60,7 +60,7 @@ final class ObjectPoolTest {
             .maxRetained(2)
             .disposer(disposed::add)
             .build();
-    int capacity = 2 + pool.storeCapacity();
+    int capacity = 2 + 1 + pool.storeCapacity(); // the cache, its hot slot, the store
     List<Item> items = new ArrayList<>();
     for (int i = 0; i < capacity + 3; i++) {
       items.add(pool.acquire());
@@ -128,6 +128,23 @@ final class ObjectPoolTest {
     assertTrue(e.getMessage().startsWith("object released twice"), e.getMessage());
     assertEquals(1, a.resets.get(), "the rejected release must not reset the object");
     assertEquals(1, pool.stats().retained());
+  }
+
+  @Test
+  void release_hotObjectTwice_detectedAfterOtherReleases() {
+    ObjectPool<Item> pool = recycler();
+    Item a = pool.acquire();
+    Item b = pool.acquire();
+    Item c = pool.acquire();
+    pool.release(a); // the thread's hot slot is free: a becomes the hot object
+    pool.release(b); // the hot slot is busy: b and c go to the thread's cache
+    pool.release(c);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(a));
+    assertTrue(e.getMessage().startsWith("object released twice"), e.getMessage());
+    assertEquals(1, a.resets.get(), "the rejected release must not reset the object");
+    assertSame(a, pool.acquire(), "the hot object is handed out first");
+    assertSame(c, pool.acquire(), "then the cache's top");
+    assertEquals(3, pool.stats().outstanding() + pool.stats().retained());
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.perfkit.core.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -73,5 +75,58 @@ final class ObjectPoolThreadTableTest {
     late.start();
     late.join();
     assertEquals(1, pool.threadCacheCount(), "a new thread reuses a freed slot");
+  }
+
+  @Test
+  void deadThreadsHomeSlot_reusedByANewThread_withItsOwnHandle() throws Exception {
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).build();
+    int size = pool.cacheTableSize();
+    AtomicReference<Item> deadsHot = new AtomicReference<>();
+    Thread dead = new Thread(() -> {
+      Item a = pool.acquire();
+      pool.release(a); // a is now the dead thread's hot object
+      deadsHot.set(a);
+    });
+    long deadId = dead.getId();
+    dead.start();
+    dead.join();
+    dead = null;
+    for (int i = 0; i < 50 && pool.threadCacheCount() > 0; i++) {
+      System.gc();
+      Thread.sleep(20); // bounded retry for the reference handler, not a timed assertion
+    }
+    assertEquals(0, pool.threadCacheCount(), "dead thread's cache was not collected");
+    assertEquals(1, pool.stats().retained(), "its hot object went to the shared store");
+    // A new thread with the same home slot (thread ids are sequential: try until one matches).
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable body = () -> {
+      try {
+        LocalHandle<Item> handle = pool.localHandle();
+        assertTrue(handle.isOwnedByCurrentThread(), "got the dead thread's handle");
+        Item b = pool.acquire();
+        assertSame(deadsHot.get(), b, "the dead thread's object, from the shared store");
+        pool.release(b);
+        assertSame(b, handle.acquire(), "our own hot slot");
+        handle.release(b);
+        assertThrows(IllegalStateException.class, () -> pool.release(b));
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    };
+    Thread twin = null;
+    for (int i = 0; i < 100_000 && twin == null; i++) {
+      Thread t = new Thread(body);
+      if ((t.getId() & (size - 1)) == (deadId & (size - 1))) {
+        twin = t;
+      }
+    }
+    assertTrue(twin != null, "no thread with the same home slot");
+    twin.start();
+    twin.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertEquals(1, pool.stats().retained());
+    assertEquals(1, pool.stats().created());
   }
 }
