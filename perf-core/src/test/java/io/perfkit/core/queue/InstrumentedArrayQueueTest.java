@@ -255,6 +255,25 @@ class InstrumentedArrayQueueTest {
     assertEquals(2, q.poll());
   }
 
+  /**
+   * The consumer hands sampled times to the caller's recorder in batches of 32 (not one by one);
+   * stats() hands over the rest first, so it always sees every sample taken before it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsc", "mpsc"})
+  void sampledTimes_reachTheRecorderInBatches_andAllOfThemInStats(String kind) {
+    LatencyRecorder recorder = LatencyRecorder.create();
+    InstrumentedQueue<Integer> q = maker(kind).make(8, 1, recorder);
+    for (int i = 0; i < 40; i++) {
+      assertTrue(q.offer(i));
+      assertEquals(i, q.poll());
+    }
+    assertEquals(32, recorder.snapshot().count(), "one full batch handed over by the consumer");
+    assertEquals(40, q.stats().timeInQueue().count(), "stats() hands over the other 8");
+    assertEquals(40, recorder.snapshot().count());
+    assertEquals(40, q.stats().timeInQueue().count(), "nothing recorded twice");
+  }
+
   @Test
   void badArguments_nameTheParameter() {
     LatencyRecorder r = LatencyRecorder.create();
