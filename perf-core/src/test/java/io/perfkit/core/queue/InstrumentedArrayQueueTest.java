@@ -274,6 +274,34 @@ class InstrumentedArrayQueueTest {
     assertEquals(40, q.stats().timeInQueue().count(), "nothing recorded twice");
   }
 
+  /**
+   * Sampled positions inside a stretch the producer's look-ahead already proved free (capacity
+   * 4096: look-ahead 1024, interval 64) are stamped without a new probe, and still timed exactly
+   * once each, also across laps and with the queue running full.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsc", "mpsc"})
+  void sampledPositionsInsideALookAheadStretch_areEachTimedOnce(String kind) {
+    InstrumentedQueue<Integer> q = maker(kind).make(4096, 64, LatencyRecorder.create());
+    int offered = 0;
+    int polled = 0;
+    java.util.Random random = new java.util.Random(7);
+    while (offered < 20_000) {
+      int burst = random.nextInt(3000);
+      for (int i = 0; i < burst && q.offer(offered); i++) {
+        offered++;
+      }
+      int drain = random.nextInt(3000);
+      for (int i = 0; i < drain && polled < offered; i++) {
+        assertEquals(polled++, q.poll());
+      }
+    }
+    while (polled < offered) {
+      assertEquals(polled++, q.poll());
+    }
+    assertEquals((offered + 63) / 64, q.stats().timeInQueue().count());
+  }
+
   @Test
   void badArguments_nameTheParameter() {
     LatencyRecorder r = LatencyRecorder.create();

@@ -38,8 +38,14 @@ abstract class InstrumentedSpscProducerFields<E> extends InstrumentedSpscPad0<E>
   /** Next sequence to write. Written by the producer (release), read by anyone for size. */
   long producerIndex;
 
-  /** Sequence below which the producer knows slots are free (producer-private, plain). */
+  /**
+   * Sequence below which offer() takes the fast path: min(lookAheadLimit, next sampled position)
+   * (producer-private, plain).
+   */
   long producerLimit;
+
+  /** Sequence below which the producer knows slots are free (producer-private, plain). */
+  long lookAheadLimit;
 
   /** Rejected offers and empty fills. Written by the producer (opaque), read by stats(). */
   long offersRejected;
@@ -109,9 +115,11 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
    * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
-   * The producer's sampling test lives in its slow path: producerLimit (the cached "slots below
-   * this are free" bound) is never set beyond the next sampled position, so the offer fast path is
-   * the bare queue's, and each sampled position takes hasRoom(), which stamps it. (Consequence: a
+   * The producer's sampling test lives in its slow path: producerLimit (the offer fast path's
+   * bound) is min(lookAheadLimit, next sampled position), where lookAheadLimit is the bare queue's
+   * "slots below this are free" cache, so the offer fast path is the bare queue's, and each sampled
+   * position takes hasRoom(), which stamps it; hasRoom() probes the slots only when lookAheadLimit
+   * is used up, i.e. as often as the bare queue does, not at every sampled position. (Consequence: a
    * fill whose supplier throws after hasRoom() stamped a sampled position leaves that stamp; the
    * offer that later takes the position is then timed from the earlier fill call.)
    */
@@ -186,20 +194,24 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
 
   /**
    * Producer slow path, taken when {@code index} reaches producerLimit, which is at least once per
-   * sampled position: refreshes producerLimit (never beyond the next sampled position) and, if
-   * there is room and {@code index} is sampled, stamps it; false if slot {@code index} is still
-   * full.
+   * sampled position: probes for room only when {@code index} is past what an earlier probe
+   * proved free (lookAheadLimit), so a sampled position inside a proven-free stretch costs no
+   * memory access beyond its stamp; then caps producerLimit at the next sampled position and, if
+   * {@code index} is sampled, stamps it. False if slot {@code index} is still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
-    final int step = lookAheadStep;
-    // acquire: a null here was stored (release) by the consumer after it read every slot (and
-    // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
-    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      // plain: producer-private cache; capped so that the next sampled position comes back here
-      producerLimit = Math.min(index + step, (index | sampleMask) + 1);
-    } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
-      return false; // acquire: same pairing as above, for the one slot we are about to write
-    } // else: room for this slot only; producerLimit stays <= index, so the next offer returns here
+    if (index >= lookAheadLimit) {
+      final int step = lookAheadStep;
+      // acquire: a null here was stored (release) by the consumer after it read every slot (and
+      // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
+      if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
+        lookAheadLimit = index + step; // plain: producer-private cache
+      } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+        return false; // acquire: same pairing as above, for the one slot we are about to write
+      } // else: room for this slot only; lookAheadLimit stays <= index, so the next offer probes
+    }
+    // plain: producer-private; capped so that the next sampled position comes back here
+    producerLimit = Math.min(lookAheadLimit, (index | sampleMask) + 1);
     if ((index & sampleMask) == 0) {
       stamp(index); // plain store, published by the caller's release store of the element
     }
