@@ -68,7 +68,7 @@ class QueueLayoutTest {
     assertIsolated(
         ClassLayout.parseClass(InstrumentedSpscArrayQueue.class),
         List.of(
-            List.of("producerIndex", "producerLimit", "lookAheadLimit", "offersRejected"),
+            List.of("producerIndex", "producerLimit", "offersRejected"),
             List.of("consumerIndex", "pollsEmpty")));
   }
 
