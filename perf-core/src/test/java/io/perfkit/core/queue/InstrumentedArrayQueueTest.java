@@ -275,13 +275,12 @@ class InstrumentedArrayQueueTest {
   }
 
   /**
-   * Sampled positions inside a stretch the producer's look-ahead already proved free (capacity
-   * 4096: look-ahead 1024, interval 64) are stamped without a new probe, and still timed exactly
-   * once each, also across laps and with the queue running full.
+   * Many sampled positions per look-ahead stretch (capacity 4096: SPSC look-ahead 1024, interval
+   * 64), in bursts that fill the queue and lap it: every sampled position is timed exactly once.
    */
   @ParameterizedTest
   @ValueSource(strings = {"spsc", "mpsc"})
-  void sampledPositionsInsideALookAheadStretch_areEachTimedOnce(String kind) {
+  void manySampledPositionsPerLookAhead_areEachTimedOnce(String kind) {
     InstrumentedQueue<Integer> q = maker(kind).make(4096, 64, LatencyRecorder.create());
     int offered = 0;
     int polled = 0;
