@@ -39,7 +39,9 @@ import org.jctools.queues.QueueProgressIndicators;
  *       it, before the element is published; in a {@code fill}, before the supplier is asked for
  *       it) to inside the {@code poll}/{@code drain} call that removes it. Exactly one time is recorded per sampled position that is polled or
  *       drained, for any number of producers: the stamp table covers the whole capacity, so a stamp
- *       is never overwritten before it is read.
+ *       is never overwritten before it is read. The consumer keeps the times it measures in a
+ *       buffer of its own and hands them to the recorder 32 at a time; {@link #stats()} hands over
+ *       the rest first, so it includes every sample taken by a poll that happened-before it.
  *   <li><i>Wrapper, one producer and one consumer</i> (a queue named {@code Spsc*}): the recorded
  *       time of a sampled element runs from just before the {@code offer}/{@code fill} call that
  *       adds it to just after the {@code poll}/{@code drain} call that removes it. Positions are the

@@ -174,7 +174,9 @@ public final class Queues {
    * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two
    * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element (the stamp
    *     table then takes 8 bytes per slot)
-   * @param timeInQueue where the sampled times go
+   * @param timeInQueue where the sampled times go: the consumer hands them over in batches of 32
+   *     samples, and {@link InstrumentedQueue#stats()} hands over the rest first, so read the times
+   *     through {@code stats()} (a direct reader of the recorder may miss up to 31 recent samples)
    * @return the instrumented queue
    * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
    * @throws NullPointerException if {@code timeInQueue} is null
@@ -209,7 +211,8 @@ public final class Queues {
    * @param capacity requested capacity, in {@code [1, 2^30]}, rounded up to a power of two (at
    *     least 2)
    * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
-   * @param timeInQueue where the sampled times go
+   * @param timeInQueue where the sampled times go, handed over as {@link #instrumentedSpsc(int,
+   *     int, LatencyRecorder)} describes
    * @return the instrumented queue
    * @throws IllegalArgumentException if {@code capacity} or {@code sampleInterval} is out of range
    * @throws NullPointerException if {@code timeInQueue} is null
@@ -245,7 +248,8 @@ public final class Queues {
    *
    * @param queue the queue to wrap
    * @param sampleInterval a power of two in {@code [1, 2^30]}; 1 times every element
-   * @param timeInQueue where the sampled times go
+   * @param timeInQueue where the sampled times go, handed over as {@link #instrumentedSpsc(int,
+   *     int, LatencyRecorder)} describes
    * @return the instrumented queue
    * @throws NullPointerException if {@code queue} or {@code timeInQueue} is null
    * @throws IllegalArgumentException if {@code sampleInterval} is not such a power of two

@@ -255,6 +255,52 @@ class InstrumentedArrayQueueTest {
     assertEquals(2, q.poll());
   }
 
+  /**
+   * The consumer hands sampled times to the caller's recorder in batches of 32 (not one by one);
+   * stats() hands over the rest first, so it always sees every sample taken before it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsc", "mpsc"})
+  void sampledTimes_reachTheRecorderInBatches_andAllOfThemInStats(String kind) {
+    LatencyRecorder recorder = LatencyRecorder.create();
+    InstrumentedQueue<Integer> q = maker(kind).make(8, 1, recorder);
+    for (int i = 0; i < 40; i++) {
+      assertTrue(q.offer(i));
+      assertEquals(i, q.poll());
+    }
+    assertEquals(32, recorder.snapshot().count(), "one full batch handed over by the consumer");
+    assertEquals(40, q.stats().timeInQueue().count(), "stats() hands over the other 8");
+    assertEquals(40, recorder.snapshot().count());
+    assertEquals(40, q.stats().timeInQueue().count(), "nothing recorded twice");
+  }
+
+  /**
+   * Many sampled positions per look-ahead stretch (capacity 4096: SPSC look-ahead 1024, interval
+   * 64), in bursts that fill the queue and lap it: every sampled position is timed exactly once.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsc", "mpsc"})
+  void manySampledPositionsPerLookAhead_areEachTimedOnce(String kind) {
+    InstrumentedQueue<Integer> q = maker(kind).make(4096, 64, LatencyRecorder.create());
+    int offered = 0;
+    int polled = 0;
+    java.util.Random random = new java.util.Random(7);
+    while (offered < 20_000) {
+      int burst = random.nextInt(3000);
+      for (int i = 0; i < burst && q.offer(offered); i++) {
+        offered++;
+      }
+      int drain = random.nextInt(3000);
+      for (int i = 0; i < drain && polled < offered; i++) {
+        assertEquals(polled++, q.poll());
+      }
+    }
+    while (polled < offered) {
+      assertEquals(polled++, q.poll());
+    }
+    assertEquals((offered + 63) / 64, q.stats().timeInQueue().count());
+  }
+
   @Test
   void badArguments_nameTheParameter() {
     LatencyRecorder r = LatencyRecorder.create();

@@ -38,6 +38,8 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
   final long[] stamps;
 
   final LatencyRecorder timeInQueue;
+  /** The consumer's sampled times on their way to {@link #timeInQueue}. */
+  final PendingTimes pendingTimes;
 
   InstrumentedArrayQueue(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
     super(capacity);
@@ -52,6 +54,7 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
     this.stampShift = Integer.numberOfTrailingZeros(sampleInterval);
     this.stamps = new long[Math.max(1, capacity / sampleInterval)];
     this.timeInQueue = timeInQueue;
+    this.pendingTimes = new PendingTimes(timeInQueue);
   }
 
   /** Producer: stamps sampled {@code position}; call before the element's release store. */
@@ -62,19 +65,21 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
   }
 
   /**
-   * Consumer, at a sampled position only: records the time since {@code offeredNanos}.
+   * Consumer, at a sampled position only: adds the time since {@code offeredNanos} to {@link
+   * #pendingTimes}, which hands samples to the recorder in batches (or in {@link #stats()}): the
+   * consumer pays a clock read and three stores per sample instead of a recording with cold
+   * caches.
    *
    * <p>Callers reach this from a branch taken once per {@code sampleInterval} polls, through a
    * subclass method ({@code takeSampled}) whose bytecode is larger than C2's {@code MaxInlineSize}
    * (35 bytes): C2 inlines a method that large only at a call site it judges hot, so at a cold
-   * site the recording (LatencyRecorder, HdrHistogram) stays out of the compiled poll loop.
-   * Inlined, it measurably slowed the loop itself. C2 also judges a site hot once its profiled
-   * count reaches InlineFrequencyCount, whatever its relative frequency, so this is a heuristic,
-   * not a guarantee: observed cold in the SPSC queue, and inlined at times in the MPSC one
-   * (docs/benchmarks/queues.md, session 3 follow-up).
+   * site the sampling stays out of the compiled poll loop. C2 also judges a site hot once its
+   * profiled count reaches InlineFrequencyCount, whatever its relative frequency, so this is a
+   * heuristic, not a guarantee (docs/benchmarks/queues.md, session 3 follow-up); the batch
+   * recording behind {@code PendingTimes.add} is a further call that is not inlined into it.
    */
   final void recordSince(long offeredNanos) {
-    timeInQueue.record(Math.max(0L, System.nanoTime() - offeredNanos));
+    pendingTimes.add(Math.max(0L, System.nanoTime() - offeredNanos));
   }
 
   /** Offers rejected so far (for {@link #stats()}). */
@@ -100,6 +105,7 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
 
   @Override
   public final QueueStats stats() {
+    pendingTimes.handOver(); // the samples the consumer took so far, into timeInQueue
     return new QueueStats(size(), capacity(), offersRejected(), pollsEmpty(), timeInQueue.snapshot());
   }
 

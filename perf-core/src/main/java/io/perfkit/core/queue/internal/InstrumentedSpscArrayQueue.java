@@ -109,11 +109,13 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
    * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
-   * The producer's sampling test lives in its slow path: producerLimit (the cached "slots below
-   * this are free" bound) is never set beyond the next sampled position, so the offer fast path is
-   * the bare queue's, and each sampled position takes hasRoom(), which stamps it. (Consequence: a
-   * fill whose supplier throws after hasRoom() stamped a sampled position leaves that stamp; the
-   * offer that later takes the position is then timed from the earlier fill call.)
+   * The producer's fast path is the bare queue's plus one mask test; a sampled position goes to
+   * publishSampled(), out of line, which stamps it before the element's release store. (Sessions 3
+   * and early 4 folded the test into producerLimit instead, capping it at the next sampled
+   * position: that sent every 1,024th offer through an out-of-line hasRoom() with the clock read
+   * inside, and measured slower, also with timing off; see docs/benchmarks/queues.md, session 4.)
+   * Consequence: a fill whose supplier throws after a sampled position was stamped leaves that
+   * stamp; the offer that later takes the position is then timed from the earlier fill call.
    */
   private static final int MAX_LOOK_AHEAD_STEP = 4096;
 
@@ -171,39 +173,50 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     QueueChecks.checkElement(element);
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
-    // the bare queue's fast path, unchanged: producerLimit never passes the next sampled position,
-    // so every sampled position takes the slow path, which stamps it
     if (index >= producerLimit && !hasRoom(slots, index)) {
       countRejected();
       return false;
     }
-    // release: the element's fields (and a stamp) become visible before the slot reads non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    if ((index & sampleMask) != 0) {
+      // release: the element's fields become visible before the consumer can see the slot non-null
+      SLOT.setRelease(slots, slotIndex(slots, index), element);
+    } else {
+      publishSampled(index, element); // cold: one offer in sampleInterval
+    }
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
   }
 
   /**
-   * Producer slow path, taken when {@code index} reaches producerLimit, which is at least once per
-   * sampled position: refreshes producerLimit (never beyond the next sampled position) and, if
-   * there is room and {@code index} is sampled, stamps it; false if slot {@code index} is still
-   * full.
+   * Producer slow path for a sampled position: stamps {@code index} and publishes {@code
+   * element}. A separate method, larger than C2's MaxInlineSize, so that the clock read (which
+   * compiles to a call) stays out of offer()'s compiled code at a cold site; see
+   * InstrumentedMpscArrayQueue.publishSampled.
+   */
+  private void publishSampled(long index, E element) {
+    final long[] stamps = this.stamps;
+    // plain: published by the release store below (InstrumentedArrayQueue's class comment)
+    stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
+    final Object[] slots = this.slots;
+    // release: the element's fields and the stamp are visible before the slot reads non-null
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
+  }
+
+  /**
+   * Producer slow path, the bare queue's: refreshes producerLimit; false if slot {@code index} is
+   * still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot (and
     // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
     if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      // plain: producer-private cache; capped so that the next sampled position comes back here
-      producerLimit = Math.min(index + step, (index | sampleMask) + 1);
-    } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
-      return false; // acquire: same pairing as above, for the one slot we are about to write
-    } // else: room for this slot only; producerLimit stays <= index, so the next offer returns here
-    if ((index & sampleMask) == 0) {
-      stamp(index); // plain store, published by the caller's release store of the element
+      producerLimit = index + step; // plain: producer-private cache
+      return true;
     }
-    return true;
+    // acquire: same pairing as above, for the one slot we are about to write
+    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override
@@ -242,8 +255,16 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
 
   /** Hands slot {@code slot} (sequence {@code index}) back to the producer. */
   private void free(Object[] slots, int slot, long index) {
-    // release: our reads of the element and its stamp are ordered before the slot is handed back
-    SLOT.setRelease(slots, slot, null);
+    // release fence, then a plain store of null: our reads of the element and its stamp are ordered
+    // before the slot is handed back, as with SLOT.setRelease, which is what the bare queue uses.
+    // Why not SLOT.setRelease here: the VarHandle checks the stored value against the array's
+    // component type (a load of the array's class and its component type per store); C2 hoists
+    // that out of a loop only when nothing in the loop may change `slots`, and the out-of-line
+    // sampled calls in this queue's loops may. A plain store of null needs no check. One thread,
+    // CPU time per offer+poll, 5 JVMs each side by side: 0.74-0.97x the bare queue (median 0.88)
+    // with this, 0.66-0.85x (median 0.68) with setRelease (docs/benchmarks/queues.md, session 4).
+    VarHandle.releaseFence();
+    slots[slot] = null;
     // release: size() readers that see index + 1 also see the slot freed
     CONSUMER_INDEX.setRelease(this, index + 1);
   }
@@ -309,12 +330,15 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   int fillUncounted(Supplier<E> supplier, int limit) {
     final Object[] slots = this.slots;
     final long start = producerIndex; // plain: producer-owned
-    // no batch-wide look-ahead (SpscArrayQueue.fill has one): hasRoom() must see every sampled
-    // position, and it looks ahead lookAheadStep slots at a time anyway
+    // no batch-wide look-ahead (SpscArrayQueue.fill has one): hasRoom() looks ahead lookAheadStep
+    // slots at a time anyway
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      if (index >= producerLimit && !hasRoom(slots, index)) { // stamps a sampled index
+      if (index >= producerLimit && !hasRoom(slots, index)) {
         return i;
+      }
+      if ((index & sampleMask) == 0) {
+        stamp(index); // before the supplier is asked (the documented start of a fill's sample)
       }
       E element = supplier.get();
       QueueChecks.checkElement(element);
