@@ -18,6 +18,7 @@ import java.util.Map;
  * java -jar benchmarks.jar backtest [TRACE.csv|DIR]...  autoscaler backtests on load traces
  * java -jar benchmarks.jar hit-ratio [TRACE|DIR]...     cache hit ratios on access traces
  * java -jar benchmarks.jar l1-hit-paired [--ttl]         tiered cache L1 hit vs Caffeine, paired in one JVM
+ * java -jar benchmarks.jar queue-cpu|pool-cpu|ring-cpu|pick-cpu ARGS   CPU-time A/B probes (see each class)
  * java -jar benchmarks.jar [JMH options]                anything else goes to JMH's own Main
  * </pre>
  *
@@ -38,6 +39,9 @@ public final class Main {
     TOOLS.put("pick-cpu", "io.perfkit.bench.balance.PickCpuCost");
     TOOLS.put("redis-latency", "io.perfkit.bench.cache.redis.RedisLatencyPaired");
     TOOLS.put("l1-hit-paired", "io.perfkit.bench.cache.L1HitPaired");
+    TOOLS.put("queue-cpu", "io.perfkit.bench.queue.InstrumentedQueueCpuProbe");
+    TOOLS.put("pool-cpu", "io.perfkit.bench.pool.PoolAdapterCpuProbe");
+    TOOLS.put("ring-cpu", "io.perfkit.bench.memory.RingAccessCpuProbe");
   }
 
   private Main() {}
