@@ -16,8 +16,8 @@ final class PeakEwmaBalancer extends AbstractBalancer<PeakEwmaBalancer.View>
    * at time t: w = exp(-(t - stamp) / tau); cost = rtt if rtt > cost, else cost * w + rtt * (1 - w);
    * stamp = t. Reading the cost first observes 0, so an idle estimate decays toward zero. The load
    * is cost * (pending + 1); an endpoint without a sample (cost 0) has load 0 while idle and
-   * Penalty + pending (Penalty = Long.MAX_VALUE >> 16) once it has a request in flight. Two distinct endpoints are drawn
-   * at random and the one with the lower load wins (the first on a tie).
+   * Penalty + pending (Penalty = Long.MAX_VALUE >> 16) once it has a request in flight. Two
+   * distinct endpoints are drawn at random and the one with the lower load wins (the first on a tie).
    */
   static final double PENALTY = Load.PENALTY;
 

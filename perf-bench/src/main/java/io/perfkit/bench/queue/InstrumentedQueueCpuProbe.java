@@ -156,7 +156,6 @@ public final class InstrumentedQueueCpuProbe {
     return (CPU.getCurrentThreadCpuTime() - start) / (double) pairs;
   }
 
-
   private static double runBareMpsc(Queue<Integer> q, int pairs) {
     long start = CPU.getCurrentThreadCpuTime();
     Integer last = null;
