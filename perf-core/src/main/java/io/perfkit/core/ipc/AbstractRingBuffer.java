@@ -11,7 +11,9 @@ import static io.perfkit.core.ipc.RingBufferDescriptor.align;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.memory.MemoryBuffer;
+import io.perfkit.core.memory.internal.ByteBufferBacked;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * What the one-to-one and many-to-one ring buffers share: the consumer side, commit/abort and the
@@ -22,6 +24,11 @@ abstract class AbstractRingBuffer implements RingBuffer {
   private static final int SMALL_ZEROING = 256;
 
   final MemoryBuffer buffer;
+  /**
+   * The same memory as a ByteBuffer in the buffer's byte order (our own view), for the hot-path
+   * plain accesses; null when {@code buffer} is not one of perfkit's implementations.
+   */
+  private final ByteBuffer memory;
   final int capacity;
   final int mask;
   final int maxMessageLength;
@@ -48,6 +55,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
         "buffer must start on an 8-byte boundary (ordered access to its trailer needs it)");
     Checks.requireArgument(!buffer.isReadOnly(), "buffer must be writable");
     this.buffer = buffer;
+    this.memory = ByteBufferBacked.viewOf(buffer);
     this.mask = capacity - 1;
     this.maxMessageLength = capacity / 8;
     this.tailPositionIndex = capacity + TAIL_POSITION_OFFSET;
@@ -108,15 +116,55 @@ abstract class AbstractRingBuffer implements RingBuffer {
    * stay VarHandle operations.
    */
 
+  /*
+   * Unchecked access. The hot-path plain accesses (headers, positions, payload copies and
+   * zeroing) go to `memory`, the ByteBuffer behind the MemoryBuffer, without the MemoryBuffer's
+   * own checks: every index they use was computed by this class within [0, capacity + trailer)
+   * (record indices are masked, payloads lie inside a claimed record, trailer indices are fixed),
+   * and the ByteBuffer still checks its bounds, so nothing can touch memory outside the buffer.
+   * The closed check is kept once per operation: every producer claim and every read makes at
+   * least one checked MemoryBuffer access (the many-to-one tail CAS, the one-to-one tail read, the
+   * consumer's head read), so a ring over a closed buffer still throws IllegalStateException. The
+   * view keeps the memory reachable, so an access racing with close() never touches freed memory.
+   * For other MemoryBuffer implementations (memory == null) the same accesses go through the
+   * buffer, checked.
+   */
+
+  /** A plain load of an 8-byte aligned index this class computed. */
+  final long getLongPlain(int index) {
+    ByteBuffer m = memory;
+    return m != null ? m.getLong(index) : buffer.getLong(index);
+  }
+
+  /** A plain store to an 8-byte aligned index this class computed. */
+  final void putLongPlain(int index, long value) {
+    ByteBuffer m = memory;
+    if (m != null) {
+      m.putLong(index, value);
+    } else {
+      buffer.putLong(index, value);
+    }
+  }
+
+  /** Copies a checked source range into a claimed record's payload at {@code index}. */
+  private void putPayload(int index, byte[] src, int srcOffset, int length) {
+    ByteBuffer m = memory;
+    if (m != null) {
+      m.put(index, src, srcOffset, length);
+    } else {
+      buffer.putBytes(index, src, srcOffset, length);
+    }
+  }
+
   /** A release store of {@code value}: every earlier access is ordered before it. */
   final void storeRelease(int index, long value) {
     VarHandle.releaseFence();
-    buffer.putLong(index, value);
+    putLongPlain(index, value);
   }
 
   /** An acquire load: every later access is ordered after it. */
   final long loadAcquire(int index) {
-    long value = buffer.getLong(index);
+    long value = getLongPlain(index);
     VarHandle.acquireFence();
     return value;
   }
@@ -167,7 +215,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
       return false;
     }
     beginRecord(recordIndex, recordLength, typeId);
-    buffer.putBytes(recordIndex + HEADER_LENGTH, src, srcOffset, length);
+    putPayload(recordIndex + HEADER_LENGTH, src, srcOffset, length);
     // Release: the payload is visible to the consumer that acquires this header (positive length).
     storeRelease(recordIndex, header(recordLength, typeId));
     return true;
@@ -224,7 +272,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
   public final int read(MessageHandler handler, int limit) {
     Checks.requireNonNull(handler, "handler");
     Checks.checkPositive(limit, "limit");
-    // Plain: only the consumer writes the head.
+    // Plain: only the consumer writes the head. Checked (MemoryBuffer): a closed buffer throws.
     long head = buffer.getLong(headPositionIndex);
     int headIndex = (int) head & mask;
     int contiguous = capacity - headIndex;
@@ -268,7 +316,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
     if (length <= SMALL_ZEROING) {
       // Plain: the release of the head that follows publishes the zeros to producers.
       for (int i = index, end = index + length; i < end; i += 8) {
-        buffer.putLong(i, 0L);
+        putLongPlain(i, 0L);
       }
     } else {
       buffer.setMemory(index, length, (byte) 0);

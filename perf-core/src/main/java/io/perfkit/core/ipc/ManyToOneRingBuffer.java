@@ -107,7 +107,8 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
         }
         padding = toBufferEnd;
       }
-      // CAS (volatile): exactly one producer wins [tail, tail + padding + required).
+      // CAS (volatile): exactly one producer wins [tail, tail + padding + required). Checked
+      // (MemoryBuffer): a closed buffer throws (the other producer accesses are unchecked).
     } while (!buffer.compareAndSetLong(tailPositionIndex, tail, tail + required + padding));
 
     int recordIndex = (int) tail & mask;

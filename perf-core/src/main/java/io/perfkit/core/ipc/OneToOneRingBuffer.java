@@ -34,8 +34,9 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
 
   @Override
   int claim(int required) {
-    // Plain: this producer is the only writer of tail and head cache.
-    long head = buffer.getLong(headCachePositionIndex);
+    // Plain: this producer is the only writer of tail and head cache. The tail read is checked
+    // (MemoryBuffer), so a closed buffer throws; the rest is unchecked (see AbstractRingBuffer).
+    long head = getLongPlain(headCachePositionIndex);
     long tail = buffer.getLong(tailPositionIndex);
     int available = capacity - (int) (tail - head);
     if (required > available) {
@@ -44,7 +45,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
       if (required > capacity - (int) (tail - head)) {
         return INSUFFICIENT_CAPACITY;
       }
-      buffer.putLong(headCachePositionIndex, head);
+      putLongPlain(headCachePositionIndex, head);
     }
     int padding = 0;
     int recordIndex = (int) tail & mask;
@@ -57,7 +58,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
         if (required > headIndex) {
           return INSUFFICIENT_CAPACITY;
         }
-        buffer.putLong(headCachePositionIndex, head);
+        putLongPlain(headCachePositionIndex, head);
       }
       padding = toBufferEnd;
     }

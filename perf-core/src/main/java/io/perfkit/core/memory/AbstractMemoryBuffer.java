@@ -1,6 +1,7 @@
 package io.perfkit.core.memory;
 
 import io.perfkit.core.internal.Checks;
+import io.perfkit.core.memory.internal.ByteBufferBacked;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -12,7 +13,7 @@ import java.util.Locale;
  * The common {@link MemoryBuffer} implementation over a direct or mapped {@link ByteBuffer}.
  * Subclasses differ only in how memory is obtained and accounted for.
  */
-abstract class AbstractMemoryBuffer implements MemoryBuffer {
+abstract class AbstractMemoryBuffer extends ByteBufferBacked implements MemoryBuffer {
   /*
    * Plain accesses go through the ByteBuffer's absolute accessors (its order is set to ours), which
    * the JIT intrinsifies with a constant null base (off-heap). Ordered and atomic accesses go
@@ -78,6 +79,11 @@ abstract class AbstractMemoryBuffer implements MemoryBuffer {
     this.alignment = capacity == 0 ? 0 : this.buffer.alignmentOffset(0, 8);
     this.bigEndian = order == ByteOrder.BIG_ENDIAN;
     this.readOnly = buffer.isReadOnly();
+  }
+
+  @Override
+  protected final ByteBuffer newByteBufferView() {
+    return buffer.duplicate().order(buffer.order());
   }
 
   /** Creates a view of {@code view} (already sliced) sharing this buffer's scope and kind. */

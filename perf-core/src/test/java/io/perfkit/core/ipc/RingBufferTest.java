@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.core.memory.MemoryBuffer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -21,7 +24,56 @@ final class RingBufferTest {
   static Stream<Arguments> kinds() {
     return Stream.of(
         Arguments.of("one-to-one", (Function<MemoryBuffer, RingBuffer>) OneToOneRingBuffer::new),
-        Arguments.of("many-to-one", (Function<MemoryBuffer, RingBuffer>) ManyToOneRingBuffer::new));
+        Arguments.of("many-to-one", (Function<MemoryBuffer, RingBuffer>) ManyToOneRingBuffer::new),
+        // A MemoryBuffer that is not one of perfkit's: the rings' checked fallback path.
+        Arguments.of("one-to-one, foreign buffer",
+            (Function<MemoryBuffer, RingBuffer>) b -> new OneToOneRingBuffer(foreign(b))),
+        Arguments.of("many-to-one, foreign buffer",
+            (Function<MemoryBuffer, RingBuffer>) b -> new ManyToOneRingBuffer(foreign(b))));
+  }
+
+  /** Returns a MemoryBuffer of another implementation (a proxy) delegating to {@code target}. */
+  static MemoryBuffer foreign(MemoryBuffer target) {
+    if (target == null) {
+      return null;
+    }
+    InvocationHandler delegate = (proxy, method, args) -> {
+      try {
+        return method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    };
+    return (MemoryBuffer) Proxy.newProxyInstance(MemoryBuffer.class.getClassLoader(),
+        new Class<?>[] {MemoryBuffer.class}, delegate);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void closedBuffer_everyOperationThrows(String name, Function<MemoryBuffer, RingBuffer> f) {
+    MemoryBuffer memory = MemoryBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
+    RingBuffer ring = f.apply(memory);
+    assertTrue(ring.write(1, new byte[8], 0, 8));
+    int claimed = ring.tryClaim(2, 8);
+    memory.close();
+    assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[8], 0, 8));
+    assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[2000], 0, 100));
+    assertThrows(IllegalStateException.class, () -> ring.tryClaim(1, 8));
+    assertThrows(IllegalStateException.class, () -> ring.commit(claimed));
+    assertThrows(IllegalStateException.class, () -> ring.abort(claimed));
+    assertThrows(IllegalStateException.class, () -> ring.read((t, b, i, l) -> { }));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void closedBuffer_fullRingStillThrows(String name, Function<MemoryBuffer, RingBuffer> f) {
+    MemoryBuffer memory = MemoryBuffer.allocateDirect(64 * 8 + RingBufferDescriptor.TRAILER_LENGTH);
+    RingBuffer ring = f.apply(memory);
+    while (ring.write(1, new byte[56], 0, 56)) {
+      // fill it
+    }
+    memory.close();
+    assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[56], 0, 56));
   }
 
   static RingBuffer create(Function<MemoryBuffer, RingBuffer> factory, int capacity) {
