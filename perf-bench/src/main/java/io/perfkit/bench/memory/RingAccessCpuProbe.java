@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +28,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       buffer stores them (perfkit: release fence, long store, release fence, then release fence
  *       and long store; Agrona: ordered int, release fence, plain int, ordered int);
  *   <li>{@code copy64}: the 64-byte payload copy (perfkit from a {@code byte[]}, Agrona from an
- *       {@code UnsafeBuffer} over one, as {@code RingBufferBenchmark} writes them).
+ *       {@code UnsafeBuffer} over one, as {@code RingBufferBenchmark} writes them);
+ *   <li>{@code tailReadView}, {@code headersView}, {@code copy64View}: the same three through a
+ *       direct {@code ByteBuffer} (no {@code MemoryBuffer} checks), the way perfkit's ring buffers
+ *       make these accesses since session 5 (their CAS still goes through the
+ *       {@code MemoryBuffer}); Agrona's side is the same as above.
  * </ul>
  *
  * <pre>
@@ -41,7 +46,8 @@ public final class RingAccessCpuProbe {
   private static final int MASK = AREA - 1;
   private static final int STRIDE = 72;
   private static final int SLOT = AREA; // a trailer-like slot after the area
-  private static final String[] OPS = {"cas", "tailRead", "headers", "copy64"};
+  private static final String[] OPS =
+      {"cas", "tailRead", "headers", "copy64", "tailReadView", "headersView", "copy64View"};
   private static volatile long sink;
 
   private RingAccessCpuProbe() {}
@@ -58,6 +64,8 @@ public final class RingAccessCpuProbe {
     long id = Thread.currentThread().getId();
     MemoryBuffer ours = MemoryBuffer.allocateDirect(AREA + 128);
     UnsafeBuffer theirs = new UnsafeBuffer(ByteBuffer.allocateDirect(AREA + 128));
+    ByteBuffer view = ByteBuffer.allocateDirect(AREA + 128 + 7).alignedSlice(8)
+        .order(ByteOrder.LITTLE_ENDIAN);
     byte[] message = new byte[64];
     UnsafeBuffer theirMessage = new UnsafeBuffer(new byte[64]);
     int warm = Math.min(4, rounds / 4);
@@ -73,7 +81,10 @@ public final class RingAccessCpuProbe {
           boolean oursFirst = (r & 1) == 0;
           boolean runOurs = (side == 0) == oursFirst;
           long start = mx.getThreadCpuTime(id);
-          sink += runOurs ? ours(o, ours, message, ops) : theirs(o, theirs, theirMessage, ops);
+          // The *View operations compare with Agrona's same operation (tailRead, headers, copy64).
+          int theirOp = o < 4 ? o : o - 3;
+          sink += runOurs
+              ? ours(o, ours, view, message, ops) : theirs(theirOp, theirs, theirMessage, ops);
           double perOp = (double) (mx.getThreadCpuTime(id) - start) / ops;
           if (r >= warm) {
             (runOurs ? perfkit : agrona).get(o).add(perOp);
@@ -103,7 +114,7 @@ public final class RingAccessCpuProbe {
     return sorted[sorted.length / 2];
   }
 
-  private static long ours(int op, MemoryBuffer b, byte[] message, int n) {
+  private static long ours(int op, MemoryBuffer b, ByteBuffer view, byte[] message, int n) {
     switch (op) {
       case 0:
         return oursCas(b, n);
@@ -111,9 +122,46 @@ public final class RingAccessCpuProbe {
         return oursTailRead(b, n);
       case 2:
         return oursHeaders(b, n);
-      default:
+      case 3:
         return oursCopy(b, message, n);
+      case 4:
+        return viewTailRead(view, n);
+      case 5:
+        return viewHeaders(view, n);
+      default:
+        return viewCopy(view, message, n);
     }
+  }
+
+  private static long viewTailRead(ByteBuffer b, int n) {
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += b.getLong(SLOT + ((i & 7) << 3));
+      VarHandle.acquireFence();
+    }
+    return sum;
+  }
+
+  private static long viewHeaders(ByteBuffer b, int n) {
+    int index = 0;
+    for (int i = 0; i < n; i++) {
+      index = (index + STRIDE) & MASK & -8;
+      VarHandle.releaseFence();
+      b.putLong(index, -72L & 0xFFFF_FFFFL | (1L << 32));
+      VarHandle.releaseFence();
+      VarHandle.releaseFence();
+      b.putLong(index, 72L | (1L << 32));
+    }
+    return index;
+  }
+
+  private static long viewCopy(ByteBuffer b, byte[] message, int n) {
+    int index = 0;
+    for (int i = 0; i < n; i++) {
+      index = (index + STRIDE) & MASK & -8;
+      b.put(index + 8, message, 0, message.length);
+    }
+    return index;
   }
 
   private static long theirs(int op, UnsafeBuffer b, UnsafeBuffer message, int n) {

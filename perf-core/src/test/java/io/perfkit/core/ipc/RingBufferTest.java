@@ -51,7 +51,8 @@ final class RingBufferTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
   void closedBuffer_everyOperationThrows(String name, Function<MemoryBuffer, RingBuffer> f) {
-    MemoryBuffer memory = MemoryBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
+    MemoryBuffer memory =
+        MemoryBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH);
     RingBuffer ring = f.apply(memory);
     assertTrue(ring.write(1, new byte[8], 0, 8));
     int claimed = ring.tryClaim(2, 8);

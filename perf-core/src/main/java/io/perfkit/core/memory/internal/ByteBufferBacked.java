@@ -33,6 +33,8 @@ public abstract class ByteBufferBacked {
    * @return the view, or null
    */
   public static ByteBuffer viewOf(Object buffer) {
-    return buffer instanceof ByteBufferBacked ? ((ByteBufferBacked) buffer).newByteBufferView() : null;
+    return buffer instanceof ByteBufferBacked
+        ? ((ByteBufferBacked) buffer).newByteBufferView()
+        : null;
   }
 }
