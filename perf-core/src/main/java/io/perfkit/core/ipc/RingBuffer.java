@@ -35,6 +35,7 @@ public interface RingBuffer {
    *     {@link #maxMessageLength()}
    * @throws IndexOutOfBoundsException if the source range is out of bounds
    * @throws NullPointerException if {@code src} is null
+   * @throws IllegalStateException if {@link #buffer()} (or {@code src}) is closed
    */
   boolean write(int typeId, MemoryBuffer src, int srcIndex, int length);
 
@@ -51,6 +52,7 @@ public interface RingBuffer {
    *
    * @return the index of the message's first byte, or {@link #INSUFFICIENT_CAPACITY}
    * @throws IllegalArgumentException as {@link #write(int, MemoryBuffer, int, int)}
+   * @throws IllegalStateException if {@link #buffer()} is closed
    */
   int tryClaim(int typeId, int length);
 
@@ -59,6 +61,7 @@ public interface RingBuffer {
    *
    * @param index the value {@link #tryClaim} returned
    * @throws IllegalArgumentException if {@code index} does not point at a claimed message
+   * @throws IllegalStateException if {@link #buffer()} is closed
    */
   void commit(int index);
 
@@ -67,6 +70,7 @@ public interface RingBuffer {
    *
    * @param index the value {@link #tryClaim} returned
    * @throws IllegalArgumentException if {@code index} does not point at a claimed message
+   * @throws IllegalStateException if {@link #buffer()} is closed
    */
   void abort(int index);
 
@@ -80,6 +84,7 @@ public interface RingBuffer {
    *
    * @throws NullPointerException if {@code handler} is null
    * @throws IllegalArgumentException if {@code limit <= 0}
+   * @throws IllegalStateException if {@link #buffer()} is closed
    */
   int read(MessageHandler handler, int limit);
 

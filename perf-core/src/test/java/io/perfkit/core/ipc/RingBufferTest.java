@@ -59,6 +59,8 @@ final class RingBufferTest {
     memory.close();
     assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[8], 0, 8));
     assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[2000], 0, 100));
+    MemoryBuffer src = MemoryBuffer.allocateDirect(16);
+    assertThrows(IllegalStateException.class, () -> ring.write(1, src, 0, 8));
     assertThrows(IllegalStateException.class, () -> ring.tryClaim(1, 8));
     assertThrows(IllegalStateException.class, () -> ring.commit(claimed));
     assertThrows(IllegalStateException.class, () -> ring.abort(claimed));
