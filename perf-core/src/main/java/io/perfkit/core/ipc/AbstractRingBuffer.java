@@ -112,8 +112,9 @@ abstract class AbstractRingBuffer implements RingBuffer {
    * fence form costs about a third of the byteBufferViewVarHandle path, which on JDK 17 re-reads and
    * re-checks the ByteBuffer's fields on every ordered call (BufferAccessCostBenchmark). The plain
    * access is an aligned 8-byte access (headers and positions are 8-byte aligned), which 64-bit
-   * HotSpot performs as one load or store, so it is not torn. CASes and the producers' tail reads
-   * stay VarHandle operations.
+   * HotSpot performs as one load or store, so it is not torn (a direct ByteBuffer's getLong/putLong
+   * at an aligned index is one such access too). CASes, unblock and the trailer's volatile reads
+   * stay VarHandle operations through the MemoryBuffer.
    */
 
   /*
