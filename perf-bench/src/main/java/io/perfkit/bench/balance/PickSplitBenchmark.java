@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code pickCompletePrivate}: {@code pickComplete} on a balancer of the thread's own (same
  *       endpoints, nothing shared between the two threads): the difference to {@code pickComplete}
  *       is what the two threads' sharing of the endpoints' cache lines costs;
- *   <li>{@code clock} / {@code clock2}: one / two {@code System.nanoTime} calls, what the pick and
- *       the completion pay for the clock on this VM at the same moment.
+ *   <li>{@code clock}: one {@code System.nanoTime} call, what the pick and the completion each pay
+ *       for the clock on this VM at the same moment (25 configurations in all).
  * </ul>
  *
  * <p>{@code perfkit-peak-ewma-coarse-ticker} runs the same balancer on a user-supplied ticker that a
@@ -141,10 +141,5 @@ public class PickSplitBenchmark {
   @Benchmark
   public long clock() {
     return System.nanoTime();
-  }
-
-  @Benchmark
-  public long clock2() {
-    return System.nanoTime() + System.nanoTime();
   }
 }
