@@ -468,6 +468,15 @@ public final class Load extends LoadFields {
       double next;
       if (rtt > current) {
         next = rtt;
+      } else if (t == s) {
+        // No time since the stamp: w = exp(-0 / tau) = 1 exactly, and current * 1 + rtt * 0 is
+        // current bit for bit (rtt is finite), so Finagle's blend is the cost itself; no exp.
+        if (s == time) {
+          // ...and the anchor is already (t, current) with the stamp at t: the update changes
+          // nothing (common under a coarse ticker), so there is nothing to publish.
+          return current;
+        }
+        next = current;
       } else {
         double w = Math.exp(-(t - s) / tauNanos);
         next = current * w + rtt * (1.0 - w);

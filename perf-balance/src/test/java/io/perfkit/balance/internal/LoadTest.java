@@ -124,6 +124,27 @@ final class LoadTest {
   }
 
   @Test
+  void sampleAtTheStampTime_belowTheCost_changesNothing() {
+    Load load = new Load(0);
+    FinaglePeakEwma reference = new FinaglePeakEwma(0, TAU);
+    load.observe(8e6, 0, TAU);
+    reference.observe(8e6, 0);
+    long five = 5_000_000_000L;
+    assertClose(reference.get(five), load.cost(five, TAU), "read at 5 s"); // stamp 5 s, anchor 0
+    // t == stamp, rtt below the cost: Finagle's weight is exp(0) = 1, the cost stays (decayed anchor)
+    reference.observe(1e6, five);
+    assertClose(reference.get(five), load.observe(1e6, five, TAU), "sample at the stamp");
+    // again, now with the anchor at the stamp too (nothing to publish)
+    reference.observe(2e6, five);
+    assertClose(reference.get(five), load.observe(2e6, five, TAU), "second sample at the stamp");
+    assertEquals(five, load.stamp());
+    // a higher sample at the same time is still a peak, and the decay afterwards is Finagle's
+    reference.observe(9e6, five);
+    assertEquals(9e6, load.observe(9e6, five, TAU));
+    assertClose(reference.get(2 * five), load.cost(2 * five, TAU), "read at 10 s");
+  }
+
+  @Test
   void unsampled_costZeroAtAnyTime() {
     Load load = new Load(-7);
     assertEquals(0.0, load.cost(-7, TAU));

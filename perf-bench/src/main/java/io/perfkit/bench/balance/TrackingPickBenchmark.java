@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The P2C balancers at 2 threads: {@code pickComplete} is one {@code pick()} plus {@code
  * lease.complete(1000, true)} (what a request costs the balancer), {@code pickOnly} one {@code
  * pick()} whose lease is left open (the balancer is rebuilt and its estimates warmed before every
- * iteration, so the in-flight counts grow only within one iteration). Equal weights, so least
+ * iteration, so the in-flight counts grow only within one iteration, but they do grow: later picks of
+ * an iteration compare other loads than earlier ones; {@link PickSplitProbe} times a pick alone
+ * without that leak, {@link PickSplitBenchmark} splits it with JMH). Equal weights, so least
  * request takes Envoy's unweighted path (full scan up to 8 endpoints, two random choices above).
  *
  * <p>{@code perfkit-peak-ewma-step-ticker} is the same balancer on a ticker that adds 1 µs per read
