@@ -89,9 +89,10 @@ public final class LocalHandle<T> {
   private final ThreadCache cache;
   /**
    * {@link Thread#getId()} of the owner. An id rather than the Thread: the handle must not keep a
-   * dead owner reachable (its cache goes back to the pool once the thread is collected).
+   * dead owner reachable (its cache goes back to the pool once the thread is collected). Read by
+   * the pool's fast path to recognise the calling thread's handle (final: exact under races).
    */
-  private final long ownerId;
+  final long ownerId;
   /** Whether the hot slot is used: a thread cache exists and leak detection is off. */
   private final boolean hotEnabled;
 
