@@ -86,8 +86,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
-   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
-   * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
+   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id, no
+   * ThreadLocal lookup); the fast path reads the handle at the thread's home index of 'handles'
+   * and compares the handle's own owner id: one array load and a compare. A thread that finds no free
    * slot uses the shared store directly, like a virtual thread. Each cache comes with the thread's
    * LocalHandle, whose hot slot is the cache's front; acquire() and release() find the handle in
    * 'handles' (same index as the table's slots; the owner id is read from the handle itself) and
