@@ -89,9 +89,10 @@ public final class LocalHandle<T> {
   private final ThreadCache cache;
   /**
    * {@link Thread#getId()} of the owner. An id rather than the Thread: the handle must not keep a
-   * dead owner reachable (its cache goes back to the pool once the thread is collected).
+   * dead owner reachable (its cache goes back to the pool once the thread is collected). Read by
+   * the pool's fast path to recognise the calling thread's handle (final: exact under races).
    */
-  private final long ownerId;
+  final long ownerId;
   /** Whether the hot slot is used: a thread cache exists and leak detection is off. */
   private final boolean hotEnabled;
 
@@ -106,14 +107,14 @@ public final class LocalHandle<T> {
    * reference store, so no GC barrier): a lent-out hot object stays reachable from the handle,
    * which is why leak detection turns the slot off.
    */
-  private T hot;
+  T hot; // package-private: ObjectPool's fast path reads it (owner only)
   /**
    * Whether {@link #hot} is idle in this handle (true) or lent out / empty (false). A flag of its
    * own, written with constants: the store does not wait for a load of the previous value (a
    * read-modify-write of one word on both acquire and release measured slower: it chains the
    * loop's iterations through two store-to-load forwardings).
    */
-  private boolean hotIdle;
+  boolean hotIdle; // package-private: ObjectPool's fast path reads it (owner only)
   /** Acquisitions served from the hot slot. */
   private long hotReused;
 
@@ -145,11 +146,24 @@ public final class LocalHandle<T> {
     // The idle bit is only ever set with a cache and the slot enabled; a closed pool goes the
     // slow way (acquireVia throws and drains the owner's cache, this slot included).
     if (hotIdle && !pool.isClosed()) {
-      hotIdle = false; // plain: owner-only
-      hotReused++; // plain: owner-only
-      return hot;
+      return takeHot();
     }
     return pool.acquireVia(cache, ownerId);
+  }
+
+  /** Owner only, the hot object idle and the pool open: lends the hot object out. */
+  T takeHot() {
+    hotIdle = false; // plain: owner-only
+    hotReused++; // plain: owner-only
+    return hot;
+  }
+
+  /**
+   * Owner only, the lent-out hot object released and kept (reset and validation done or not
+   * needed): marks it idle in the hot slot again.
+   */
+  void putHot() {
+    hotIdle = true; // plain: owner-only
   }
 
   /**
@@ -212,7 +226,7 @@ public final class LocalHandle<T> {
     // No re-check of closed after the store (as a cache push does): close() never drains a live
     // thread's cache anyway; its objects are discarded at the thread's next call (documented).
     if (pool.recycle(cache, h, strictClose)) {
-      hotIdle = true; // plain: owner-only
+      putHot();
     }
     return true;
   }

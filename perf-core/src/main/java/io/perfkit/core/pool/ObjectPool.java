@@ -86,11 +86,13 @@ public final class ObjectPool<T> implements AutoCloseable {
    * queue's release-store of the element from passing the volatile read (and vice versa), so at
    * least one side sees the other and no wake-up is lost.
    *
-   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id; two
-   * array loads and a compare in the common case, no ThreadLocal lookup). A thread that finds no free
+   * Thread caches live in a ThreadTable (open addressing by the low bits of the thread id, no
+   * ThreadLocal lookup); the fast path reads the handle at the thread's home index of 'handles'
+   * and compares the handle's own owner id: one array load and a compare. A thread that finds no free
    * slot uses the shared store directly, like a virtual thread. Each cache comes with the thread's
    * LocalHandle, whose hot slot is the cache's front; acquire() and release() find the handle in
-   * cacheHandles (parallel to the table's owner ids) and go through it.
+   * 'handles' (same index as the table's slots; the owner id is read from the handle itself) and
+   * go through it.
    *
    * Dead threads: each ThreadCache is a weak reference to its thread; the pool polls the reference
    * queue on slow paths (factory calls, stats, close) and moves dead threads' objects to the store.
@@ -109,17 +111,21 @@ public final class ObjectPool<T> implements AutoCloseable {
   private final StripedStore<T> store;
   /** Thread caches by thread id; null when disabled. */
   private final ThreadTable<ThreadCache> caches;
-  /** {@code caches.slots()} and {@code caches.owners()}, kept here for the fast path. */
+  /** {@code caches.owners()}: the slow path checks it before it publishes a handle in {@link #handles}. */
   private final int[] cacheOwners;
   /**
-   * The handle of each slot's cache, parallel to {@link #cacheOwners}: the fast path loads the
-   * handle it works through directly, without the dependent load of the cache's handle. Written
-   * (plain) by a slot's owner right after it claimed the slot, in the same call and before any
-   * fast-path lookup of its own; read only by a thread that found its own id in the slot, so
-   * only the writer ever reads an entry (see ThreadTable.probe for why a stale id is never one's
-   * own).
+   * The fast path's table: the handle of each slot's cache (index: the low bits of the owner's
+   * thread id, as in {@link #caches}), or null. A thread reads the entry at its home index and
+   * compares the handle's final {@code ownerId} with its own id: one array load and one load
+   * from the handle, whose other fields (the hot slot) it touches next anyway, so no cache line
+   * beyond the handle's own and no separate array of owner ids. Final-field semantics make the
+   * compare exact even for an entry read racily: only an entry its own thread published can carry
+   * its id (virtual threads and threads without a cache never appear here, so they always miss).
+   * Written (plain) by a slot's owner right after it claimed the slot, before any fast-path
+   * lookup of its own. Never null: a pool without thread caches has one empty entry, so the fast
+   * path needs no null check of the array.
    */
-  private final LocalHandle<?>[] cacheHandles;
+  private final LocalHandle<?>[] handles;
   private final LeakTracker leakTracker;
 
   private final LongAdder created = new LongAdder();
@@ -134,6 +140,13 @@ public final class ObjectPool<T> implements AutoCloseable {
   private volatile int waiters;
 
   private volatile boolean closed;
+  /**
+   * True while the pool is open and has no reset hook, validator or leak tracker: then a release
+   * keeps its object without running anything, and {@link #recycle} decides with this one load
+   * instead of three. Cleared by {@link #close()} before it sets {@link #closed}, so a thread that
+   * sees the pool closed also sees this false.
+   */
+  private volatile boolean plainRecycle;
 
   private ObjectPool(Builder<T> b) {
     this.factory = b.factory;
@@ -169,8 +182,9 @@ public final class ObjectPool<T> implements AutoCloseable {
                 (t, deaths) -> newThreadCache(t, cacheSize, clearOnPop, hotEnabled, deaths),
                 ThreadCache[]::new)
             : null;
+    this.plainRecycle = !hooks && leakTracker == null;
     this.cacheOwners = caches == null ? null : caches.owners();
-    this.cacheHandles = caches == null ? null : new LocalHandle<?>[cacheOwners.length];
+    this.handles = new LocalHandle<?>[caches == null ? 1 : cacheOwners.length];
   }
 
   /**
@@ -208,10 +222,24 @@ public final class ObjectPool<T> implements AutoCloseable {
    * @throws RuntimeException whatever the factory throws (no capacity is consumed by the failure)
    */
   public T acquire() {
+    long id = Thread.currentThread().getId();
+    LocalHandle<?>[] hs = handles;
+    LocalHandle<?> h = hs[(int) id & (hs.length - 1)];
+    if (h != null && h.ownerId == id) {
+      LocalHandle<T> mine = mine(h);
+      // The handle's idle hot object first (LocalHandle.acquireOnOwner's first step, with our
+      // own 'closed' instead of the handle's pool field: one dependent load fewer).
+      return mine.hotIdle && !closed ? mine.takeHot() : mine.acquireOnOwner();
+    }
+    return acquireMiss();
+  }
+
+  /** {@link #acquire()} when the calling thread's handle is not at its home index. */
+  private T acquireMiss() {
     Thread thread = Thread.currentThread();
     LocalHandle<T> local = localOf(thread);
     if (local != null) {
-      return local.acquireOnOwner(); // the hot slot first, then the thread's cache
+      return local.acquireOnOwner();
     }
     return acquireVia(null, thread.getId());
   }
@@ -333,10 +361,27 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   public void release(T obj) {
     Checks.requireNonNull(obj, "obj");
+    long id = Thread.currentThread().getId();
+    LocalHandle<?>[] hs = handles;
+    LocalHandle<?> h = hs[(int) id & (hs.length - 1)];
+    if (h != null && h.ownerId == id) {
+      LocalHandle<T> mine = mine(h);
+      if (obj == mine.hot && !mine.hotIdle && plainRecycle) {
+        mine.putHot(); // the lent-out hot object returns: LocalHandle.releaseHot's common case
+      } else {
+        mine.releaseOnOwner(obj, false); // the hot slot first, then the thread's cache
+      }
+      return;
+    }
+    releaseMiss(obj);
+  }
+
+  /** {@link #release(Object)} when the calling thread's handle is not at its home index. */
+  private void releaseMiss(T obj) {
     Thread thread = Thread.currentThread();
     LocalHandle<T> local = localOf(thread);
     if (local != null) {
-      local.releaseOnOwner(obj, false); // the hot slot first, then the thread's cache
+      local.releaseOnOwner(obj, false);
       return;
     }
     releaseVia(null, thread.getId(), obj, false);
@@ -391,6 +436,9 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
     // Small on purpose (the rare cases are in other methods): it is inlined into every release.
+    if (plainRecycle) {
+      return true; // open, nothing to run (see plainRecycle)
+    }
     if (leakTracker != null || closed) {
       return recycleSlow(cache, obj, strictClose);
     }
@@ -482,6 +530,7 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   @Override
   public void close() {
+    plainRecycle = false; // before closed: see plainRecycle
     closed = true;
     RuntimeException failure = null;
     try {
@@ -547,32 +596,36 @@ public final class ObjectPool<T> implements AutoCloseable {
 
   /**
    * The handle of the calling thread's cache (made on first use), or null: a virtual thread, no
-   * thread caches, or no free slot in the table. The fast path is ThreadTable.probe's owner check
-   * with the handle array in place of the slots.
+   * thread caches, or no free slot in the table. Publishes the handle in {@link #handles} when
+   * the thread holds its home slot (then {@link #acquire()} and {@link #release(Object)} find it
+   * there without calling this).
    */
   private LocalHandle<T> localOf(Thread thread) {
-    int[] owners = cacheOwners;
-    if (owners == null || VirtualThreads.isVirtual(thread)) {
+    if (caches == null) {
       return null;
     }
     long id = thread.getId();
-    int i = (int) id & (owners.length - 1);
-    if (owners[i] == id) { // widened compare: false for ids beyond int range (never claimed)
-      // Only handles of this pool (of type T) are put in the array.
-      @SuppressWarnings("unchecked")
-      LocalHandle<T> mine = (LocalHandle<T>) cacheHandles[i];
-      return mine;
+    int i = (int) id & (handles.length - 1);
+    LocalHandle<?> h = handles[i];
+    if (h != null && h.ownerId == id) {
+      return mine(h);
     }
-    ThreadCache cache = caches.get(thread); // a miss: our cache elsewhere, or claim a slot
+    ThreadCache cache = caches.get(thread); // null for virtual threads; else finds or claims a slot
     if (cache == null) {
       return null;
     }
     LocalHandle<T> mine = handleOf(cache);
-    if (owners[i] == id) {
-      // Plain: we just claimed our home slot; see cacheHandles.
-      cacheHandles[i] = mine;
+    if (cacheOwners[i] == id) {
+      // Plain: we hold our home slot (we claimed it, in this call or earlier); see 'handles'.
+      handles[i] = mine;
     }
     return mine;
+  }
+
+  /** A handle read from {@link #handles}: only this pool's handles (of type T) are put there. */
+  @SuppressWarnings("unchecked")
+  private LocalHandle<T> mine(LocalHandle<?> h) {
+    return (LocalHandle<T>) h;
   }
 
   // Only objects of type T are ever put in a ThreadCache or the store.

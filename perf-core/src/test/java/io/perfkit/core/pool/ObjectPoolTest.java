@@ -148,6 +148,47 @@ final class ObjectPoolTest {
   }
 
   @Test
+  void release_twice_detectedWithoutHooks() {
+    // No reset hook, validator or leak detection: release takes the pool's plainest fast path.
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).build();
+    Item a = pool.acquire();
+    pool.release(a); // a becomes the idle hot object
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.release(a));
+    assertTrue(e.getMessage().startsWith("object released twice"), e.getMessage());
+    assertSame(a, pool.acquire(), "the hot object, lent out again");
+    Item b = pool.acquire();
+    pool.release(a); // the lent-out hot object returns to the hot slot
+    assertThrows(IllegalStateException.class, () -> pool.release(a));
+    pool.release(b); // the hot slot is busy: b goes on top of the thread's cache
+    e = assertThrows(IllegalStateException.class, () -> pool.release(b));
+    assertTrue(e.getMessage().startsWith("object released twice"), e.getMessage());
+    PoolStats s = pool.stats();
+    assertEquals(2, s.created());
+    assertEquals(2, s.retained());
+    assertEquals(0, s.outstanding());
+    assertSame(a, pool.acquire());
+    assertSame(b, pool.acquire());
+    assertThrows(NullPointerException.class, () -> pool.release(null));
+  }
+
+  @Test
+  void release_lentOutHotObjectAfterClose_isDiscardedWithoutHooks() {
+    List<Item> disposed = new ArrayList<>();
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).disposer(disposed::add).build();
+    Item a = pool.acquire();
+    pool.release(a);
+    assertSame(a, pool.acquire(), "the hot object is lent out");
+    pool.close();
+    pool.release(a); // the hot slot's own object, released after close: discarded, not kept
+    assertEquals(List.of(a), disposed);
+    PoolStats s = pool.stats();
+    assertEquals(1, s.discarded());
+    assertEquals(0, s.retained());
+    assertEquals(0, s.outstanding());
+    assertThrows(IllegalStateException.class, pool::acquire);
+  }
+
+  @Test
   void lease_closeReleasesAndDoubleCloseThrows() {
     ObjectPool<Item> pool = recycler();
     Lease<Item> lease = pool.lease();

@@ -1,6 +1,7 @@
 package io.perfkit.core.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,5 +129,65 @@ final class ObjectPoolThreadTableTest {
     }
     assertEquals(1, pool.stats().retained());
     assertEquals(1, pool.stats().created());
+  }
+
+  @Test
+  void liveThreadOnAnotherLiveThreadsHomeSlot_neverUsesItsHandle() throws Exception {
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).build();
+    int size = pool.cacheTableSize();
+    CountDownLatch firstReady = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
+    AtomicReference<Item> firstsHot = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread first = new Thread(() -> {
+      try {
+        Item a = pool.acquire();
+        pool.release(a); // the idle hot object of this thread's handle (at its home index)
+        firstsHot.set(a);
+        firstReady.countDown();
+        secondDone.await();
+        assertSame(a, pool.acquire(), "our hot object stayed ours");
+        pool.release(a);
+      } catch (Throwable e) {
+        failure.compareAndSet(null, e);
+        firstReady.countDown();
+      }
+    });
+    long firstId = first.getId();
+    first.start();
+    firstReady.await();
+    // A second live thread whose home index is the first one's: its lookups find the first
+    // thread's handle there and must not use it.
+    Runnable body = () -> {
+      try {
+        Item b = pool.acquire();
+        assertNotSame(firstsHot.get(), b, "took the other thread's idle hot object");
+        pool.release(b);
+        assertSame(b, pool.acquire(), "its own cache (in another slot) or the shared store");
+        pool.release(b);
+        assertThrows(IllegalStateException.class, () -> pool.release(b));
+      } catch (Throwable e) {
+        failure.compareAndSet(null, e);
+      } finally {
+        secondDone.countDown();
+      }
+    };
+    Thread twin = null;
+    for (int i = 0; i < 100_000 && twin == null; i++) {
+      Thread t = new Thread(body);
+      if ((t.getId() & (size - 1)) == (firstId & (size - 1))) {
+        twin = t;
+      }
+    }
+    assertTrue(twin != null, "no thread with the same home slot");
+    twin.start();
+    twin.join();
+    first.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    PoolStats s = pool.stats();
+    assertEquals(2, s.created(), s.toString());
+    assertEquals(0, s.outstanding(), s.toString());
   }
 }
