@@ -9,10 +9,11 @@ import java.nio.ByteOrder;
 /**
  * One direct (off-heap) allocation, addressed in {@code int} units, that a tier carves into the
  * fixed-size regions of its metadata (index cells, list links, the frequency sketch, the residency
- * filter, the admission duel's miniatures) through {@link DirectIntArray} and {@link DirectLongArray}
- * views. One allocation instead of one per array: every direct buffer costs the Java heap a
- * {@code DirectByteBuffer}, a {@code Cleaner} and a {@code Deallocator} (136 bytes), a tier's only heap
- * cost that is not a handful of fields. Zero-filled at construction.
+ * filter, the admission duel's miniatures). Each owner keeps this object and the base index of its
+ * region (no view object per array: each was 32 bytes of heap). One allocation instead of one per
+ * array: every direct buffer costs the Java heap a {@code DirectByteBuffer}, a {@code Cleaner} and a
+ * {@code Deallocator} (136 bytes), a tier's only heap cost that is not a handful of fields.
+ * Zero-filled at construction.
  *
  * <p>Not thread-safe but for the volatile accessors: the owning tier calls the plain ones under its
  * lock, whose happens-before edges publish the writes. The memory is returned when this object is

@@ -33,7 +33,8 @@ final class MiniatureCache {
    * hash at {@link #HASH} + slot, the links at {@link #prev} and {@link #next} + slot (sentinels
    * included), the segment at {@link #segments} + slot; the index cells from {@link #table}.
    */
-  private final DirectIntArray ints;
+  private final DirectMemory memory;
+  private final long base;
   private final int prev;
   private final int next;
   private final int segments;
@@ -70,11 +71,12 @@ final class MiniatureCache {
     this.next = (int) layout.ints(capacity + 2);
     this.segments = (int) layout.ints(capacity);
     this.table = (int) layout.ints(tableLength);
-    this.ints = new DirectIntArray(memory, base, (int) layout.size());
+    this.memory = memory;
+    this.base = base;
     this.tableMask = tableLength - 1;
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      ints.set(prev + sentinel, sentinel);
-      ints.set(next + sentinel, sentinel);
+      setInt(prev + sentinel, sentinel);
+      setInt(next + sentinel, sentinel);
     }
   }
 
@@ -106,15 +108,15 @@ final class MiniatureCache {
     if (size < capacity) {
       slot = size++;
     } else {
-      int sentinel = ints.get(next + capacity) != capacity ? capacity : capacity + 1;
-      slot = ints.get(next + sentinel);
-      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(ints.get(HASH + slot))) {
+      int sentinel = getInt(next + capacity) != capacity ? capacity : capacity + 1;
+      slot = getInt(next + sentinel);
+      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(getInt(HASH + slot))) {
         return false;
       }
       removeFromIndex(slot);
       unlink(slot);
     }
-    ints.set(HASH + slot, hash);
+    setInt(HASH + slot, hash);
     insertIntoIndex(slot);
     linkLast(PROBATION, slot);
     return false;
@@ -133,7 +135,7 @@ final class MiniatureCache {
     }
     linkLast(PROTECTED, slot);
     if (protectedSize > protectedCapacity) {
-      int demoted = ints.get(next + (capacity + 1));
+      int demoted = getInt(next + (capacity + 1));
       unlink(demoted);
       linkLast(PROBATION, demoted);
     }
@@ -141,21 +143,21 @@ final class MiniatureCache {
 
   private void linkLast(int segment, int slot) {
     int sentinel = capacity + segment;
-    int last = ints.get(prev + sentinel);
-    ints.set(prev + slot, last);
-    ints.set(next + slot, sentinel);
-    ints.set(next + last, slot);
-    ints.set(prev + sentinel, slot);
-    ints.set(segments + slot, segment);
+    int last = getInt(prev + sentinel);
+    setInt(prev + slot, last);
+    setInt(next + slot, sentinel);
+    setInt(next + last, slot);
+    setInt(prev + sentinel, slot);
+    setInt(segments + slot, segment);
     if (segment == PROTECTED) {
       protectedSize++;
     }
   }
 
   private void unlink(int slot) {
-    ints.set(next + ints.get(prev + slot), ints.get(next + slot));
-    ints.set(prev + ints.get(next + slot), ints.get(prev + slot));
-    if (ints.get(segments + slot) == PROTECTED) {
+    setInt(next + getInt(prev + slot), getInt(next + slot));
+    setInt(prev + getInt(next + slot), getInt(prev + slot));
+    if (getInt(segments + slot) == PROTECTED) {
       protectedSize--;
     }
   }
@@ -169,42 +171,50 @@ final class MiniatureCache {
 
   private int find(int hash) {
     for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int cell = ints.get(table + i);
+      int cell = getInt(table + i);
       if (cell == 0) {
         return -1;
       }
-      if (ints.get(HASH + (cell - 1)) == hash) {
+      if (getInt(HASH + (cell - 1)) == hash) {
         return cell - 1;
       }
     }
   }
 
   private void insertIntoIndex(int slot) {
-    int i = home(ints.get(HASH + slot));
-    while (ints.get(table + i) != 0) {
+    int i = home(getInt(HASH + slot));
+    while (getInt(table + i) != 0) {
       i = (i + 1) & tableMask;
     }
-    ints.set(table + i, slot + 1);
+    setInt(table + i, slot + 1);
   }
 
   private void removeFromIndex(int slot) {
-    int i = home(ints.get(HASH + slot));
-    while (ints.get(table + i) != slot + 1) {
+    int i = home(getInt(HASH + slot));
+    while (getInt(table + i) != slot + 1) {
       i = (i + 1) & tableMask;
     }
     // Backward-shift deletion: move up every later cell of the run whose home is not in (i, j].
     for (int j = (i + 1) & tableMask; ; j = (j + 1) & tableMask) {
-      int cell = ints.get(table + j);
+      int cell = getInt(table + j);
       if (cell == 0) {
         break;
       }
-      int h = home(ints.get(HASH + (cell - 1)));
+      int h = home(getInt(HASH + (cell - 1)));
       boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
       if (!stays) {
-        ints.set(table + i, cell);
+        setInt(table + i, cell);
         i = j;
       }
     }
-    ints.set(table + i, 0);
+    setInt(table + i, 0);
+  }
+
+  private int getInt(int index) {
+    return memory.getInt(base + index);
+  }
+
+  private void setInt(int index, int value) {
+    memory.setInt(base + index, value);
   }
 }

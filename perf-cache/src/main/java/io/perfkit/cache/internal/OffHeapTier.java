@@ -99,10 +99,11 @@ public final class OffHeapTier implements AutoCloseable {
   private final SlotIndex index;
   /** The hashes held, readable without the lock (lets writers skip removing absent keys). */
   private final ResidencyFilter residency;
-  private final DirectIntArray prev;
-  private final DirectIntArray next;
+  private final DirectMemory memory;
+  private final long prevBase;
+  private final long nextBase;
   /** Per slot: segment in bits 0-7, hit count (saturating at 127) in bits 8-15. */
-  private final DirectIntArray meta;
+  private final long metaBase;
   /** Head of the free-slot stack, threaded through {@code next}; -1 when empty. */
   private int freeHead;
   private int size;
@@ -173,9 +174,10 @@ public final class OffHeapTier implements AutoCloseable {
     this.promoteAfter = promoteAfter;
     this.index = new SlotIndex(capacity, store, memory, indexAt);
     this.residency = new ResidencyFilter(capacity, memory, residencyAt);
-    this.prev = new DirectIntArray(memory, prevAt, capacity + 2);
-    this.next = new DirectIntArray(memory, nextAt, capacity + 2);
-    this.meta = new DirectIntArray(memory, metaAt, capacity);
+    this.memory = memory;
+    this.prevBase = prevAt;
+    this.nextBase = nextAt;
+    this.metaBase = metaAt;
     clearLocked();
   }
 
@@ -284,7 +286,7 @@ public final class OffHeapTier implements AutoCloseable {
       }
       long written = store.writeNanos(slot);
       int hitCount = Math.min(Byte.MAX_VALUE, hits(slot) + 1);
-      meta.set(slot, segment(slot) | hitCount << 8);
+      setMeta(slot, segment(slot) | hitCount << 8);
       if (promoteAfter > 0 && hitCount >= promoteAfter) {
         removeSlot(slot);
         return new Hit<>(value, written, true);
@@ -323,8 +325,8 @@ public final class OffHeapTier implements AutoCloseable {
         return PutResult.REJECTED;
       }
       slot = freeHead;
-      freeHead = next.get(slot);
-      meta.set(slot, FREE);
+      freeHead = getNext(slot);
+      setMeta(slot, FREE);
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
       index.insert(hash, slot);
       residency.increment(hash);
@@ -381,7 +383,7 @@ public final class OffHeapTier implements AutoCloseable {
     try {
       checkOpen();
       for (int sentinel : new int[] {probationSentinel(), protectedSentinel()}) {
-        for (int slot = next.get(sentinel); slot != sentinel; slot = next.get(slot)) {
+        for (int slot = getNext(sentinel); slot != sentinel; slot = getNext(slot)) {
           if (nowNanos - store.expiresAtNanos(slot) < 0) {
             sink.evicted(store.key(slot), store.value(slot), store.writeNanos(slot));
           }
@@ -430,9 +432,9 @@ public final class OffHeapTier implements AutoCloseable {
 
   /** Frees one slot for a candidate with {@code hash}, or returns false if the candidate lost. */
   private boolean makeRoom(int hash, long nowNanos) {
-    int sentinel = next.get(probationSentinel()) != probationSentinel()
+    int sentinel = getNext(probationSentinel()) != probationSentinel()
         ? probationSentinel() : protectedSentinel();
-    int victim = next.get(sentinel);
+    int victim = getNext(sentinel);
     boolean expired = nowNanos - store.expiresAtNanos(victim) >= 0;
     if (!expired && !duel.recencyMode()
         && sketch.frequency(hash) <= sketch.frequency(store.hash(victim))) {
@@ -455,7 +457,7 @@ public final class OffHeapTier implements AutoCloseable {
     unlink(slot);
     linkLast(PROTECTED, slot);
     if (protectedSize > protectedCapacity) {
-      int demoted = next.get(protectedSentinel());
+      int demoted = getNext(protectedSentinel());
       unlink(demoted);
       linkLast(PROBATION, demoted);
     }
@@ -482,40 +484,40 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private int segment(int slot) {
-    return meta.get(slot) & 0xFF;
+    return getMeta(slot) & 0xFF;
   }
 
   private int hits(int slot) {
-    return meta.get(slot) >>> 8 & 0xFF;
+    return getMeta(slot) >>> 8 & 0xFF;
   }
 
   private void linkLast(int to, int slot) {
     int sentinel = to == PROBATION ? probationSentinel() : protectedSentinel();
-    int last = prev.get(sentinel);
-    prev.set(slot, last);
-    next.set(slot, sentinel);
-    next.set(last, slot);
-    prev.set(sentinel, slot);
-    meta.set(slot, to | hits(slot) << 8);
+    int last = getPrev(sentinel);
+    setPrev(slot, last);
+    setNext(slot, sentinel);
+    setNext(last, slot);
+    setPrev(sentinel, slot);
+    setMeta(slot, to | hits(slot) << 8);
     if (to == PROTECTED) {
       protectedSize++;
     }
   }
 
   private void unlink(int slot) {
-    next.set(prev.get(slot), next.get(slot));
-    prev.set(next.get(slot), prev.get(slot));
+    setNext(getPrev(slot), getNext(slot));
+    setPrev(getNext(slot), getPrev(slot));
     if (segment(slot) == PROTECTED) {
       protectedSize--;
     }
-    meta.set(slot, FREE | hits(slot) << 8);
+    setMeta(slot, FREE | hits(slot) << 8);
   }
 
   private void removeSlot(int slot) {
     residency.decrement(store.hash(slot));
     index.remove(slot);
     unlink(slot);
-    next.set(slot, freeHead);
+    setNext(slot, freeHead);
     freeHead = slot;
     size--;
   }
@@ -523,13 +525,13 @@ public final class OffHeapTier implements AutoCloseable {
   private void clearLocked() {
     index.clear();
     residency.clear();
-    meta.fill(FREE);
+    memory.fill(metaBase, capacity, FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      prev.set(sentinel, sentinel);
-      next.set(sentinel, sentinel);
+      setPrev(sentinel, sentinel);
+      setNext(sentinel, sentinel);
     }
     for (int i = 0; i < capacity; i++) {
-      next.set(i, i + 1 < capacity ? i + 1 : -1);
+      setNext(i, i + 1 < capacity ? i + 1 : -1);
     }
     freeHead = 0;
     size = 0;
@@ -540,5 +542,29 @@ public final class OffHeapTier implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("off-heap tier is closed");
     }
+  }
+
+  private int getPrev(int index) {
+    return memory.getInt(prevBase + index);
+  }
+
+  private void setPrev(int index, int value) {
+    memory.setInt(prevBase + index, value);
+  }
+
+  private int getNext(int index) {
+    return memory.getInt(nextBase + index);
+  }
+
+  private void setNext(int index, int value) {
+    memory.setInt(nextBase + index, value);
+  }
+
+  private int getMeta(int index) {
+    return memory.getInt(metaBase + index);
+  }
+
+  private void setMeta(int index, int value) {
+    memory.setInt(metaBase + index, value);
   }
 }

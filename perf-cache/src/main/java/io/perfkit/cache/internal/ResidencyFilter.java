@@ -16,7 +16,9 @@ public final class ResidencyFilter {
   /** Most buckets (2^24 counters, 64 MiB), however large the tier. */
   private static final int MAX_BUCKETS = 1 << 24;
 
-  private final DirectIntArray counters;
+  /** The counters: {@code mask + 1} ints of {@code memory} from {@code countersBase}. */
+  private final DirectMemory memory;
+  private final long countersBase;
   private final int mask;
 
   /** Creates an empty filter for a tier of {@code capacity} entries (two buckets per entry). */
@@ -30,7 +32,8 @@ public final class ResidencyFilter {
    */
   ResidencyFilter(int capacity, DirectMemory memory, long base) {
     int buckets = buckets(capacity);
-    this.counters = new DirectIntArray(memory, base, buckets);
+    this.memory = memory;
+    this.countersBase = base;
     this.mask = buckets - 1;
   }
 
@@ -43,33 +46,49 @@ public final class ResidencyFilter {
   /** Returns false only if no record with {@code hash} is held (lock-free). */
   public boolean mayContain(int hash) {
     // Volatile read: sees every increment that precedes it in the synchronization order.
-    return counters.getVolatile(bucket(hash)) != 0;
+    return getCounterVolatile(bucket(hash)) != 0;
   }
 
   /** Counts a record of {@code hash} in (under the tier's lock). */
   public void increment(int hash) {
     int bucket = bucket(hash);
     // Plain read (only the lock holder writes), volatile write: publishes the count to mayContain.
-    counters.setVolatile(bucket, counters.get(bucket) + 1);
+    setCounterVolatile(bucket, getCounter(bucket) + 1);
   }
 
   /** Counts a record of {@code hash} out (under the tier's lock). */
   public void decrement(int hash) {
     int bucket = bucket(hash);
     // As in increment; a reader that still sees the old non-zero count only does needless work.
-    counters.setVolatile(bucket, counters.get(bucket) - 1);
+    setCounterVolatile(bucket, getCounter(bucket) - 1);
   }
 
   /** Zeroes every counter (under the tier's lock, when the tier is emptied). */
   public void clear() {
-    for (int bucket = 0; bucket < counters.length(); bucket++) {
+    for (int bucket = 0; bucket < (mask + 1); bucket++) {
       // Volatile zeroing: a zero is only ever published after the records it covers are gone.
-      counters.setVolatile(bucket, 0);
+      setCounterVolatile(bucket, 0);
     }
   }
 
   private int bucket(int hash) {
     int spread = (hash ^ (hash >>> 16)) * 0x45d9f3b;
     return (spread ^ (spread >>> 16)) & mask;
+  }
+
+  private int getCounter(int index) {
+    return memory.getInt(countersBase + index);
+  }
+
+  private void setCounter(int index, int value) {
+    memory.setInt(countersBase + index, value);
+  }
+
+  private int getCounterVolatile(int index) {
+    return memory.getIntVolatile(countersBase + index);
+  }
+
+  private void setCounterVolatile(int index, int value) {
+    memory.setIntVolatile(countersBase + index, value);
   }
 }

@@ -26,7 +26,9 @@ final class SlotIndex {
   }
 
   private final Slots slots;
-  private final DirectIntArray table;
+  /** The table: {@code mask + 1} ints of {@code memory} from {@code tableBase}. */
+  private final DirectMemory memory;
+  private final long tableBase;
   private final int mask;
 
   /** An index for up to {@code capacity} slots, with a load factor of at most one half. */
@@ -41,7 +43,8 @@ final class SlotIndex {
   SlotIndex(int capacity, Slots slots, DirectMemory memory, long base) {
     this.slots = slots;
     int length = tableLength(capacity);
-    this.table = new DirectIntArray(memory, base, length);
+    this.memory = memory;
+    this.tableBase = base;
     this.mask = length - 1;
   }
 
@@ -57,7 +60,7 @@ final class SlotIndex {
   /** The slot holding {@code key} (whose hash is {@code hash}), or -1. */
   int find(int hash, byte[] key) {
     for (int i = home(hash); ; i = (i + 1) & mask) {
-      int entry = table.get(i);
+      int entry = getTable(i);
       if (entry == 0) {
         return -1;
       }
@@ -71,34 +74,42 @@ final class SlotIndex {
   /** Indexes {@code slot} under {@code hash}; the caller has checked the key is not indexed yet. */
   void insert(int hash, int slot) {
     int i = home(hash);
-    while (table.get(i) != 0) {
+    while (getTable(i) != 0) {
       i = (i + 1) & mask;
     }
-    table.set(i, slot + 1);
+    setTable(i, slot + 1);
   }
 
   /** Removes an indexed {@code slot}; its hash must still be readable through {@link Slots}. */
   void remove(int slot) {
     int i = home(slots.hash(slot));
-    while (table.get(i) != slot + 1) {
+    while (getTable(i) != slot + 1) {
       i = (i + 1) & mask;
     }
     // Move later members of the probe run into the hole unless their home position lies
     // cyclically in (hole, j]: then they are still reachable from home without crossing the hole.
     int hole = i;
-    for (int j = (hole + 1) & mask; table.get(j) != 0; j = (j + 1) & mask) {
-      int h = home(slots.hash(table.get(j) - 1));
+    for (int j = (hole + 1) & mask; getTable(j) != 0; j = (j + 1) & mask) {
+      int h = home(slots.hash(getTable(j) - 1));
       boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
       if (!stays) {
-        table.set(hole, table.get(j));
+        setTable(hole, getTable(j));
         hole = j;
       }
     }
-    table.set(hole, 0);
+    setTable(hole, 0);
   }
 
   /** Forgets every slot. */
   void clear() {
-    table.fill(0);
+    memory.fill(tableBase, mask + 1L, 0);
+  }
+
+  private int getTable(int index) {
+    return memory.getInt(tableBase + index);
+  }
+
+  private void setTable(int index, int value) {
+    memory.setInt(tableBase + index, value);
   }
 }
