@@ -6,37 +6,66 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A {@link SlotStore} over direct {@link ByteBuffer} slabs, allocated lazily as slots are first used,
- * so an empty tier costs no off-heap memory: one slab for a store of up to 16 MiB, else slabs of a
- * quarter of the store (at least 8 MiB, below 2 GiB). The memory is returned when the buffers are
- * garbage collected after {@link #close()} (direct buffers cannot be freed eagerly without Unsafe).
+ * A {@link SlotStore} over direct {@link ByteBuffer} slabs. A store of up to {@link #ONE_SLAB_BYTES}
+ * is one slab, which its tier allocates with its metadata (one direct buffer, see {@link
+ * #ByteBufferSlotStore(int, int, ByteBuffer, int)}); a larger one allocates its slabs lazily as slots
+ * are first used, two halves for a store of up to 128 MiB, else slabs of 64 MiB. The memory is
+ * returned when the buffers are garbage collected after {@link #close()} (direct buffers cannot be
+ * freed eagerly without Unsafe). Slabs are in native byte order; value views are big-endian.
  */
 final class ByteBufferSlotStore implements SlotStore {
-  private static final int SLAB_BYTES = 8 << 20;
-  /** Big-endian long view of byte[] (plain access: the key array is thread-confined). */
+  /** The largest store that is one slab. */
+  static final long ONE_SLAB_BYTES = 16 << 20;
+  /** The largest slab of a store that is more than two of them. */
+  private static final long MAX_SLAB_BYTES = 64 << 20;
+  /** Long view of byte[] in the slabs' order (plain access: the key array is thread-confined). */
   private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final int slotBytes;
   private final int slots;
   private final int slotsPerSlab;
-  private ByteBuffer[] slabs;
-  /** One read-only view per slab, repositioned for each read (reads run under the tier's lock). */
-  private ByteBuffer[] views;
+  /** The byte offset of slot 0 in the first slab (non-zero only in a slab shared with metadata). */
+  private final int base;
+  /**
+   * Per slab, at {@code 2 * i} the slab and at {@code 2 * i + 1} its read-only view, repositioned for
+   * each read (reads run under the tier's lock); one array instead of two saves the heap an array.
+   */
+  private ByteBuffer[] buffers;
 
+  /**
+   * A store of {@code slots * slotBytes} bytes of {@code memory} (native byte order) from byte
+   * {@code base}: one slab that shares its direct buffer, and so its heap handles, with other data.
+   */
+  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base) {
+    if (memory.order() != ByteOrder.nativeOrder() || base < 0
+        || (long) slots * slotBytes > memory.capacity() - (long) base) {
+      throw new IllegalArgumentException("memory: " + memory + " (expected: native order, "
+          + slots + " slots of " + slotBytes + " bytes from " + base + ")");
+    }
+    this.slotBytes = slotBytes;
+    this.slots = slots;
+    this.slotsPerSlab = Math.max(1, slots);
+    this.base = base;
+    this.buffers = new ByteBuffer[] {memory, memory.asReadOnlyBuffer()};
+  }
+
+  /** A store whose slabs are allocated on first use. */
   ByteBufferSlotStore(int slots, int slotBytes) {
     this.slotBytes = slotBytes;
     this.slots = slots;
-    // A store of at most two slabs' worth is one slab (each slab costs the heap 200 bytes of buffer
-    // handles); a larger one takes slabs of a quarter of it, at least SLAB_BYTES, so it has at most
-    // four or five of them, each allocated on first use.
+    this.base = 0;
+    // Each slab costs the heap ~200 bytes (its DirectByteBuffer, Cleaner and Deallocator, and the
+    // read view), the store's only heap cost, and allocateDirect zeroes it on the put that first
+    // uses it: a store up to ONE_SLAB_BYTES is one slab, one up to 2 * MAX_SLAB_BYTES two halves (with
+    // 100-byte values a half is about the size of the tier's metadata, which build() zeroes), a
+    // larger one slabs of MAX_SLAB_BYTES, so no put zeroes more than 64 MiB.
     long storeBytes = (long) slots * slotBytes;
-    long slabBytes = storeBytes <= 2L * SLAB_BYTES ? storeBytes
-        : Math.max(SLAB_BYTES, (storeBytes + 3) / 4);
-    this.slotsPerSlab = (int) Math.max(1,
-        Math.min(slabBytes, Integer.MAX_VALUE - 8) / slotBytes);
-    this.slabs = new ByteBuffer[(int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
-    this.views = new ByteBuffer[slabs.length];
+    long perSlab = storeBytes <= ONE_SLAB_BYTES ? slots
+        : storeBytes <= 2 * MAX_SLAB_BYTES ? (slots + 1L) / 2
+        : MAX_SLAB_BYTES / slotBytes;
+    this.slotsPerSlab = (int) Math.max(1, perSlab);
+    this.buffers = new ByteBuffer[2 * (int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
   }
 
   @Override
@@ -46,19 +75,19 @@ final class ByteBufferSlotStore implements SlotStore {
 
   private ByteBuffer slab(int slot) {
     int index = slot / slotsPerSlab;
-    ByteBuffer slab = slabs[index];
+    ByteBuffer slab = buffers[2 * index];
     if (slab == null) {
       // The last slab holds only the slots left.
       int slotsHere = (int) Math.min(slotsPerSlab, slots - (long) index * slotsPerSlab);
-      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes);
-      slabs[index] = slab;
-      views[index] = slab.asReadOnlyBuffer();
+      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes).order(ByteOrder.nativeOrder());
+      buffers[2 * index] = slab;
+      buffers[2 * index + 1] = slab.asReadOnlyBuffer();
     }
     return slab;
   }
 
   private int offset(int slot) {
-    return (slot % slotsPerSlab) * slotBytes;
+    return base + (slot % slotsPerSlab) * slotBytes;
   }
 
   @Override
@@ -132,7 +161,7 @@ final class ByteBufferSlotStore implements SlotStore {
     int offset = offset(slot);
     int keyLength = slab.getInt(offset);
     int valueLength = slab.getInt(offset + 4);
-    ByteBuffer view = views[slot / slotsPerSlab];
+    ByteBuffer view = buffers[2 * (slot / slotsPerSlab) + 1];
     int start = offset + HEADER_BYTES + keyLength;
     view.clear();
     view.position(start).limit(start + valueLength);
@@ -141,7 +170,6 @@ final class ByteBufferSlotStore implements SlotStore {
 
   @Override
   public void close() {
-    slabs = new ByteBuffer[0];
-    views = new ByteBuffer[0];
+    buffers = new ByteBuffer[0];
   }
 }

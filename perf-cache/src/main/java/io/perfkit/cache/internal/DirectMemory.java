@@ -45,6 +45,17 @@ final class DirectMemory {
     }
   }
 
+  /**
+   * Returns the one direct buffer of a memory of at most 2^28 ints (native byte order; absolute
+   * accesses only), for a region its owner addresses in bytes.
+   *
+   * @throws IllegalStateException if the memory is more than one buffer
+   */
+  ByteBuffer buffer() {
+    Checks.requireState(chunks.length == 1, "memory of %s ints is more than one buffer", ints);
+    return chunks[0];
+  }
+
   /** Returns the number of ints. */
   long ints() {
     return ints;

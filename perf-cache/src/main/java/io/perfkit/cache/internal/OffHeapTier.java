@@ -3,7 +3,6 @@ package io.perfkit.cache.internal;
 import io.perfkit.cache.Serializer;
 import io.perfkit.core.internal.Checks;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The off-heap tier (L2): serialised records in a {@link SlotStore}, a primitive open-addressing index,
@@ -12,9 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * sketch's table are in direct memory, and hash, write time and expiry in the off-heap record header,
  * so the tier's heap footprint is a few fixed objects whatever its capacity.
  *
- * <p><b>Threading:</b> thread-safe; every operation but {@link #mayContain} runs under one
- * {@link ReentrantLock}, so the lock's happens-before edges publish the primitive arrays and the slot
- * bytes between threads ({@link #mayContain} reads the residency filter's volatile counters).
+ * <p><b>Threading:</b> thread-safe; every operation but {@link #mayContain} runs under the tier's
+ * monitor ({@code synchronized (this)}: a {@code ReentrantLock} would cost the heap 48 bytes, and
+ * nothing needs its extra features), so the monitor's happens-before edges publish the direct memory
+ * and the slot bytes between threads ({@link #mayContain} reads the residency filter's volatile
+ * counters). Nothing else locks a tier.
  * <b>Progress:</b> blocking.
  */
 public final class OffHeapTier implements AutoCloseable {
@@ -79,7 +80,6 @@ public final class OffHeapTier implements AutoCloseable {
   private static final int PROBATION = 1;
   private static final int PROTECTED = 2;
 
-  private final ReentrantLock lock = new ReentrantLock();
   private final int capacity;
   private final int protectedCapacity;
   private final SlotStore store;
@@ -161,11 +161,19 @@ public final class OffHeapTier implements AutoCloseable {
     long nextAt = layout.ints(capacity + 2);
     long metaAt = layout.ints(capacity);
     long duelAt = layout.ints(AdmissionDuel.ints(capacity));
+    // A slot store that would be one slab goes in the same allocation (it then costs no handles of
+    // its own; build() zeroes it with the metadata, at most ONE_SLAB_BYTES more); a larger one
+    // allocates its slabs on first use, so that no single put or build zeroes all of it.
+    long storeBytes = (long) capacity * slotBytes;
+    long storeAt = storeBytes <= ByteBufferSlotStore.ONE_SLAB_BYTES
+        ? layout.ints((storeBytes + Integer.BYTES - 1) / Integer.BYTES) : -1;
     DirectMemory memory = layout.allocate();
     this.evictionSink = evictionSink;
     this.capacity = capacity;
     this.protectedCapacity = (int) (capacity * 0.8);
-    this.store = new ByteBufferSlotStore(capacity, slotBytes);
+    this.store = storeAt >= 0
+        ? new ByteBufferSlotStore(capacity, slotBytes, memory.buffer(), (int) (storeAt * Integer.BYTES))
+        : new ByteBufferSlotStore(capacity, slotBytes);
     this.sketch = givenSketch != null ? givenSketch
         : new FrequencySketch(sketchEntries, FrequencySketch.SAMPLES_PER_ENTRY, memory, sketchAt);
     this.duel = new AdmissionDuel(capacity, sketch, memory, duelAt);
@@ -191,11 +199,8 @@ public final class OffHeapTier implements AutoCloseable {
 
   /** Records one request for {@code hash} in the shared frequency sketch. */
   public void recordAccess(int hash) {
-    lock.lock();
-    try {
+    synchronized (this) {
       sketch.increment(hash);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -215,12 +220,9 @@ public final class OffHeapTier implements AutoCloseable {
    * @throws IllegalStateException if the tier is closed
    */
   public int frequency(int hash) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       return sketch.frequency(hash);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -234,8 +236,7 @@ public final class OffHeapTier implements AutoCloseable {
    * @throws IllegalStateException if the tier is closed
    */
   public boolean prefers(int candidateHash, int incumbentHash) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       if (duel.recencyMode()) {
         return true;
@@ -243,8 +244,6 @@ public final class OffHeapTier implements AutoCloseable {
       int candidate = sketch.frequency(candidateHash);
       int incumbent = sketch.frequency(incumbentHash);
       return candidate > incumbent || (candidate == incumbent && candidate >= WARM_TIE);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -256,8 +255,7 @@ public final class OffHeapTier implements AutoCloseable {
    *     {@link IllegalStateException} if it returns {@code null} (the entry is removed)
    */
   public <V> Hit<V> get(int hash, byte[] key, Serializer<V> serializer, long nowNanos) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       sketch.increment(hash);
       if (duel.record(hash)) {
@@ -294,8 +292,6 @@ public final class OffHeapTier implements AutoCloseable {
       store.expiresAtNanos(slot, expiresAt(written, nowNanos));
       onHit(slot);
       return new Hit<>(value, written, false);
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -306,8 +302,7 @@ public final class OffHeapTier implements AutoCloseable {
    * @param writeNanos when the value was first written (expire-after-write counts from here)
    */
   public PutResult put(int hash, byte[] key, byte[] value, long writeNanos, long nowNanos) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       int slot = index.find(hash, key);
       if (SlotStore.HEADER_BYTES + (long) key.length + value.length > store.slotBytes()) {
@@ -333,8 +328,6 @@ public final class OffHeapTier implements AutoCloseable {
       linkLast(PROBATION, slot);
       size++;
       return PutResult.STORED;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -349,8 +342,7 @@ public final class OffHeapTier implements AutoCloseable {
 
   /** Removes {@code key}'s record; returns whether there was one. */
   public boolean remove(int hash, byte[] key) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       int slot = index.find(hash, key);
       if (slot < 0) {
@@ -358,19 +350,14 @@ public final class OffHeapTier implements AutoCloseable {
       }
       removeSlot(slot);
       return true;
-    } finally {
-      lock.unlock();
     }
   }
 
   /** Removes every record (the frequency sketch keeps its counts, the admission duel its mode). */
   public void clear() {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       clearLocked();
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -379,8 +366,7 @@ public final class OffHeapTier implements AutoCloseable {
    * recently used (so a receiver that evicts oldest-first keeps the hottest), without removing them.
    */
   public void forEach(EvictionSink sink, long nowNanos) {
-    lock.lock();
-    try {
+    synchronized (this) {
       checkOpen();
       for (int sentinel : new int[] {probationSentinel(), protectedSentinel()}) {
         for (int slot = getNext(sentinel); slot != sentinel; slot = getNext(slot)) {
@@ -389,42 +375,31 @@ public final class OffHeapTier implements AutoCloseable {
           }
         }
       }
-    } finally {
-      lock.unlock();
     }
   }
 
   /** Returns the number of records, expired ones not yet removed included. */
   public int size() {
-    lock.lock();
-    try {
+    synchronized (this) {
       return size;
-    } finally {
-      lock.unlock();
     }
   }
 
   /** Returns {@code {evictions, rejections}} counted so far. */
   public long[] counters() {
-    lock.lock();
-    try {
+    synchronized (this) {
       return new long[] {evictions, rejections};
-    } finally {
-      lock.unlock();
     }
   }
 
   /** Releases the off-heap memory; later calls other than {@code close}, size and counters throw. */
   @Override
   public void close() {
-    lock.lock();
-    try {
+    synchronized (this) {
       if (!closed) {
         closed = true;
         store.close();
       }
-    } finally {
-      lock.unlock();
     }
   }
 

@@ -238,8 +238,9 @@ final class OffHeapTierTest {
 
   @Test
   void severalSlabs_andASketchInTheTiersOwnMemory_keepEveryRecord() {
-    // 40,000 slots of 512 bytes (20 MB): more than one slab, the last one partly used.
-    int capacity = 40_000;
+    // 40,001 slots of 512 bytes (20 MB, above the 16 MiB a slab shared with the metadata holds):
+    // two halves allocated on first use, the last one a slot short.
+    int capacity = 40_001;
     try (OffHeapTier tier = new OffHeapTier(capacity, 512, 2L * capacity, Long.MAX_VALUE,
         Long.MAX_VALUE, 0, null)) {
       for (long k = 0; k < capacity; k++) {
