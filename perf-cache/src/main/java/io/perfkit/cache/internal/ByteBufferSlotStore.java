@@ -6,66 +6,77 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A {@link SlotStore} over direct {@link ByteBuffer} slabs. A store of up to {@link #ONE_SLAB_BYTES}
- * is one slab, which its tier allocates with its metadata (one direct buffer, see {@link
- * #ByteBufferSlotStore(int, int, ByteBuffer, int)}); a larger one allocates its slabs lazily as slots
- * are first used, two halves for a store of up to 128 MiB, else slabs of 64 MiB. The memory is
- * returned when the buffers are garbage collected after {@link #close()} (direct buffers cannot be
- * freed eagerly without Unsafe). Slabs are in native byte order; value views are big-endian.
+ * A {@link SlotStore} over direct {@link ByteBuffer} slabs. The first slots, up to {@link
+ * #FIRST_SLAB_BYTES} of them, may live in memory the tier allocates anyway (its metadata's one direct
+ * buffer, see {@link #ByteBufferSlotStore(int, int, ByteBuffer, int, int, long)}), so they cost no heap
+ * handles of their own; the rest are in slabs of up to {@link #MAX_SLAB_BYTES}, each allocated when a
+ * slot in it is first used, so an unused part of the store costs no off-heap memory and no single put
+ * zeroes more than one slab. The memory is returned when the buffers are garbage collected after
+ * {@link #close()} (direct buffers cannot be freed eagerly without Unsafe). Slabs are in native byte
+ * order; value views are big-endian.
  */
 final class ByteBufferSlotStore implements SlotStore {
-  /** The largest store that is one slab. */
-  static final long ONE_SLAB_BYTES = 16 << 20;
-  /** The largest slab of a store that is more than two of them. */
-  private static final long MAX_SLAB_BYTES = 64 << 20;
+  /** The most bytes of slots a tier allocates with its metadata (build() zeroes them). */
+  static final long FIRST_SLAB_BYTES = 16 << 20;
+  /** The largest slab allocated on first use (that put zeroes it). */
+  static final long MAX_SLAB_BYTES = 64 << 20;
   /** Long view of byte[] in the slabs' order (plain access: the key array is thread-confined). */
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final int slotBytes;
   private final int slots;
-  private final int slotsPerSlab;
-  /** The byte offset of slot 0 in the first slab (non-zero only in a slab shared with metadata). */
+  /** Slots in the shared first slab ({@code buffers[0]}), 0 without one. */
+  private final int firstSlots;
+  /** The byte offset of slot 0 in the shared first slab. */
   private final int base;
+  /** Slots per slab after the first. */
+  private final int slotsPerSlab;
   /**
    * Per slab, at {@code 2 * i} the slab and at {@code 2 * i + 1} its read-only view, repositioned for
-   * each read (reads run under the tier's lock); one array instead of two saves the heap an array.
+   * each read (reads run under the tier's lock); slab 0 is the shared one. One array instead of two
+   * saves the heap an array; each slab costs it ~200 bytes (a DirectByteBuffer, its Cleaner and
+   * Deallocator, and the view), the store's only heap cost.
    */
   private ByteBuffer[] buffers;
 
   /**
-   * A store of {@code slots * slotBytes} bytes of {@code memory} (native byte order) from byte
-   * {@code base}: one slab that shares its direct buffer, and so its heap handles, with other data.
+   * A store of {@code slots} slots of {@code slotBytes} whose first {@code firstSlots} slots are the
+   * bytes of {@code memory} (native byte order) from byte {@code base}, the rest allocated on first
+   * use in slabs of up to {@code maxSlabBytes} (the tier passes {@link #MAX_SLAB_BYTES}).
+   *
+   * @throws IllegalArgumentException if {@code memory} is not in native order or too small
    */
-  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base) {
-    if (memory.order() != ByteOrder.nativeOrder() || base < 0
-        || (long) slots * slotBytes > memory.capacity() - (long) base) {
+  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base, int firstSlots,
+      long maxSlabBytes) {
+    if (memory.order() != ByteOrder.nativeOrder() || base < 0 || firstSlots < 0
+        || firstSlots > slots || (long) firstSlots * slotBytes > memory.capacity() - (long) base) {
       throw new IllegalArgumentException("memory: " + memory + " (expected: native order, "
-          + slots + " slots of " + slotBytes + " bytes from " + base + ")");
+          + firstSlots + " slots of " + slotBytes + " bytes from " + base + ")");
     }
     this.slotBytes = slotBytes;
     this.slots = slots;
-    this.slotsPerSlab = Math.max(1, slots);
+    this.firstSlots = firstSlots;
     this.base = base;
-    this.buffers = new ByteBuffer[] {memory, memory.asReadOnlyBuffer()};
+    this.slotsPerSlab = (int) Math.max(1, maxSlabBytes / slotBytes);
+    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
+    buffers[0] = memory;
+    buffers[1] = memory.asReadOnlyBuffer();
   }
 
-  /** A store whose slabs are allocated on first use. */
+  /** A store whose slabs are all allocated on first use. */
   ByteBufferSlotStore(int slots, int slotBytes) {
     this.slotBytes = slotBytes;
     this.slots = slots;
+    this.firstSlots = 0;
     this.base = 0;
-    // Each slab costs the heap ~200 bytes (its DirectByteBuffer, Cleaner and Deallocator, and the
-    // read view), the store's only heap cost, and allocateDirect zeroes it on the put that first
-    // uses it: a store up to ONE_SLAB_BYTES is one slab, one up to 2 * MAX_SLAB_BYTES two halves (with
-    // 100-byte values a half is about the size of the tier's metadata, which build() zeroes), a
-    // larger one slabs of MAX_SLAB_BYTES, so no put zeroes more than 64 MiB.
-    long storeBytes = (long) slots * slotBytes;
-    long perSlab = storeBytes <= ONE_SLAB_BYTES ? slots
-        : storeBytes <= 2 * MAX_SLAB_BYTES ? (slots + 1L) / 2
-        : MAX_SLAB_BYTES / slotBytes;
-    this.slotsPerSlab = (int) Math.max(1, perSlab);
-    this.buffers = new ByteBuffer[2 * (int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
+    this.slotsPerSlab = (int) Math.max(1, MAX_SLAB_BYTES / slotBytes);
+    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
+  }
+
+  /** The number of a tier's first slots that fit in {@link #FIRST_SLAB_BYTES}. */
+  static int firstSlots(int slots, int slotBytes) {
+    return (int) Math.min(slots, FIRST_SLAB_BYTES / slotBytes);
   }
 
   @Override
@@ -73,12 +84,17 @@ final class ByteBufferSlotStore implements SlotStore {
     return slotBytes;
   }
 
+  private int slabIndex(int slot) {
+    return slot < firstSlots ? 0 : 1 + (slot - firstSlots) / slotsPerSlab;
+  }
+
   private ByteBuffer slab(int slot) {
-    int index = slot / slotsPerSlab;
+    int index = slabIndex(slot);
     ByteBuffer slab = buffers[2 * index];
     if (slab == null) {
       // The last slab holds only the slots left.
-      int slotsHere = (int) Math.min(slotsPerSlab, slots - (long) index * slotsPerSlab);
+      int slotsHere = (int) Math.min(slotsPerSlab,
+          slots - firstSlots - (long) (index - 1) * slotsPerSlab);
       slab = ByteBuffer.allocateDirect(slotsHere * slotBytes).order(ByteOrder.nativeOrder());
       buffers[2 * index] = slab;
       buffers[2 * index + 1] = slab.asReadOnlyBuffer();
@@ -87,7 +103,8 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   private int offset(int slot) {
-    return base + (slot % slotsPerSlab) * slotBytes;
+    return slot < firstSlots ? base + slot * slotBytes
+        : ((slot - firstSlots) % slotsPerSlab) * slotBytes;
   }
 
   @Override
@@ -161,7 +178,7 @@ final class ByteBufferSlotStore implements SlotStore {
     int offset = offset(slot);
     int keyLength = slab.getInt(offset);
     int valueLength = slab.getInt(offset + 4);
-    ByteBuffer view = buffers[2 * (slot / slotsPerSlab) + 1];
+    ByteBuffer view = buffers[2 * slabIndex(slot) + 1];
     int start = offset + HEADER_BYTES + keyLength;
     view.clear();
     view.position(start).limit(start + valueLength);

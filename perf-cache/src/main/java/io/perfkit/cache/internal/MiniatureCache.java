@@ -29,16 +29,13 @@ final class MiniatureCache {
   /** The admission filter's sketch, or null for an LRU that admits every candidate. */
   private final FrequencySketch sketch;
   /**
-   * Every array of the miniature in one direct view (one heap object instead of five): per slot the
-   * hash at {@link #HASH} + slot, the links at {@link #prev} and {@link #next} + slot (sentinels
-   * included), the segment at {@link #segments} + slot; the index cells from {@link #table}.
+   * Every array of the miniature in the ints of {@code memory} from {@code base} (no heap object per
+   * array): per slot the hash at {@link #HASH} + slot, the links at {@link #prev()} and {@link
+   * #next()} + slot (sentinels included), the segment at {@link #segments()} + slot; the index cells
+   * from {@link #table()}.
    */
   private final DirectMemory memory;
   private final long base;
-  private final int prev;
-  private final int next;
-  private final int segments;
-  private final int table;
   private final int tableMask;
   private int size;
   private int protectedSize;
@@ -65,18 +62,12 @@ final class MiniatureCache {
     this.sketch = sketch;
     this.protectedCapacity = sketch == null ? 0 : (int) (capacity * 0.8);
     int tableLength = tableLength(capacity);
-    DirectMemory.Layout layout = new DirectMemory.Layout();
-    layout.ints(capacity); // the hashes, from HASH = 0
-    this.prev = (int) layout.ints(capacity + 2);
-    this.next = (int) layout.ints(capacity + 2);
-    this.segments = (int) layout.ints(capacity);
-    this.table = (int) layout.ints(tableLength);
     this.memory = memory;
     this.base = base;
     this.tableMask = tableLength - 1;
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      setInt(prev + sentinel, sentinel);
-      setInt(next + sentinel, sentinel);
+      setInt(prev() + sentinel, sentinel);
+      setInt(next() + sentinel, sentinel);
     }
   }
 
@@ -89,6 +80,30 @@ final class MiniatureCache {
     layout.ints(capacity);
     layout.ints(tableLength(capacity));
     return layout.size();
+  }
+
+  /*
+   * Region starts, as ints(capacity) lays them out (each region at an even index): computed from the
+   * capacity rather than kept in fields, which would cost each miniature 16 bytes of heap.
+   */
+  private static int even(int count) {
+    return (count + 1) & ~1;
+  }
+
+  private int prev() {
+    return even(capacity);
+  }
+
+  private int next() {
+    return prev() + even(capacity + 2);
+  }
+
+  private int segments() {
+    return next() + even(capacity + 2);
+  }
+
+  private int table() {
+    return segments() + even(capacity);
   }
 
   private static int tableLength(int capacity) {
@@ -108,8 +123,8 @@ final class MiniatureCache {
     if (size < capacity) {
       slot = size++;
     } else {
-      int sentinel = getInt(next + capacity) != capacity ? capacity : capacity + 1;
-      slot = getInt(next + sentinel);
+      int sentinel = getInt(next() + capacity) != capacity ? capacity : capacity + 1;
+      slot = getInt(next() + sentinel);
       if (sketch != null && sketch.frequency(hash) <= sketch.frequency(getInt(HASH + slot))) {
         return false;
       }
@@ -135,7 +150,7 @@ final class MiniatureCache {
     }
     linkLast(PROTECTED, slot);
     if (protectedSize > protectedCapacity) {
-      int demoted = getInt(next + (capacity + 1));
+      int demoted = getInt(next() + (capacity + 1));
       unlink(demoted);
       linkLast(PROBATION, demoted);
     }
@@ -143,21 +158,21 @@ final class MiniatureCache {
 
   private void linkLast(int segment, int slot) {
     int sentinel = capacity + segment;
-    int last = getInt(prev + sentinel);
-    setInt(prev + slot, last);
-    setInt(next + slot, sentinel);
-    setInt(next + last, slot);
-    setInt(prev + sentinel, slot);
-    setInt(segments + slot, segment);
+    int last = getInt(prev() + sentinel);
+    setInt(prev() + slot, last);
+    setInt(next() + slot, sentinel);
+    setInt(next() + last, slot);
+    setInt(prev() + sentinel, slot);
+    setInt(segments() + slot, segment);
     if (segment == PROTECTED) {
       protectedSize++;
     }
   }
 
   private void unlink(int slot) {
-    setInt(next + getInt(prev + slot), getInt(next + slot));
-    setInt(prev + getInt(next + slot), getInt(prev + slot));
-    if (getInt(segments + slot) == PROTECTED) {
+    setInt(next() + getInt(prev() + slot), getInt(next() + slot));
+    setInt(prev() + getInt(next() + slot), getInt(prev() + slot));
+    if (getInt(segments() + slot) == PROTECTED) {
       protectedSize--;
     }
   }
@@ -171,7 +186,7 @@ final class MiniatureCache {
 
   private int find(int hash) {
     for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int cell = getInt(table + i);
+      int cell = getInt(table() + i);
       if (cell == 0) {
         return -1;
       }
@@ -183,31 +198,31 @@ final class MiniatureCache {
 
   private void insertIntoIndex(int slot) {
     int i = home(getInt(HASH + slot));
-    while (getInt(table + i) != 0) {
+    while (getInt(table() + i) != 0) {
       i = (i + 1) & tableMask;
     }
-    setInt(table + i, slot + 1);
+    setInt(table() + i, slot + 1);
   }
 
   private void removeFromIndex(int slot) {
     int i = home(getInt(HASH + slot));
-    while (getInt(table + i) != slot + 1) {
+    while (getInt(table() + i) != slot + 1) {
       i = (i + 1) & tableMask;
     }
     // Backward-shift deletion: move up every later cell of the run whose home is not in (i, j].
     for (int j = (i + 1) & tableMask; ; j = (j + 1) & tableMask) {
-      int cell = getInt(table + j);
+      int cell = getInt(table() + j);
       if (cell == 0) {
         break;
       }
       int h = home(getInt(HASH + (cell - 1)));
       boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
       if (!stays) {
-        setInt(table + i, cell);
+        setInt(table() + i, cell);
         i = j;
       }
     }
-    setInt(table + i, 0);
+    setInt(table() + i, 0);
   }
 
   private int getInt(int index) {

@@ -100,10 +100,12 @@ public final class OffHeapTier implements AutoCloseable {
   /** The hashes held, readable without the lock (lets writers skip removing absent keys). */
   private final ResidencyFilter residency;
   private final DirectMemory memory;
+  /**
+   * The int index of the list links and metadata in {@code memory}: {@code prev} (capacity + 2 with
+   * the sentinels), then {@code next} (as many), then {@code meta} (per slot: segment in bits 0-7, hit
+   * count saturating at 127 in bits 8-15), each region at an even index (one field instead of three).
+   */
   private final long prevBase;
-  private final long nextBase;
-  /** Per slot: segment in bits 0-7, hit count (saturating at 127) in bits 8-15. */
-  private final long metaBase;
   /** Head of the free-slot stack, threaded through {@code next}; -1 when empty. */
   private int freeHead;
   private int size;
@@ -161,18 +163,24 @@ public final class OffHeapTier implements AutoCloseable {
     long nextAt = layout.ints(capacity + 2);
     long metaAt = layout.ints(capacity);
     long duelAt = layout.ints(AdmissionDuel.ints(capacity));
-    // A slot store that would be one slab goes in the same allocation (it then costs no handles of
-    // its own; build() zeroes it with the metadata, at most ONE_SLAB_BYTES more); a larger one
-    // allocates its slabs on first use, so that no single put or build zeroes all of it.
-    long storeBytes = (long) capacity * slotBytes;
-    long storeAt = storeBytes <= ByteBufferSlotStore.ONE_SLAB_BYTES
-        ? layout.ints((storeBytes + Integer.BYTES - 1) / Integer.BYTES) : -1;
+    // The first FIRST_SLAB_BYTES of slots go in the same allocation (they then cost no heap handles
+    // of their own; build() zeroes them with the metadata): a store that small is all there, a
+    // larger one allocates the rest in slabs on first use, so no single put or build zeroes all of it.
+    int firstSlots = ByteBufferSlotStore.firstSlots(capacity, slotBytes);
+    long firstInts = ((long) firstSlots * slotBytes + Integer.BYTES - 1) / Integer.BYTES;
+    long storeAt = 0;
+    if (layout.size() + firstInts <= DirectMemory.BUFFER_INTS) {
+      storeAt = layout.ints(firstInts);
+    } else {
+      firstSlots = 0; // metadata of more than one buffer: every slab on its own
+    }
     DirectMemory memory = layout.allocate();
     this.evictionSink = evictionSink;
     this.capacity = capacity;
     this.protectedCapacity = (int) (capacity * 0.8);
-    this.store = storeAt >= 0
-        ? new ByteBufferSlotStore(capacity, slotBytes, memory.buffer(), (int) (storeAt * Integer.BYTES))
+    this.store = firstSlots > 0
+        ? new ByteBufferSlotStore(capacity, slotBytes, memory.buffer(),
+            (int) (storeAt * Integer.BYTES), firstSlots, ByteBufferSlotStore.MAX_SLAB_BYTES)
         : new ByteBufferSlotStore(capacity, slotBytes);
     this.sketch = givenSketch != null ? givenSketch
         : new FrequencySketch(sketchEntries, FrequencySketch.SAMPLES_PER_ENTRY, memory, sketchAt);
@@ -184,8 +192,7 @@ public final class OffHeapTier implements AutoCloseable {
     this.residency = new ResidencyFilter(capacity, memory, residencyAt);
     this.memory = memory;
     this.prevBase = prevAt;
-    this.nextBase = nextAt;
-    this.metaBase = metaAt;
+    assert nextAt == nextBase() && metaAt == metaBase() : "links laid out back to back";
     clearLocked();
   }
 
@@ -500,7 +507,7 @@ public final class OffHeapTier implements AutoCloseable {
   private void clearLocked() {
     index.clear();
     residency.clear();
-    memory.fill(metaBase, capacity, FREE);
+    memory.fill(metaBase(), capacity, FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
       setPrev(sentinel, sentinel);
       setNext(sentinel, sentinel);
@@ -519,6 +526,14 @@ public final class OffHeapTier implements AutoCloseable {
     }
   }
 
+  private long nextBase() {
+    return prevBase + ((capacity + 3) & ~1); // prev's capacity + 2 ints, rounded up to even
+  }
+
+  private long metaBase() {
+    return nextBase() + ((capacity + 3) & ~1);
+  }
+
   private int getPrev(int index) {
     return memory.getInt(prevBase + index);
   }
@@ -528,18 +543,18 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private int getNext(int index) {
-    return memory.getInt(nextBase + index);
+    return memory.getInt(nextBase() + index);
   }
 
   private void setNext(int index, int value) {
-    memory.setInt(nextBase + index, value);
+    memory.setInt(nextBase() + index, value);
   }
 
   private int getMeta(int index) {
-    return memory.getInt(metaBase + index);
+    return memory.getInt(metaBase() + index);
   }
 
   private void setMeta(int index, int value) {
-    memory.setInt(metaBase + index, value);
+    memory.setInt(metaBase() + index, value);
   }
 }
