@@ -404,7 +404,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     V value = l1Map.get(key);
     if (value != null) {
       if (recordStats) {
-        stats.heapHits.increment();
+        stats.requests.heapHits.increment();
       }
       return value;
     }
@@ -430,7 +430,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       V held = l1Map.get(key);
       if (held != null) {
         if (recordStats) {
-          stats.heapHits.increment();
+          stats.requests.heapHits.increment();
         }
         long now = ticker.read();
         if (now - l1WriteNanos(key, null, now) >= refreshAfterWriteNanos) {
@@ -1060,12 +1060,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
     long[] persistent = l3 == null ? new long[3] : l3.counters();
-    return new TieredCacheStats(StatsCounter.sum(stats.heapHits),
-        StatsCounter.sum(stats.offHeapHits), StatsCounter.sum(stats.misses),
-        StatsCounter.sum(stats.loadSuccesses), StatsCounter.sum(stats.loadFailures),
-        StatsCounter.sum(stats.loadNanos), stats.spills(), tier[1], tier[0],
+    return new TieredCacheStats(stats.sum(r -> r.heapHits.sum()),
+        stats.sum(r -> r.offHeapHits.sum()), stats.sum(r -> r.misses.sum()),
+        stats.sum(r -> r.loadSuccesses.sum()), stats.sum(r -> r.loadFailures.sum()),
+        stats.sum(r -> r.loadNanos.sum()), stats.spills(), tier[1], tier[0],
         stats.oversizeSkips(), stats.serializationFailures(), stats.promotions(),
-        StatsCounter.sum(stats.persistentHits),
+        stats.sum(r -> r.persistentHits.sum()),
         persistent[0], persistent[1], persistent[2],
         remote == null ? RemoteTierStats.NONE : remote.stats());
   }
@@ -1509,14 +1509,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
       value = lookupOffHeap(key, keyBytes);
       if (value != null) {
         if (count) {
-          stats.offHeapHits.increment();
+          stats.requests.offHeapHits.increment();
         }
         return value;
       }
       value = lookupPersistent(key, keyBytes);
       if (value != null) {
         if (count) {
-          stats.persistentHits.increment();
+          stats.requests.persistentHits.increment();
         }
         return value;
       }
@@ -1525,7 +1525,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (pending != null && !pending.isDelete()) {
       // Evicted from every tier before its write reached the store: the queue is authoritative.
       if (count) {
-        stats.heapHits.increment();
+        stats.requests.heapHits.increment();
       }
       return pending.value();
     }
@@ -1536,7 +1536,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
     }
     if (count) {
-      stats.misses.increment();
+      stats.requests.misses.increment();
     }
     return null;
   }
@@ -1919,8 +1919,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private void recordLoad(boolean success, long startNanos) {
     if (recordStats) {
-      (success ? stats.loadSuccesses : stats.loadFailures).increment();
-      stats.loadNanos.add(ticker.read() - startNanos);
+      (success ? stats.requests.loadSuccesses : stats.requests.loadFailures).increment();
+      stats.requests.loadNanos.add(ticker.read() - startNanos);
     }
   }
 
