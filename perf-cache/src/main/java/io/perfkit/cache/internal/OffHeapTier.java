@@ -99,8 +99,6 @@ public final class OffHeapTier implements AutoCloseable {
   private final EvictionSink evictionSink;
 
   private final SlotIndex index;
-  /** The hashes held, readable without the lock (lets writers skip removing absent keys). */
-  private final ResidencyFilter residency;
   private final DirectMemory memory;
   /**
    * The int index of the list links and metadata in {@code memory}: {@code prev} (capacity + 2 with
@@ -191,10 +189,10 @@ public final class OffHeapTier implements AutoCloseable {
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
     this.index = new SlotIndex(capacity, store, memory, indexAt);
-    this.residency = new ResidencyFilter(capacity, memory, residencyAt);
     this.memory = memory;
     this.prevBase = prevAt;
-    assert nextAt == nextBase() && metaAt == metaBase() : "links laid out back to back";
+    assert residencyAt == residencyBase() && nextAt == nextBase() && metaAt == metaBase()
+        : "filter and links laid out back to back";
     clearLocked();
   }
 
@@ -346,7 +344,7 @@ public final class OffHeapTier implements AutoCloseable {
       setMeta(slot, FREE);
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
       index.insert(hash, slot);
-      residency.increment(hash);
+      ResidencyFilter.increment(memory, residencyBase(), capacity, hash);
       linkLast(PROBATION, slot);
       size++;
       return PutResult.STORED;
@@ -361,7 +359,7 @@ public final class OffHeapTier implements AutoCloseable {
    * may or may not be.
    */
   public boolean mayContain(int hash) {
-    return residency.mayContain(hash);
+    return ResidencyFilter.mayContain(memory, residencyBase(), capacity, hash);
   }
 
   /** Removes {@code key}'s record; returns whether there was one. */
@@ -531,7 +529,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void removeSlot(int slot) {
-    residency.decrement(store.hash(slot));
+    ResidencyFilter.decrement(memory, residencyBase(), capacity, store.hash(slot));
     index.remove(slot);
     unlink(slot);
     setNext(slot, freeHead);
@@ -541,7 +539,7 @@ public final class OffHeapTier implements AutoCloseable {
 
   private void clearLocked() {
     index.clear();
-    residency.clear();
+    ResidencyFilter.clear(memory, residencyBase(), capacity);
     memory.fill(metaBase(), capacity, FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
       setPrev(sentinel, sentinel);
@@ -559,6 +557,14 @@ public final class OffHeapTier implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("off-heap tier is closed");
     }
+  }
+
+  /**
+   * The residency filter (the hashes held, readable without the lock: lets writers skip removing
+   * absent keys): its counters are the ints right before {@code prev}, so no field locates them.
+   */
+  private long residencyBase() {
+    return prevBase - ((ResidencyFilter.buckets(capacity) + 1) & ~1);
   }
 
   private long nextBase() {
