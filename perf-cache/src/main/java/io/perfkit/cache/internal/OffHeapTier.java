@@ -98,7 +98,6 @@ public final class OffHeapTier implements AutoCloseable {
   private final int promoteAfter;
   private final EvictionSink evictionSink;
 
-  private final SlotIndex index;
   private final DirectMemory memory;
   /**
    * The int index of the list links and metadata in {@code memory}: {@code prev} (capacity + 2 with
@@ -188,11 +187,10 @@ public final class OffHeapTier implements AutoCloseable {
     this.expireAfterWriteNanos = expireAfterWriteNanos;
     this.expireAfterAccessNanos = expireAfterAccessNanos;
     this.promoteAfter = promoteAfter;
-    this.index = new SlotIndex(capacity, store, memory, indexAt);
     this.memory = memory;
     this.prevBase = prevAt;
-    assert residencyAt == residencyBase() && nextAt == nextBase() && metaAt == metaBase()
-        : "filter and links laid out back to back";
+    assert indexAt == indexBase() && residencyAt == residencyBase() && nextAt == nextBase() && metaAt == metaBase()
+        : "index, filter and links laid out back to back";
     clearLocked();
   }
 
@@ -279,7 +277,7 @@ public final class OffHeapTier implements AutoCloseable {
         // Volatile write: the gate's lock-free read sees the new mode from its next write on.
         recencyMode = duel.recencyMode();
       }
-      int slot = index.find(hash, key);
+      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
       if (slot < 0) {
         return null;
       }
@@ -324,7 +322,7 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = index.find(hash, key);
+      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
       if (SlotStore.HEADER_BYTES + (long) key.length + value.length > store.slotBytes()) {
         if (slot >= 0) {
           removeSlot(slot);
@@ -343,7 +341,7 @@ public final class OffHeapTier implements AutoCloseable {
       freeHead = getNext(slot);
       setMeta(slot, FREE);
       store.write(slot, hash, key, value, writeNanos, expiresAt(writeNanos, nowNanos));
-      index.insert(hash, slot);
+      SlotIndex.insert(memory, indexBase(), capacity, hash, slot);
       ResidencyFilter.increment(memory, residencyBase(), capacity, hash);
       linkLast(PROBATION, slot);
       size++;
@@ -367,7 +365,7 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = index.find(hash, key);
+      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
       if (slot < 0) {
         return false;
       }
@@ -530,7 +528,7 @@ public final class OffHeapTier implements AutoCloseable {
 
   private void removeSlot(int slot) {
     ResidencyFilter.decrement(memory, residencyBase(), capacity, store.hash(slot));
-    index.remove(slot);
+    SlotIndex.remove(memory, indexBase(), capacity, store, slot);
     unlink(slot);
     setNext(slot, freeHead);
     freeHead = slot;
@@ -538,7 +536,7 @@ public final class OffHeapTier implements AutoCloseable {
   }
 
   private void clearLocked() {
-    index.clear();
+    SlotIndex.clear(memory, indexBase(), capacity);
     ResidencyFilter.clear(memory, residencyBase(), capacity);
     memory.fill(metaBase(), capacity, FREE);
     for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
@@ -557,6 +555,11 @@ public final class OffHeapTier implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("off-heap tier is closed");
     }
+  }
+
+  /** The index's table: the ints right before the residency filter's (no field locates them). */
+  private long indexBase() {
+    return residencyBase() - SlotIndex.tableLength(capacity); // a power of two: even
   }
 
   /**
