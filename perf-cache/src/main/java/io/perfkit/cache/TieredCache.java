@@ -17,6 +17,8 @@ import io.perfkit.cache.stats.TieredCacheStats;
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.memory.MappedLog;
 import io.perfkit.pool.batch.DeadLetterHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -105,6 +107,20 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * in the opposite order.
    */
 
+  /**
+   * L1's ticker when L1 keeps write times: the real ticker, but for the thread reading an L1 write
+   * time, which sees the instant it rewound to (see l1WriteNanos). Also the lock rewinds hold.
+   */
+  private final class L1Clock implements com.github.benmanes.caffeine.cache.Ticker {
+    @Override
+    public long read() {
+      // Every L1 hit with expiry reads this clock: the common case (nobody rewinding) is one plain
+      // load of rewinder before the real clock, without looking up the current thread.
+      Thread r = rewinder;
+      return r != null && Thread.currentThread() == r ? rewoundNanos : ticker.read();
+    }
+  }
+
   /** A running load: the thread running the loader and the result it will publish. */
   private record Load<V>(Thread loader, CompletableFuture<V> result) {}
 
@@ -157,8 +173,16 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final Ticker ticker;
   private final boolean recordStats;
   private final StatsCounter stats;
-  private final ConcurrentHashMap<K, Load<V>> loads = new ConcurrentHashMap<>();
-  private final InvalidationGraph<K> graph = new InvalidationGraph<>();
+  /**
+   * The running loads by key (single-flight), created by the first load: a cache that never loads
+   * does not carry the map (64 bytes). Set once through {@link #LOADS}, never cleared.
+   */
+  private volatile ConcurrentHashMap<K, Load<V>> loads;
+  /**
+   * Dependencies and tags, created by the first {@code dependsOn} or {@code tag} (set once through
+   * {@link #GRAPH}, never cleared), so a cache without relations does not carry the graph.
+   */
+  private volatile InvalidationGraph<K> graph;
   /** Keys a loader found absent, remembered for the negative TTL; null when negative caching is off. */
   private final Cache<K, Boolean> negatives;
   private final long refreshAfterWriteNanos;
@@ -224,14 +248,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
         : builder.refreshAfterWriteNanos != Long.MAX_VALUE ? NEVER_NANOS : -1;
     boolean variable = writeTtl >= 0 && builder.promoteAfterHits > 0
         && builder.expireAfterAccessNanos == Long.MAX_VALUE;
-    // Every L1 hit with expiry reads this clock: the common case (nobody rewinding) is one plain
-    // load of rewinder before the real clock, without looking up the current thread.
-    Ticker l1Ticker = writeTtl >= 0
-        ? () -> {
-          Thread r = rewinder;
-          return r != null && Thread.currentThread() == r ? rewoundNanos : ticker.read();
-        }
-        : ticker;
+    // One object is L1's ticker and the rewinds' lock (Caffeine calls it directly: no adapter).
+    L1Clock l1Clock = writeTtl >= 0 ? new L1Clock() : null;
     // An entry is visible to Caffeine's ageOf on a clock inside [write, write + lifetime) and, with
     // expire-after-access, before its access deadline (at least expireAfterAccess after the write).
     this.l1ProbeStepNanos = Math.max(1,
@@ -242,7 +260,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
             ? saturatedMillisToNanos(builder.persistentExpireAfterWriteMillis) : 0);
     Caffeine<Object, Object> caffeine = Caffeine.newBuilder()
         .maximumSize(builder.maximumSize)
-        .ticker(l1Ticker::read)
+        .ticker(l1Clock != null ? l1Clock : ticker::read)
         .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor);
     if (variable) {
       caffeine.expireAfter(new WriteDeadline(writeTtl));
@@ -253,7 +271,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       caffeine.expireAfterAccess(Duration.ofNanos(builder.expireAfterAccessNanos));
     }
     this.l1WriteTtlNanos = writeTtl;
-    this.rewindLock = writeTtl >= 0 ? new Object() : null; // only write times are ever rewound
+    this.rewindLock = l1Clock; // only write times are ever rewound
     this.executor = builder.executor == null ? ForkJoinPool.commonPool() : builder.executor;
     this.hotKeysPath = builder.hotKeysPath;
     this.hotKeysCount = builder.hotKeysCount;
@@ -327,7 +345,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private final class RemoteEvents implements RedisRemoteTier.LocalTiers<K> {
     @Override
     public Set<K> cascade(K key) {
-      return graph.isEmpty() ? Set.of(key) : graph.cascade(key, true);
+      return !hasRelations() ? Set.of(key) : graph.cascade(key, true);
     }
 
     @Override
@@ -342,7 +360,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     @Override
     public void clearLocal(boolean forgetRelations) {
       if (forgetRelations) {
-        graph.clear();
+        clearRelations();
       }
       if (negatives != null) {
         negatives.invalidateAll();
@@ -386,7 +404,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     V value = l1Map.get(key);
     if (value != null) {
       if (recordStats) {
-        stats.heapHits.increment();
+        stats.requests.heapHits.increment();
       }
       return value;
     }
@@ -412,7 +430,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       V held = l1Map.get(key);
       if (held != null) {
         if (recordStats) {
-          stats.heapHits.increment();
+          stats.requests.heapHits.increment();
         }
         long now = ticker.read();
         if (now - l1WriteNanos(key, null, now) >= refreshAfterWriteNanos) {
@@ -437,7 +455,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     CompletableFuture<V> result = new CompletableFuture<>();
     Load<V> mine = new Load<>(Thread.currentThread(), result);
-    Load<V> running = loads.putIfAbsent(key, mine);
+    Load<V> running = loads().putIfAbsent(key, mine);
     if (running != null) {
       Checks.requireState(running.loader() != Thread.currentThread(),
           "recursive load of key %s: the loader asked this cache for the key it is loading", key);
@@ -681,8 +699,44 @@ public final class TieredCache<K, V> implements AutoCloseable {
     storeDone(key);
   }
 
+  /** Returns the running-loads map, creating it on first use. */
+  private ConcurrentHashMap<K, Load<V>> loads() {
+    ConcurrentHashMap<K, Load<V>> map = loads; // volatile read: sees a map another thread installed
+    if (map == null) {
+      // CAS: concurrent first loads agree on one map; the loser's map is garbage.
+      LOADS.compareAndSet(this, null, new ConcurrentHashMap<K, Load<V>>());
+      map = loads;
+    }
+    return map;
+  }
+
+  /** Returns the invalidation graph, creating it on first use. */
+  private InvalidationGraph<K> graph() {
+    InvalidationGraph<K> relations = graph; // volatile read: sees a graph another thread installed
+    if (relations == null) {
+      // CAS: concurrent first relations agree on one graph; the loser's graph is garbage.
+      GRAPH.compareAndSet(this, null, new InvalidationGraph<K>());
+      relations = graph;
+    }
+    return relations;
+  }
+
+  /** Whether any dependency or tag is recorded (then {@link #graph} is non-null). */
+  private boolean hasRelations() {
+    InvalidationGraph<K> relations = graph; // volatile read, as InvalidationGraph.isEmpty's own
+    return relations != null && !relations.isEmpty();
+  }
+
+  /** Forgets every dependency and tag. */
+  private void clearRelations() {
+    InvalidationGraph<K> relations = graph; // volatile read: a graph created later is empty anyway
+    if (relations != null) {
+      relations.clear();
+    }
+  }
+
   private void storeDone(K key) {
-    if (!graph.isEmpty()) {
+    if (hasRelations()) {
       for (K dependent : graph.cascade(key, false)) {
         invalidateOne(dependent);
       }
@@ -830,7 +884,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public void invalidate(K key) {
     Checks.requireNonNull(key, "key");
     checkOpen();
-    if (graph.isEmpty()) {
+    if (!hasRelations()) {
       invalidateOne(key);
       return;
     }
@@ -853,7 +907,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     Checks.requireNonNull(dependent, "dependent");
     Checks.requireNonNull(dependency, "dependency");
     checkOpen();
-    graph.dependsOn(dependent, dependency);
+    graph().dependsOn(dependent, dependency);
   }
 
   /**
@@ -867,7 +921,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     Checks.requireNonNull(key, "key");
     Checks.requireNonNull(tag, "tag");
     checkOpen();
-    graph.tag(key, tag);
+    graph().tag(key, tag);
   }
 
   /**
@@ -880,7 +934,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public int invalidateTag(Object tag) {
     Checks.requireNonNull(tag, "tag");
     checkOpen();
-    Set<K> keys = graph.cascadeTag(tag);
+    Set<K> keys = hasRelations() ? graph.cascadeTag(tag) : Set.of();
     for (K key : keys) {
       invalidateOne(key);
     }
@@ -898,7 +952,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (remote != null) {
       remote.beginInvalidateAll();
     }
-    graph.clear();
+    clearRelations();
     if (negatives != null) {
       negatives.invalidateAll();
     }
@@ -1006,12 +1060,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
   public TieredCacheStats stats() {
     long[] tier = l2 == null ? new long[2] : l2.counters();
     long[] persistent = l3 == null ? new long[3] : l3.counters();
-    return new TieredCacheStats(StatsCounter.sum(stats.heapHits),
-        StatsCounter.sum(stats.offHeapHits), StatsCounter.sum(stats.misses),
-        StatsCounter.sum(stats.loadSuccesses), StatsCounter.sum(stats.loadFailures),
-        StatsCounter.sum(stats.loadNanos), stats.spills.sum(), tier[1], tier[0],
-        stats.oversizeSkips.sum(), stats.serializationFailures.sum(), stats.promotions.sum(),
-        StatsCounter.sum(stats.persistentHits),
+    return new TieredCacheStats(stats.sum(r -> r.heapHits.sum()),
+        stats.sum(r -> r.offHeapHits.sum()), stats.sum(r -> r.misses.sum()),
+        stats.sum(r -> r.loadSuccesses.sum()), stats.sum(r -> r.loadFailures.sum()),
+        stats.sum(r -> r.loadNanos.sum()), stats.spills(), tier[1], tier[0],
+        stats.oversizeSkips(), stats.serializationFailures(), stats.promotions(),
+        stats.sum(r -> r.persistentHits.sum()),
         persistent[0], persistent[1], persistent[2],
         remote == null ? RemoteTierStats.NONE : remote.stats());
   }
@@ -1228,7 +1282,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         if (fresh != null && !closed
             && l1.asMap().putIfAbsent(key, fresh) == null) {
           removeBelow(key);
-          if (!graph.isEmpty()) {
+          if (hasRelations()) {
             for (K dependent : graph.cascade(key, false)) {
               invalidateOne(dependent);
             }
@@ -1322,7 +1376,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     checkOpen();
     MapUpdate<V> result = new MapUpdate<>();
     Load<V> mine = new Load<>(Thread.currentThread(), result);
-    for (Load<V> running; (running = loads.putIfAbsent(key, mine)) != null; ) {
+    for (Load<V> running; (running = loads().putIfAbsent(key, mine)) != null; ) {
       Checks.requireState(running.loader() != Thread.currentThread(),
           "recursive update of key %s: a loader or remapping function updated its own key", key);
       try {
@@ -1361,7 +1415,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         if (negatives != null) {
           negatives.invalidate(key);
         }
-        if (!graph.isEmpty()) {
+        if (hasRelations()) {
           for (K dependent : graph.cascade(key, updated == null)) {
             invalidateOne(dependent);
           }
@@ -1417,10 +1471,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
         if (key != null) {
           keys.add(key);
         } else {
-          stats.serializationFailures.increment();
+          stats.serializationFailure();
         }
       } catch (RuntimeException e) {
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
       }
     }
     return keys;
@@ -1455,14 +1509,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
       value = lookupOffHeap(key, keyBytes);
       if (value != null) {
         if (count) {
-          stats.offHeapHits.increment();
+          stats.requests.offHeapHits.increment();
         }
         return value;
       }
       value = lookupPersistent(key, keyBytes);
       if (value != null) {
         if (count) {
-          stats.persistentHits.increment();
+          stats.requests.persistentHits.increment();
         }
         return value;
       }
@@ -1471,7 +1525,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (pending != null && !pending.isDelete()) {
       // Evicted from every tier before its write reached the store: the queue is authoritative.
       if (count) {
-        stats.heapHits.increment();
+        stats.requests.heapHits.increment();
       }
       return pending.value();
     }
@@ -1482,7 +1536,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       }
     }
     if (count) {
-      stats.misses.increment();
+      stats.requests.misses.increment();
     }
     return null;
   }
@@ -1524,7 +1578,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         V fresh = load(key, loader);
         if (fresh != null && !closed
             && l1.asMap().replace(key, stale, fresh)) {
-          if (!graph.isEmpty()) {
+          if (hasRelations()) {
             for (K dependent : graph.cascade(key, false)) {
               invalidateOne(dependent);
             }
@@ -1560,7 +1614,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
     } catch (RuntimeException e) {
       if (!closed) {
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
       }
       throw e;
     }
@@ -1585,7 +1639,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
       hit = l3.get(keyBytes, valueSerializer, nowMillis);
     } catch (RuntimeException e) {
       if (!closed) {
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
       }
       throw e;
     }
@@ -1611,14 +1665,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private void promote(K key, byte[] keyBytes, V value, long writeNanos, boolean fromL3) {
     if (l1Deadlines == null) {
       l1.asMap().putIfAbsent(key, value);
-      stats.promotions.increment();
+      stats.promotion();
       return;
     }
     long now = ticker.read();
     long left = l1WriteTtlNanos - (now - writeNanos);
     if (left > 0) {
       l1Deadlines.putIfAbsent(key, value, left, TimeUnit.NANOSECONDS);
-      stats.promotions.increment();
+      stats.promotion();
       return;
     }
     byte[] valueBytes = serialize(valueSerializer, value);
@@ -1750,7 +1804,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
   private void putPersistent(byte[] keyBytes, ByteBuffer valueBytes, long writeNanos) {
     try {
       if (!l3.put(keyBytes, valueBytes, wallMillis(writeNanos))) {
-        stats.oversizeSkips.increment();
+        stats.oversizeSkip();
       }
     } catch (IllegalStateException closedMeanwhile) {
       // close() raced with this spill: the entry is discarded with the cache.
@@ -1766,7 +1820,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (key == null || value == null || !cause.wasEvicted() || closed) {
       return;
     }
-    stats.spills.increment();
+    stats.spill();
     long now = ticker.read();
     // Caffeine calls this inside the removal's compute, while the entry is still mapped: its write
     // time is readable through the policy for a size eviction (TieredCacheWriteTimeTest checks it).
@@ -1784,7 +1838,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
           return;
         }
         if (result == OffHeapTier.PutResult.OVERSIZE && l3 == null) {
-          stats.oversizeSkips.increment();
+          stats.oversizeSkip();
         }
       } catch (IllegalStateException closedMeanwhile) {
         // close() raced with this eviction: the entry is being discarded with the cache.
@@ -1827,11 +1881,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     try {
       byte[] bytes = serializer.serialize(value);
       if (bytes == null) {
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
       }
       return bytes;
     } catch (RuntimeException e) {
-      stats.serializationFailures.increment();
+      stats.serializationFailure();
       return null;
     }
   }
@@ -1865,13 +1919,25 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
   private void recordLoad(boolean success, long startNanos) {
     if (recordStats) {
-      (success ? stats.loadSuccesses : stats.loadFailures).increment();
-      stats.loadNanos.add(ticker.read() - startNanos);
+      (success ? stats.requests.loadSuccesses : stats.requests.loadFailures).increment();
+      stats.requests.loadNanos.add(ticker.read() - startNanos);
     }
   }
 
   /** "Not set" for the negative TTL (a valid duration is never negative). */
   private static final long UNSET_NANOS = -1;
+  private static final VarHandle LOADS;
+  private static final VarHandle GRAPH;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      LOADS = lookup.findVarHandle(TieredCache.class, "loads", ConcurrentHashMap.class);
+      GRAPH = lookup.findVarHandle(TieredCache.class, "graph", InvalidationGraph.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   /** Gated writes after which the L1 gate asks Caffeine for its coldest key again. */
   private static final int COLDEST_HINT_USES = 8;
   /**

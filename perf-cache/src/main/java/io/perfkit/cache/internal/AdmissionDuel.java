@@ -38,8 +38,17 @@ public final class AdmissionDuel {
   /** Sampled requests per miniature entry in one decay period. */
   private static final int SAMPLES_PER_ENTRY = 10;
 
-  private final MiniatureCache lru;
-  private final MiniatureCache tinyLfu;
+  /**
+   * The two miniatures' regions (see {@link MiniatureCache}): the LRU's {@link MiniatureCache#ints}
+   * ints from {@code base}, the TinyLFU's right after. Regions, not objects: the heap holds only this
+   * duel (the miniatures were two 48-byte objects).
+   */
+  private final DirectMemory memory;
+  private final long base;
+  /** Each miniature's capacity in hashes. */
+  private final int miniature;
+  /** The shared sketch the TinyLFU miniature admits by. */
+  private final FrequencySketch sketch;
   private final int sampleMask;
   private final int period;
   private int sampled;
@@ -72,13 +81,12 @@ public final class AdmissionDuel {
     int ratio = ratio(capacity);
     int miniature = Math.max(1, capacity / ratio);
     this.sampleMask = ratio - 1;
-    if (memory == null) {
-      this.lru = new MiniatureCache(miniature, null);
-      this.tinyLfu = new MiniatureCache(miniature, sketch);
-    } else {
-      this.lru = new MiniatureCache(miniature, null, memory, base);
-      this.tinyLfu = new MiniatureCache(miniature, sketch, memory, base + MiniatureCache.ints(miniature));
-    }
+    this.memory = memory != null ? memory : new DirectMemory(2 * MiniatureCache.ints(miniature));
+    this.base = memory != null ? base : 0;
+    this.miniature = miniature;
+    this.sketch = sketch;
+    MiniatureCache.init(this.memory, this.base, miniature);
+    MiniatureCache.init(this.memory, this.base + MiniatureCache.ints(miniature), miniature);
     this.period = SAMPLES_PER_ENTRY * miniature;
   }
 
@@ -101,10 +109,11 @@ public final class AdmissionDuel {
     if (((h >>> 16) & sampleMask) != 0) {
       return false;
     }
-    if (lru.access(hash)) {
+    if (MiniatureCache.access(memory, base, miniature, null, hash)) {
       lruHits++;
     }
-    if (tinyLfu.access(hash)) {
+    if (MiniatureCache.access(memory, base + MiniatureCache.ints(miniature), miniature, sketch,
+        hash)) {
       tinyLfuHits++;
     }
     if (++sampled >= period) {

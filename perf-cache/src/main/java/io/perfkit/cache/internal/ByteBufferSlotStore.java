@@ -6,37 +6,77 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A {@link SlotStore} over direct {@link ByteBuffer} slabs, allocated lazily as slots are first used,
- * so an empty tier costs no off-heap memory: one slab for a store of up to 16 MiB, else slabs of a
- * quarter of the store (at least 8 MiB, below 2 GiB). The memory is returned when the buffers are
- * garbage collected after {@link #close()} (direct buffers cannot be freed eagerly without Unsafe).
+ * A {@link SlotStore} over direct {@link ByteBuffer} slabs. The first slots, up to {@link
+ * #FIRST_SLAB_BYTES} of them, may live in memory the tier allocates anyway (its metadata's one direct
+ * buffer, see {@link #ByteBufferSlotStore(int, int, ByteBuffer, int, int, long)}), so they cost no heap
+ * handles of their own; the rest are in slabs of up to {@link #MAX_SLAB_BYTES}, each allocated when a
+ * slot in it is first used, so an unused part of the store costs no off-heap memory and no single put
+ * zeroes more than one slab. The memory is returned when the buffers are garbage collected after
+ * {@link #close()} (direct buffers cannot be freed eagerly without Unsafe). Slabs are in native byte
+ * order; value views are big-endian.
  */
 final class ByteBufferSlotStore implements SlotStore {
-  private static final int SLAB_BYTES = 8 << 20;
-  /** Big-endian long view of byte[] (plain access: the key array is thread-confined). */
+  /** The most bytes of slots a tier allocates with its metadata (build() zeroes them). */
+  static final long FIRST_SLAB_BYTES = 16 << 20;
+  /** The largest slab allocated on first use (that put zeroes it). */
+  static final long MAX_SLAB_BYTES = 64 << 20;
+  /** Long view of byte[] in the slabs' order (plain access: the key array is thread-confined). */
   private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final int slotBytes;
   private final int slots;
+  /** Slots in the shared first slab ({@code buffers[0]}), 0 without one. */
+  private final int firstSlots;
+  /** The byte offset of slot 0 in the shared first slab. */
+  private final int base;
+  /** Slots per slab after the first. */
   private final int slotsPerSlab;
-  private ByteBuffer[] slabs;
-  /** One read-only view per slab, repositioned for each read (reads run under the tier's lock). */
-  private ByteBuffer[] views;
+  /**
+   * Per slab, at {@code 2 * i} the slab and at {@code 2 * i + 1} its read-only view, repositioned for
+   * each read (reads run under the tier's lock); slab 0 is the shared one. One array instead of two
+   * saves the heap an array; each slab costs it ~200 bytes (a DirectByteBuffer, its Cleaner and
+   * Deallocator, and the view), the store's only heap cost.
+   */
+  private ByteBuffer[] buffers;
 
+  /**
+   * A store of {@code slots} slots of {@code slotBytes} whose first {@code firstSlots} slots are the
+   * bytes of {@code memory} (native byte order) from byte {@code base}, the rest allocated on first
+   * use in slabs of up to {@code maxSlabBytes} (the tier passes {@link #MAX_SLAB_BYTES}).
+   *
+   * @throws IllegalArgumentException if {@code memory} is not in native order or too small
+   */
+  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base, int firstSlots,
+      long maxSlabBytes) {
+    if (memory.order() != ByteOrder.nativeOrder() || base < 0 || firstSlots < 0
+        || firstSlots > slots || (long) firstSlots * slotBytes > memory.capacity() - (long) base) {
+      throw new IllegalArgumentException("memory: " + memory + " (expected: native order, "
+          + firstSlots + " slots of " + slotBytes + " bytes from " + base + ")");
+    }
+    this.slotBytes = slotBytes;
+    this.slots = slots;
+    this.firstSlots = firstSlots;
+    this.base = base;
+    this.slotsPerSlab = (int) Math.max(1, maxSlabBytes / slotBytes);
+    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
+    buffers[0] = memory;
+    buffers[1] = memory.asReadOnlyBuffer();
+  }
+
+  /** A store whose slabs are all allocated on first use. */
   ByteBufferSlotStore(int slots, int slotBytes) {
     this.slotBytes = slotBytes;
     this.slots = slots;
-    // A store of at most two slabs' worth is one slab (each slab costs the heap 200 bytes of buffer
-    // handles); a larger one takes slabs of a quarter of it, at least SLAB_BYTES, so it has at most
-    // four or five of them, each allocated on first use.
-    long storeBytes = (long) slots * slotBytes;
-    long slabBytes = storeBytes <= 2L * SLAB_BYTES ? storeBytes
-        : Math.max(SLAB_BYTES, (storeBytes + 3) / 4);
-    this.slotsPerSlab = (int) Math.max(1,
-        Math.min(slabBytes, Integer.MAX_VALUE - 8) / slotBytes);
-    this.slabs = new ByteBuffer[(int) ((slots + (long) slotsPerSlab - 1) / slotsPerSlab)];
-    this.views = new ByteBuffer[slabs.length];
+    this.firstSlots = 0;
+    this.base = 0;
+    this.slotsPerSlab = (int) Math.max(1, MAX_SLAB_BYTES / slotBytes);
+    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
+  }
+
+  /** The number of a tier's first slots that fit in {@link #FIRST_SLAB_BYTES}. */
+  static int firstSlots(int slots, int slotBytes) {
+    return (int) Math.min(slots, FIRST_SLAB_BYTES / slotBytes);
   }
 
   @Override
@@ -44,21 +84,27 @@ final class ByteBufferSlotStore implements SlotStore {
     return slotBytes;
   }
 
+  private int slabIndex(int slot) {
+    return slot < firstSlots ? 0 : 1 + (slot - firstSlots) / slotsPerSlab;
+  }
+
   private ByteBuffer slab(int slot) {
-    int index = slot / slotsPerSlab;
-    ByteBuffer slab = slabs[index];
+    int index = slabIndex(slot);
+    ByteBuffer slab = buffers[2 * index];
     if (slab == null) {
       // The last slab holds only the slots left.
-      int slotsHere = (int) Math.min(slotsPerSlab, slots - (long) index * slotsPerSlab);
-      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes);
-      slabs[index] = slab;
-      views[index] = slab.asReadOnlyBuffer();
+      int slotsHere = (int) Math.min(slotsPerSlab,
+          slots - firstSlots - (long) (index - 1) * slotsPerSlab);
+      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes).order(ByteOrder.nativeOrder());
+      buffers[2 * index] = slab;
+      buffers[2 * index + 1] = slab.asReadOnlyBuffer();
     }
     return slab;
   }
 
   private int offset(int slot) {
-    return (slot % slotsPerSlab) * slotBytes;
+    return slot < firstSlots ? base + slot * slotBytes
+        : ((slot - firstSlots) % slotsPerSlab) * slotBytes;
   }
 
   @Override
@@ -132,7 +178,7 @@ final class ByteBufferSlotStore implements SlotStore {
     int offset = offset(slot);
     int keyLength = slab.getInt(offset);
     int valueLength = slab.getInt(offset + 4);
-    ByteBuffer view = views[slot / slotsPerSlab];
+    ByteBuffer view = buffers[2 * slabIndex(slot) + 1];
     int start = offset + HEADER_BYTES + keyLength;
     view.clear();
     view.position(start).limit(start + valueLength);
@@ -141,7 +187,6 @@ final class ByteBufferSlotStore implements SlotStore {
 
   @Override
   public void close() {
-    slabs = new ByteBuffer[0];
-    views = new ByteBuffer[0];
+    buffers = new ByteBuffer[0];
   }
 }

@@ -9,10 +9,11 @@ import java.nio.ByteOrder;
 /**
  * One direct (off-heap) allocation, addressed in {@code int} units, that a tier carves into the
  * fixed-size regions of its metadata (index cells, list links, the frequency sketch, the residency
- * filter, the admission duel's miniatures) through {@link DirectIntArray} and {@link DirectLongArray}
- * views. One allocation instead of one per array: every direct buffer costs the Java heap a
- * {@code DirectByteBuffer}, a {@code Cleaner} and a {@code Deallocator} (136 bytes), a tier's only heap
- * cost that is not a handful of fields. Zero-filled at construction.
+ * filter, the admission duel's miniatures). Each owner keeps this object and the base index of its
+ * region (no view object per array: each was 32 bytes of heap). One allocation instead of one per
+ * array: every direct buffer costs the Java heap a {@code DirectByteBuffer}, a {@code Cleaner} and a
+ * {@code Deallocator} (136 bytes), a tier's only heap cost that is not a handful of fields.
+ * Zero-filled at construction.
  *
  * <p>Not thread-safe but for the volatile accessors: the owning tier calls the plain ones under its
  * lock, whose happens-before edges publish the writes. The memory is returned when this object is
@@ -22,9 +23,14 @@ final class DirectMemory {
   /** Ints per chunk: 2^28 ints = 1 GiB, under a direct buffer's 2 GiB limit. */
   private static final int CHUNK_SHIFT = 28;
   private static final long CHUNK_MASK = (1L << CHUNK_SHIFT) - 1;
+  /** The most ints a memory of one buffer holds (see {@link #buffer()}). */
+  static final long BUFFER_INTS = 1L << CHUNK_SHIFT;
   private static final VarHandle INTS =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
+  /** The first (usually the only) chunk. */
+  private final ByteBuffer first;
+  /** Every chunk, or null when there is one: an array would cost the heap 24 bytes. */
   private final ByteBuffer[] chunks;
   private final long ints;
 
@@ -37,11 +43,28 @@ final class DirectMemory {
     Checks.checkNonNegative(ints, "ints");
     this.ints = ints;
     int count = (int) Math.max(1, (ints + CHUNK_MASK) >>> CHUNK_SHIFT);
-    chunks = new ByteBuffer[count];
+    ByteBuffer[] all = new ByteBuffer[count];
     for (int i = 0; i < count; i++) {
       long here = Math.max(0, Math.min(1L << CHUNK_SHIFT, ints - ((long) i << CHUNK_SHIFT)));
-      chunks[i] = ByteBuffer.allocateDirect((int) here * Integer.BYTES).order(ByteOrder.nativeOrder());
+      all[i] = ByteBuffer.allocateDirect((int) here * Integer.BYTES).order(ByteOrder.nativeOrder());
     }
+    first = all[0];
+    chunks = count == 1 ? null : all;
+  }
+
+  /**
+   * Returns the one direct buffer of a memory of at most 2^28 ints (native byte order; absolute
+   * accesses only), for a region its owner addresses in bytes.
+   *
+   * @throws IllegalStateException if the memory is more than one buffer
+   */
+  ByteBuffer buffer() {
+    Checks.requireState(chunks == null, "memory of %s ints is more than one buffer", ints);
+    return first;
+  }
+
+  private ByteBuffer chunk(long index) {
+    return index < BUFFER_INTS ? first : chunks[(int) (index >>> CHUNK_SHIFT)];
   }
 
   /** Returns the number of ints. */
@@ -51,25 +74,25 @@ final class DirectMemory {
 
   /** Returns the int at {@code index}. */
   int getInt(long index) {
-    return chunks[(int) (index >>> CHUNK_SHIFT)].getInt((int) (index & CHUNK_MASK) << 2);
+    return chunk(index).getInt((int) (index & CHUNK_MASK) << 2);
   }
 
   /** Sets the int at {@code index}. */
   void setInt(long index, int value) {
-    chunks[(int) (index >>> CHUNK_SHIFT)].putInt((int) (index & CHUNK_MASK) << 2, value);
+    chunk(index).putInt((int) (index & CHUNK_MASK) << 2, value);
   }
 
   /** Returns the int at {@code index} with volatile semantics. */
   int getIntVolatile(long index) {
     // Volatile: callers pair it with setIntVolatile to publish a count to lock-free readers.
-    return (int) INTS.getVolatile(chunks[(int) (index >>> CHUNK_SHIFT)],
+    return (int) INTS.getVolatile(chunk(index),
         (int) (index & CHUNK_MASK) << 2);
   }
 
   /** Sets the int at {@code index} with volatile semantics. */
   void setIntVolatile(long index, int value) {
     // Volatile: everything the writer did before is visible to a reader that sees this value.
-    INTS.setVolatile(chunks[(int) (index >>> CHUNK_SHIFT)], (int) (index & CHUNK_MASK) << 2, value);
+    INTS.setVolatile(chunk(index), (int) (index & CHUNK_MASK) << 2, value);
   }
 
   /**
@@ -77,12 +100,12 @@ final class DirectMemory {
    * straddles two chunks (their size is even).
    */
   long getLong(long index) {
-    return chunks[(int) (index >>> CHUNK_SHIFT)].getLong((int) (index & CHUNK_MASK) << 2);
+    return chunk(index).getLong((int) (index & CHUNK_MASK) << 2);
   }
 
   /** Sets the long in the two ints from the even {@code index}. */
   void setLong(long index, long value) {
-    chunks[(int) (index >>> CHUNK_SHIFT)].putLong((int) (index & CHUNK_MASK) << 2, value);
+    chunk(index).putLong((int) (index & CHUNK_MASK) << 2, value);
   }
 
   /** Sets the {@code count} ints from {@code index} to {@code value}. */

@@ -26,7 +26,9 @@ public final class FrequencySketch {
   /** Default counter halving period, in increments per entry. */
   static final int SAMPLES_PER_ENTRY = 10;
 
-  private final DirectLongArray table;
+  /** The table: {@code mask + 1} longs of {@code memory} from the even int index {@code tableBase}. */
+  private final DirectMemory memory;
+  private final long tableBase;
   private final int mask;
   private final int sampleSize;
   private int additions;
@@ -60,7 +62,11 @@ public final class FrequencySketch {
     Checks.checkPositive(maximumEntries, "maximumEntries");
     Checks.checkPositive(samplesPerEntry, "samplesPerEntry");
     int length = tableLength(maximumEntries);
-    table = memory == null ? new DirectLongArray(length) : new DirectLongArray(memory, base, length);
+    if ((base & 1) != 0) {
+      throw new IllegalArgumentException("base: " + base + " (expected: even)");
+    }
+    this.memory = memory == null ? new DirectMemory(2L * length) : memory;
+    this.tableBase = memory == null ? 0 : base;
     mask = length - 1;
     sampleSize = (int) Math.min(Integer.MAX_VALUE / 2, samplesPerEntry * maximumEntries);
   }
@@ -80,7 +86,7 @@ public final class FrequencySketch {
       int g = h1 + i * h2;
       int index = (g >>> 4) & mask;
       int shift = (g & 15) << 2;
-      min = Math.min(min, (int) (table.get(index) >>> shift) & 15);
+      min = Math.min(min, (int) (getTable(index) >>> shift) & 15);
     }
     return min;
   }
@@ -95,9 +101,9 @@ public final class FrequencySketch {
       int g = h1 + i * h2;
       int index = (g >>> 4) & mask;
       int shift = (g & 15) << 2;
-      long word = table.get(index);
+      long word = getTable(index);
       if (((word >>> shift) & 15) != 15) {
-        table.set(index, word + (1L << shift));
+        setTable(index, word + (1L << shift));
         added = true;
       }
     }
@@ -108,15 +114,15 @@ public final class FrequencySketch {
 
   /** Forgets every count. */
   public void clear() {
-    for (int i = 0; i < table.length(); i++) {
-      table.set(i, 0L);
+    for (int i = 0; i < (mask + 1); i++) {
+      setTable(i, 0L);
     }
     additions = 0;
   }
 
   private void reset() {
-    for (int i = 0; i < table.length(); i++) {
-      table.set(i, (table.get(i) >>> 1) & RESET_MASK);
+    for (int i = 0; i < (mask + 1); i++) {
+      setTable(i, (getTable(i) >>> 1) & RESET_MASK);
     }
     additions >>>= 1;
   }
@@ -127,5 +133,13 @@ public final class FrequencySketch {
     z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
     return z ^ (z >>> 31);
+  }
+
+  private long getTable(int index) {
+    return memory.getLong(tableBase + 2L * index);
+  }
+
+  private void setTable(int index, long value) {
+    memory.setLong(tableBase + 2L * index, value);
   }
 }

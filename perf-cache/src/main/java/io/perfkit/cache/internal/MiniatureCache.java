@@ -8,9 +8,15 @@ import io.perfkit.core.internal.Checks;
  * frequency sketch. {@link AdmissionDuel} runs one of each on a sampled share of a tier's requests to
  * find out which policy suits the current workload.
  *
- * <p><b>Threading:</b> not thread-safe; the owner calls it under its own lock. <b>Allocation:</b> every
- * per-entry field (the hash, the list links, the segment, the index cells) is in direct memory,
- * allocated at construction; nothing afterwards.
+ * <p>A miniature has no heap object: it is a region of {@link #ints(int)} ints in its owner's {@link
+ * DirectMemory} (its size and protected size included), which these static methods read and write, so
+ * the two a duel runs cost the heap nothing (they were 48-byte objects each). The owner keeps the
+ * region's base and the miniature's capacity, and passes its sketch for TinyLFU admission ({@code null}
+ * for an LRU).
+ *
+ * <p><b>Threading:</b> not thread-safe; the owner calls it under its own lock. <b>Allocation:</b> none:
+ * every field (the sizes, and per entry the hash, the list links, the segment, the index cells) is in
+ * the owner's direct memory.
  */
 final class MiniatureCache {
   /*
@@ -18,75 +24,60 @@ final class MiniatureCache {
    * sentinels at capacity (probation) and capacity + 1 (protected); an LRU is the same structure with a
    * protected capacity of 0 (a hit moves the entry to probation's tail). The index is open addressing
    * with linear probing over slot + 1 (0 = empty) and backward-shift deletion, so no tombstones.
+   *
+   * Region (int indices from base, each array at an even index): SIZE, PROTECTED_SIZE, then per slot
+   * the hash from HASH, the links from prev() and next() (sentinels included), the segment from
+   * segments(); the index cells from table().
    */
   private static final int PROBATION = 0;
   private static final int PROTECTED = 1;
-  /** Index of the first slot's hash in {@link #ints}. */
-  private static final int HASH = 0;
+  /** Index of the number of hashes held. */
+  private static final int SIZE = 0;
+  /** Index of the number of hashes in the protected segment. */
+  private static final int PROTECTED_SIZE = 1;
+  /** Index of the first slot's hash. */
+  private static final int HASH = 2;
 
-  private final int capacity;
-  private final int protectedCapacity;
-  /** The admission filter's sketch, or null for an LRU that admits every candidate. */
-  private final FrequencySketch sketch;
-  /**
-   * Every array of the miniature in one direct view (one heap object instead of five): per slot the
-   * hash at {@link #HASH} + slot, the links at {@link #prev} and {@link #next} + slot (sentinels
-   * included), the segment at {@link #segments} + slot; the index cells from {@link #table}.
-   */
-  private final DirectIntArray ints;
-  private final int prev;
-  private final int next;
-  private final int segments;
-  private final int table;
-  private final int tableMask;
-  private int size;
-  private int protectedSize;
-
-  /**
-   * Creates an empty miniature.
-   *
-   * @param capacity the number of hashes it holds
-   * @param sketch the frequency sketch for TinyLFU admission into a segmented LRU, or {@code null} for a
-   *     plain LRU
-   * @throws IllegalArgumentException if {@code capacity <= 0}
-   */
-  MiniatureCache(int capacity, FrequencySketch sketch) {
-    this(capacity, sketch, new DirectMemory(ints(Checks.checkPositive(capacity, "capacity"))), 0);
-  }
-
-  /**
-   * As {@link #MiniatureCache(int, FrequencySketch)}, its arrays in the {@link #ints(int)} ints of
-   * {@code memory} from the even index {@code base}.
-   */
-  MiniatureCache(int capacity, FrequencySketch sketch, DirectMemory memory, long base) {
-    Checks.checkPositive(capacity, "capacity");
-    this.capacity = capacity;
-    this.sketch = sketch;
-    this.protectedCapacity = sketch == null ? 0 : (int) (capacity * 0.8);
-    int tableLength = tableLength(capacity);
-    DirectMemory.Layout layout = new DirectMemory.Layout();
-    layout.ints(capacity); // the hashes, from HASH = 0
-    this.prev = (int) layout.ints(capacity + 2);
-    this.next = (int) layout.ints(capacity + 2);
-    this.segments = (int) layout.ints(capacity);
-    this.table = (int) layout.ints(tableLength);
-    this.ints = new DirectIntArray(memory, base, (int) layout.size());
-    this.tableMask = tableLength - 1;
-    for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
-      ints.set(prev + sentinel, sentinel);
-      ints.set(next + sentinel, sentinel);
-    }
-  }
+  private MiniatureCache() {}
 
   /** The direct ints a miniature of {@code capacity} hashes takes (its arrays, each at an even index). */
   static long ints(int capacity) {
-    DirectMemory.Layout layout = new DirectMemory.Layout();
-    layout.ints(capacity);
-    layout.ints(capacity + 2);
-    layout.ints(capacity + 2);
-    layout.ints(capacity);
-    layout.ints(tableLength(capacity));
-    return layout.size();
+    return table(capacity) + (long) tableLength(capacity);
+  }
+
+  /**
+   * Makes the zeroed region of {@link #ints(int)} ints of {@code memory} from the even index {@code
+   * base} an empty miniature of {@code capacity} hashes.
+   *
+   * @throws IllegalArgumentException if {@code capacity <= 0}
+   */
+  static void init(DirectMemory memory, long base, int capacity) {
+    Checks.checkPositive(capacity, "capacity");
+    for (int sentinel = capacity; sentinel < capacity + 2; sentinel++) {
+      memory.setInt(base + prev(capacity) + sentinel, sentinel);
+      memory.setInt(base + next(capacity) + sentinel, sentinel);
+    }
+  }
+
+  /** Rounds an array length up to even, so that every array starts at an even index. */
+  private static int even(int count) {
+    return (count + 1) & ~1;
+  }
+
+  private static int prev(int capacity) {
+    return HASH + even(capacity);
+  }
+
+  private static int next(int capacity) {
+    return prev(capacity) + even(capacity + 2);
+  }
+
+  private static int segments(int capacity) {
+    return next(capacity) + even(capacity + 2);
+  }
+
+  private static int table(int capacity) {
+    return segments(capacity) + even(capacity);
   }
 
   private static int tableLength(int capacity) {
@@ -94,117 +85,138 @@ final class MiniatureCache {
   }
 
   /**
-   * Replays one request: returns whether {@code hash} was held; on a miss offers it (admitted when there
-   * is room, or for the LRU always, or when the sketch rates it above the eviction candidate).
+   * Replays one request on the miniature of {@code capacity} hashes at {@code base}: returns whether
+   * {@code hash} was held; on a miss offers it (admitted when there is room, or for the LRU always, or
+   * when the sketch rates it above the eviction candidate).
+   *
+   * @param sketch the sketch for TinyLFU admission into a segmented LRU, or {@code null} for an LRU
    */
-  boolean access(int hash) {
-    int slot = find(hash);
+  static boolean access(DirectMemory memory, long base, int capacity, FrequencySketch sketch,
+      int hash) {
+    int slot = find(memory, base, capacity, hash);
     if (slot >= 0) {
-      onHit(slot);
+      onHit(memory, base, capacity, sketch == null ? 0 : (int) (capacity * 0.8), slot);
       return true;
     }
+    int size = memory.getInt(base + SIZE);
     if (size < capacity) {
-      slot = size++;
+      slot = size;
+      memory.setInt(base + SIZE, size + 1);
     } else {
-      int sentinel = ints.get(next + capacity) != capacity ? capacity : capacity + 1;
-      slot = ints.get(next + sentinel);
-      if (sketch != null && sketch.frequency(hash) <= sketch.frequency(ints.get(HASH + slot))) {
+      int next = next(capacity);
+      int sentinel = memory.getInt(base + next + capacity) != capacity ? capacity : capacity + 1;
+      slot = memory.getInt(base + next + sentinel);
+      if (sketch != null && sketch.frequency(hash)
+          <= sketch.frequency(memory.getInt(base + HASH + slot))) {
         return false;
       }
-      removeFromIndex(slot);
-      unlink(slot);
+      removeFromIndex(memory, base, capacity, slot);
+      unlink(memory, base, capacity, slot);
     }
-    ints.set(HASH + slot, hash);
-    insertIntoIndex(slot);
-    linkLast(PROBATION, slot);
+    memory.setInt(base + HASH + slot, hash);
+    insertIntoIndex(memory, base, capacity, slot);
+    linkLast(memory, base, capacity, PROBATION, slot);
     return false;
   }
 
-  /** Returns the number of hashes held. */
-  int size() {
-    return size;
+  /** Returns the number of hashes the miniature at {@code base} holds. */
+  static int size(DirectMemory memory, long base) {
+    return memory.getInt(base + SIZE);
   }
 
-  private void onHit(int slot) {
-    unlink(slot);
+  private static void onHit(DirectMemory memory, long base, int capacity, int protectedCapacity,
+      int slot) {
+    unlink(memory, base, capacity, slot);
     if (protectedCapacity == 0) {
-      linkLast(PROBATION, slot);
+      linkLast(memory, base, capacity, PROBATION, slot);
       return;
     }
-    linkLast(PROTECTED, slot);
-    if (protectedSize > protectedCapacity) {
-      int demoted = ints.get(next + (capacity + 1));
-      unlink(demoted);
-      linkLast(PROBATION, demoted);
+    linkLast(memory, base, capacity, PROTECTED, slot);
+    if (memory.getInt(base + PROTECTED_SIZE) > protectedCapacity) {
+      int demoted = memory.getInt(base + next(capacity) + (capacity + 1));
+      unlink(memory, base, capacity, demoted);
+      linkLast(memory, base, capacity, PROBATION, demoted);
     }
   }
 
-  private void linkLast(int segment, int slot) {
+  private static void linkLast(DirectMemory memory, long base, int capacity, int segment, int slot) {
+    long prev = base + prev(capacity);
+    long next = base + next(capacity);
     int sentinel = capacity + segment;
-    int last = ints.get(prev + sentinel);
-    ints.set(prev + slot, last);
-    ints.set(next + slot, sentinel);
-    ints.set(next + last, slot);
-    ints.set(prev + sentinel, slot);
-    ints.set(segments + slot, segment);
+    int last = memory.getInt(prev + sentinel);
+    memory.setInt(prev + slot, last);
+    memory.setInt(next + slot, sentinel);
+    memory.setInt(next + last, slot);
+    memory.setInt(prev + sentinel, slot);
+    memory.setInt(base + segments(capacity) + slot, segment);
     if (segment == PROTECTED) {
-      protectedSize++;
+      memory.setInt(base + PROTECTED_SIZE, memory.getInt(base + PROTECTED_SIZE) + 1);
     }
   }
 
-  private void unlink(int slot) {
-    ints.set(next + ints.get(prev + slot), ints.get(next + slot));
-    ints.set(prev + ints.get(next + slot), ints.get(prev + slot));
-    if (ints.get(segments + slot) == PROTECTED) {
-      protectedSize--;
+  private static void unlink(DirectMemory memory, long base, int capacity, int slot) {
+    long prev = base + prev(capacity);
+    long next = base + next(capacity);
+    int before = memory.getInt(prev + slot);
+    int after = memory.getInt(next + slot);
+    memory.setInt(next + before, after);
+    memory.setInt(prev + after, before);
+    if (memory.getInt(base + segments(capacity) + slot) == PROTECTED) {
+      memory.setInt(base + PROTECTED_SIZE, memory.getInt(base + PROTECTED_SIZE) - 1);
     }
   }
 
   // --------------- index ---------------
 
-  private int home(int hash) {
+  private static int home(int hash, int tableMask) {
     int spread = hash * 0x9E37_79B9;
     return (spread ^ (spread >>> 16)) & tableMask;
   }
 
-  private int find(int hash) {
-    for (int i = home(hash); ; i = (i + 1) & tableMask) {
-      int cell = ints.get(table + i);
+  private static int find(DirectMemory memory, long base, int capacity, int hash) {
+    int tableMask = tableLength(capacity) - 1;
+    long table = base + table(capacity);
+    for (int i = home(hash, tableMask); ; i = (i + 1) & tableMask) {
+      int cell = memory.getInt(table + i);
       if (cell == 0) {
         return -1;
       }
-      if (ints.get(HASH + (cell - 1)) == hash) {
+      if (memory.getInt(base + HASH + (cell - 1)) == hash) {
         return cell - 1;
       }
     }
   }
 
-  private void insertIntoIndex(int slot) {
-    int i = home(ints.get(HASH + slot));
-    while (ints.get(table + i) != 0) {
+  private static void insertIntoIndex(DirectMemory memory, long base, int capacity, int slot) {
+    int tableMask = tableLength(capacity) - 1;
+    long table = base + table(capacity);
+    int i = home(memory.getInt(base + HASH + slot), tableMask);
+    while (memory.getInt(table + i) != 0) {
       i = (i + 1) & tableMask;
     }
-    ints.set(table + i, slot + 1);
+    memory.setInt(table + i, slot + 1);
   }
 
-  private void removeFromIndex(int slot) {
-    int i = home(ints.get(HASH + slot));
-    while (ints.get(table + i) != slot + 1) {
+  private static void removeFromIndex(DirectMemory memory, long base, int capacity, int slot) {
+    int tableMask = tableLength(capacity) - 1;
+    long table = base + table(capacity);
+    int i = home(memory.getInt(base + HASH + slot), tableMask);
+    while (memory.getInt(table + i) != slot + 1) {
       i = (i + 1) & tableMask;
     }
     // Backward-shift deletion: move up every later cell of the run whose home is not in (i, j].
     for (int j = (i + 1) & tableMask; ; j = (j + 1) & tableMask) {
-      int cell = ints.get(table + j);
+      int cell = memory.getInt(table + j);
       if (cell == 0) {
         break;
       }
-      int h = home(ints.get(HASH + (cell - 1)));
+      int h = home(memory.getInt(base + HASH + (cell - 1)), tableMask);
       boolean stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
       if (!stays) {
-        ints.set(table + i, cell);
+        memory.setInt(table + i, cell);
         i = j;
       }
     }
-    ints.set(table + i, 0);
+    memory.setInt(table + i, 0);
   }
 }

@@ -178,11 +178,11 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
     try {
       value = valueSerializer.deserialize(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
     } catch (RuntimeException e) {
-      stats.serializationFailures.increment();
+      stats.serializationFailure();
       return null;
     }
     if (value == null) {
-      stats.serializationFailures.increment();
+      stats.serializationFailure();
       return null;
     }
     if (count) {
@@ -415,7 +415,7 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
       }
       if (key == null) {
         // We cannot name the key in the local tiers: dropping everything is the safe answer.
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
         clear(false);
         return;
       }
@@ -602,11 +602,11 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
     try {
       byte[] bytes = serializer.serialize(value);
       if (bytes == null) {
-        stats.serializationFailures.increment();
+        stats.serializationFailure();
       }
       return bytes;
     } catch (RuntimeException e) {
-      stats.serializationFailures.increment();
+      stats.serializationFailure();
       return null;
     }
   }

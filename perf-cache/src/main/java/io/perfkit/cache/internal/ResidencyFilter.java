@@ -7,6 +7,11 @@ package io.perfkit.cache.internal;
  * one proves nothing (another hash may share the bucket). Lets a writer skip taking the tier's lock to
  * remove a key the tier cannot hold.
  *
+ * <p>The filter has no heap object: it is a region of {@link #buckets} ints of its owner's {@link
+ * DirectMemory}, which these static methods read and write; the owner knows the region's base and its
+ * tier's capacity (the bucket count follows from it), so the filter costs the heap nothing (it was a
+ * 32-byte object).
+ *
  * <p><b>Threading:</b> {@link #increment}, {@link #decrement} and {@link #clear} are called under the
  * owning tier's lock (one writer at a time); {@link #mayContain} from any thread. Counters are written
  * and read with volatile access, so a reader sees every change that precedes its read in the
@@ -16,60 +21,48 @@ public final class ResidencyFilter {
   /** Most buckets (2^24 counters, 64 MiB), however large the tier. */
   private static final int MAX_BUCKETS = 1 << 24;
 
-  private final DirectIntArray counters;
-  private final int mask;
+  private ResidencyFilter() {}
 
-  /** Creates an empty filter for a tier of {@code capacity} entries (two buckets per entry). */
-  public ResidencyFilter(int capacity) {
-    this(capacity, new DirectMemory(buckets(capacity)), 0);
-  }
-
-  /**
-   * As {@link #ResidencyFilter(int)}, its counters the {@link #buckets} ints of {@code memory} from
-   * {@code base}.
-   */
-  ResidencyFilter(int capacity, DirectMemory memory, long base) {
-    int buckets = buckets(capacity);
-    this.counters = new DirectIntArray(memory, base, buckets);
-    this.mask = buckets - 1;
-  }
-
-  /** The number of counters for a tier of {@code capacity} entries. */
+  /** The number of buckets (and ints) of the filter of a tier of {@code capacity} entries. */
   static int buckets(int capacity) {
     long wanted = Math.max(2, Math.min(MAX_BUCKETS, 2L * capacity));
     return Integer.highestOneBit((int) (wanted - 1)) << 1;
   }
 
-  /** Returns false only if no record with {@code hash} is held (lock-free). */
-  public boolean mayContain(int hash) {
+  /**
+   * Returns false only if no record of {@code hash} is counted in the filter of a tier of {@code
+   * capacity} entries whose counters are the ints of {@code memory} from {@code base}; from any thread.
+   */
+  static boolean mayContain(DirectMemory memory, long base, int capacity, int hash) {
     // Volatile read: sees every increment that precedes it in the synchronization order.
-    return counters.getVolatile(bucket(hash)) != 0;
+    return memory.getIntVolatile(base + bucket(capacity, hash)) != 0;
   }
 
-  /** Counts a record of {@code hash} in (under the tier's lock). */
-  public void increment(int hash) {
-    int bucket = bucket(hash);
+  /** Counts a record of {@code hash} (under the owner's lock). */
+  static void increment(DirectMemory memory, long base, int capacity, int hash) {
+    long at = base + bucket(capacity, hash);
     // Plain read (only the lock holder writes), volatile write: publishes the count to mayContain.
-    counters.setVolatile(bucket, counters.get(bucket) + 1);
+    memory.setIntVolatile(at, memory.getInt(at) + 1);
   }
 
-  /** Counts a record of {@code hash} out (under the tier's lock). */
-  public void decrement(int hash) {
-    int bucket = bucket(hash);
+  /** Uncounts a record of {@code hash} (under the owner's lock). */
+  static void decrement(DirectMemory memory, long base, int capacity, int hash) {
+    long at = base + bucket(capacity, hash);
     // As in increment; a reader that still sees the old non-zero count only does needless work.
-    counters.setVolatile(bucket, counters.get(bucket) - 1);
+    memory.setIntVolatile(at, memory.getInt(at) - 1);
   }
 
-  /** Zeroes every counter (under the tier's lock, when the tier is emptied). */
-  public void clear() {
-    for (int bucket = 0; bucket < counters.length(); bucket++) {
+  /** Zeroes every counter (under the owner's lock). */
+  static void clear(DirectMemory memory, long base, int capacity) {
+    int buckets = buckets(capacity);
+    for (int bucket = 0; bucket < buckets; bucket++) {
       // Volatile zeroing: a zero is only ever published after the records it covers are gone.
-      counters.setVolatile(bucket, 0);
+      memory.setIntVolatile(base + bucket, 0);
     }
   }
 
-  private int bucket(int hash) {
+  private static int bucket(int capacity, int hash) {
     int spread = (hash ^ (hash >>> 16)) * 0x45d9f3b;
-    return (spread ^ (spread >>> 16)) & mask;
+    return (spread ^ (spread >>> 16)) & (buckets(capacity) - 1);
   }
 }

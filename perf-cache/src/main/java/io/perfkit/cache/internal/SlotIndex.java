@@ -6,6 +6,10 @@ package io.perfkit.cache.internal;
  * capacity, rounded up to a power of two) lives in direct memory, so the index costs the Java heap a
  * few fixed objects whatever the capacity.
  *
+ * <p>The static methods work on a table that is a region of the owner's {@link DirectMemory} (L2 keeps
+ * no index object: it passes the region's base, its capacity and its slots); an instance is an index
+ * with a table of its own, for owners to whom one object does not matter (L3).
+ *
  * <p>Not thread-safe: the owning tier calls it under its own lock.
  */
 final class SlotIndex {
@@ -26,38 +30,54 @@ final class SlotIndex {
   }
 
   private final Slots slots;
-  private final DirectIntArray table;
-  private final int mask;
+  /** The table: {@link #tableLength} ints of {@code memory} from 0. */
+  private final DirectMemory memory;
+  private final int capacity;
 
   /** An index for up to {@code capacity} slots, with a load factor of at most one half. */
   SlotIndex(int capacity, Slots slots) {
-    this(capacity, slots, new DirectMemory(tableLength(capacity)), 0);
-  }
-
-  /**
-   * As {@link #SlotIndex(int, Slots)}, its table the {@link #tableLength} ints of {@code memory} from
-   * {@code base}.
-   */
-  SlotIndex(int capacity, Slots slots, DirectMemory memory, long base) {
     this.slots = slots;
-    int length = tableLength(capacity);
-    this.table = new DirectIntArray(memory, base, length);
-    this.mask = length - 1;
+    this.memory = new DirectMemory(tableLength(capacity));
+    this.capacity = capacity;
   }
 
-  /** The number of table cells for {@code capacity} slots. */
+  /** The number of table cells (ints) for {@code capacity} slots: a power of two. */
   static int tableLength(int capacity) {
     return Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
   }
 
-  private int home(int hash) {
+  /** Returns the slot holding {@code key}, or -1. */
+  int find(int hash, byte[] key) {
+    return find(memory, 0, capacity, slots, hash, key);
+  }
+
+  /** Records that {@code slot} (not indexed yet) holds a key of {@code hash}. */
+  void insert(int hash, int slot) {
+    insert(memory, 0, capacity, hash, slot);
+  }
+
+  /** Removes the indexed {@code slot} (its hash still readable from the slots). */
+  void remove(int slot) {
+    remove(memory, 0, capacity, slots, slot);
+  }
+
+  /** Removes every entry. */
+  void clear() {
+    clear(memory, 0, capacity);
+  }
+
+  private static int home(int hash, int mask) {
     return (hash * 0x9E37_79B9) >>> 7 & mask;
   }
 
-  /** The slot holding {@code key} (whose hash is {@code hash}), or -1. */
-  int find(int hash, byte[] key) {
-    for (int i = home(hash); ; i = (i + 1) & mask) {
-      int entry = table.get(i);
+  /**
+   * As {@link #find(int, byte[])}, on the table of an index for {@code capacity} slots that is the
+   * {@link #tableLength} ints of {@code memory} from {@code base}.
+   */
+  static int find(DirectMemory memory, long base, int capacity, Slots slots, int hash, byte[] key) {
+    int mask = tableLength(capacity) - 1;
+    for (int i = home(hash, mask); ; i = (i + 1) & mask) {
+      int entry = memory.getInt(base + i);
       if (entry == 0) {
         return -1;
       }
@@ -68,37 +88,40 @@ final class SlotIndex {
     }
   }
 
-  /** Indexes {@code slot} under {@code hash}; the caller has checked the key is not indexed yet. */
-  void insert(int hash, int slot) {
-    int i = home(hash);
-    while (table.get(i) != 0) {
+  /** As {@link #insert(int, int)}, on a table in {@code memory} from {@code base}. */
+  static void insert(DirectMemory memory, long base, int capacity, int hash, int slot) {
+    int mask = tableLength(capacity) - 1;
+    int i = home(hash, mask);
+    while (memory.getInt(base + i) != 0) {
       i = (i + 1) & mask;
     }
-    table.set(i, slot + 1);
+    memory.setInt(base + i, slot + 1);
   }
 
-  /** Removes an indexed {@code slot}; its hash must still be readable through {@link Slots}. */
-  void remove(int slot) {
-    int i = home(slots.hash(slot));
-    while (table.get(i) != slot + 1) {
+  /** As {@link #remove(int)}, on a table in {@code memory} from {@code base}. */
+  static void remove(DirectMemory memory, long base, int capacity, Slots slots, int slot) {
+    int mask = tableLength(capacity) - 1;
+    int i = home(slots.hash(slot), mask);
+    while (memory.getInt(base + i) != slot + 1) {
       i = (i + 1) & mask;
     }
     // Move later members of the probe run into the hole unless their home position lies
     // cyclically in (hole, j]: then they are still reachable from home without crossing the hole.
     int hole = i;
-    for (int j = (hole + 1) & mask; table.get(j) != 0; j = (j + 1) & mask) {
-      int h = home(slots.hash(table.get(j) - 1));
+    for (int j = (hole + 1) & mask; memory.getInt(base + j) != 0; j = (j + 1) & mask) {
+      int cell = memory.getInt(base + j);
+      int h = home(slots.hash(cell - 1), mask);
       boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
       if (!stays) {
-        table.set(hole, table.get(j));
+        memory.setInt(base + hole, cell);
         hole = j;
       }
     }
-    table.set(hole, 0);
+    memory.setInt(base + hole, 0);
   }
 
-  /** Forgets every slot. */
-  void clear() {
-    table.fill(0);
+  /** As {@link #clear()}, on a table in {@code memory} from {@code base}. */
+  static void clear(DirectMemory memory, long base, int capacity) {
+    memory.fill(base, tableLength(capacity), 0);
   }
 }

@@ -19,16 +19,44 @@ import org.junit.jupiter.api.Test;
 
 final class MiniatureCacheTest {
 
+  /** One miniature in a region of its own memory, from a nonzero base (as a duel's second one is). */
+  private static final class Miniature {
+    private static final long BASE = 6;
+    private final DirectMemory memory;
+    private final int capacity;
+    private final FrequencySketch sketch;
+
+    Miniature(int capacity, FrequencySketch sketch) {
+      this.memory = new DirectMemory(BASE + MiniatureCache.ints(capacity));
+      this.capacity = capacity;
+      this.sketch = sketch;
+      MiniatureCache.init(memory, BASE, capacity);
+    }
+
+    boolean access(int hash) {
+      boolean hit = MiniatureCache.access(memory, BASE, capacity, sketch, hash);
+      for (long i = 0; i < BASE; i++) {
+        assertEquals(0, memory.getInt(i), "ints before the region are untouched");
+      }
+      return hit;
+    }
+
+    int size() {
+      return MiniatureCache.size(memory, BASE);
+    }
+  }
+
   @Test
   void constructor_rejectsNonPositiveCapacity() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new MiniatureCache(0, null));
+        assertThrows(IllegalArgumentException.class,
+            () -> MiniatureCache.init(new DirectMemory(64), 0, 0));
     assertEquals("capacity: 0 (expected: > 0)", e.getMessage());
   }
 
   @Test
   void lru_evictsTheLeastRecentlyUsed() {
-    MiniatureCache lru = new MiniatureCache(2, null);
+    Miniature lru = new Miniature(2, null);
     assertFalse(lru.access(1));
     assertFalse(lru.access(2));
     assertTrue(lru.access(1)); // 2 is now the least recently used
@@ -41,7 +69,7 @@ final class MiniatureCacheTest {
   @Test
   void tinyLfu_rejectsACandidateNoMorePopularThanTheVictim() {
     FrequencySketch sketch = new FrequencySketch(64);
-    MiniatureCache tinyLfu = new MiniatureCache(2, sketch);
+    Miniature tinyLfu = new Miniature(2, sketch);
     for (int hash : new int[] {1, 1, 2, 2}) {
       sketch.increment(hash);
     }
@@ -63,7 +91,7 @@ final class MiniatureCacheTest {
   @Property(tries = 200)
   void lru_agreesWithALinkedHashMapModel(
       @ForAll("requests") List<Integer> requests, @ForAll @IntRange(min = 1, max = 12) int capacity) {
-    MiniatureCache lru = new MiniatureCache(capacity, null);
+    Miniature lru = new Miniature(capacity, null);
     LinkedHashMap<Integer, Boolean> model = new LinkedHashMap<>(16, 0.75f, true);
     for (int hash : requests) {
       boolean expected = model.get(hash) != null;
@@ -84,7 +112,7 @@ final class MiniatureCacheTest {
   void tinyLfu_agreesWithASegmentedLruModel(
       @ForAll("requests") List<Integer> requests, @ForAll @IntRange(min = 1, max = 12) int capacity) {
     FrequencySketch sketch = new FrequencySketch(16);
-    MiniatureCache tinyLfu = new MiniatureCache(capacity, sketch);
+    Miniature tinyLfu = new Miniature(capacity, sketch);
     SegmentedLruModel model = new SegmentedLruModel(capacity, sketch);
     for (int hash : requests) {
       sketch.increment(hash);

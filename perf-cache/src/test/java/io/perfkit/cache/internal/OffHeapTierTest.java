@@ -57,16 +57,22 @@ final class OffHeapTierTest {
 
   @Test
   void residencyFilter_countsEveryRecordOfABucket() {
-    ResidencyFilter filter = new ResidencyFilter(4);
-    filter.increment(7);
-    filter.increment(7);
-    filter.decrement(7);
-    assertTrue(filter.mayContain(7));
-    filter.decrement(7);
-    assertFalse(filter.mayContain(7));
-    filter.increment(-5);
-    filter.clear();
-    assertFalse(filter.mayContain(-5));
+    int capacity = 4;
+    long base = 2; // a region inside a larger allocation, as in the tier
+    DirectMemory memory = new DirectMemory(base + ResidencyFilter.buckets(capacity) + 2);
+    ResidencyFilter.increment(memory, base, capacity, 7);
+    ResidencyFilter.increment(memory, base, capacity, 7);
+    ResidencyFilter.decrement(memory, base, capacity, 7);
+    assertTrue(ResidencyFilter.mayContain(memory, base, capacity, 7));
+    ResidencyFilter.decrement(memory, base, capacity, 7);
+    assertFalse(ResidencyFilter.mayContain(memory, base, capacity, 7));
+    ResidencyFilter.increment(memory, base, capacity, -5);
+    ResidencyFilter.clear(memory, base, capacity);
+    assertFalse(ResidencyFilter.mayContain(memory, base, capacity, -5));
+    for (long i : new long[] {0, 1, base + ResidencyFilter.buckets(capacity),
+        base + ResidencyFilter.buckets(capacity) + 1}) {
+      assertEquals(0, memory.getInt(i), "ints outside the region are untouched");
+    }
   }
 
   /** Ops: k >= 0 puts k -> k * 7, k < 0 removes ~k; every key is then checked against the model. */
@@ -238,8 +244,9 @@ final class OffHeapTierTest {
 
   @Test
   void severalSlabs_andASketchInTheTiersOwnMemory_keepEveryRecord() {
-    // 40,000 slots of 512 bytes (20 MB): more than one slab, the last one partly used.
-    int capacity = 40_000;
+    // 40,001 slots of 512 bytes (20 MB): the first 16 MiB (32,768 slots) in the metadata's
+    // allocation, the other 7,233 in a slab allocated on first use.
+    int capacity = 40_001;
     try (OffHeapTier tier = new OffHeapTier(capacity, 512, 2L * capacity, Long.MAX_VALUE,
         Long.MAX_VALUE, 0, null)) {
       for (long k = 0; k < capacity; k++) {
