@@ -241,7 +241,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
     if ((index & sampleMask) != 0) {
       // release: the element's fields are visible before the slot reads non-null
-      SLOT.setRelease(slots, slotIndex(slots, index), element);
+      SLOT.setRelease(slots, slotOf(index), element);
     } else {
       publishSampled(index, element); // cold: one offer in sampleInterval
     }
@@ -261,7 +261,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
     final Object[] slots = this.slots;
     // release: the element's fields and the stamp are visible before the slot reads non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    SLOT.setRelease(slots, slotOf(index), element);
   }
 
   @Override
@@ -273,7 +273,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -295,7 +295,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E relaxedPoll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -341,7 +341,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   Object pollUntimed() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
     if (element == null) {
       // volatile read, as in poll(): a claimed slot's element is on its way
@@ -361,7 +361,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E peek() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
       do {
@@ -376,7 +376,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E relaxedPeek() {
     final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotOf(consumerIndex)));
   }
 
   @Override
@@ -385,7 +385,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = slotIndex(slots, index);
+      final int slot = slotOf(index);
       // acquire: pairs with the producer's release store of the element (and its stamp)
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -432,7 +432,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         stamp(position); // plain: this producer alone claimed position; published below
       }
       // release: the element (and a stamp) is visible before the slot reads non-null
-      SLOT.setRelease(slots, slotIndex(slots, position), element);
+      SLOT.setRelease(slots, slotOf(position), element);
     }
     return batch;
   }
