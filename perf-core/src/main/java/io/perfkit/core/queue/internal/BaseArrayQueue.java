@@ -28,8 +28,8 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
    * The MPSC queues use slotOf: after the producer's CAS (a full fence on x86) and at the head of
    * each poll, the dependent length load sat on the critical path, and that alone made perfkit's
    * MPSC 0.90x JCTools' VarHandle MPSC for one-thread offer+poll; with `mask` it measures the same
-   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues still use slotIndex (not
-   * re-measured).
+   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues keep slotIndex: there the
+   * same change measured no difference.
    */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
