@@ -79,7 +79,12 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
    * recording behind {@code PendingTimes.add} is a further call that is not inlined into it.
    */
   final void recordSince(long offeredNanos) {
-    pendingTimes.add(Math.max(0L, System.nanoTime() - offeredNanos));
+    recordSince(offeredNanos, System.nanoTime());
+  }
+
+  /** {@link #recordSince(long)} with the clock already read: {@code nowNanos}. */
+  final void recordSince(long offeredNanos, long nowNanos) {
+    pendingTimes.add(Math.max(0L, nowNanos - offeredNanos));
   }
 
   /** Offers rejected so far (for {@link #stats()}). */
