@@ -260,7 +260,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
    * one-thread offer+poll (0.82–0.87x the bare queue); JDK 17's C2 inlined the 46-byte version
    * once its call site's profiled count reached InlineFrequencyCount (100), however rare relative
    * to the loop, in about one JVM in four (docs/benchmarks/queues.md, session 5).
-   * InstrumentedQueueInliningTest keeps the size above the limit.
+   * SampledPathSizeTest keeps the size above the limit.
    */
   private void publishSampled(long index, E element) {
     final long[] stamps = this.stamps;
