@@ -16,20 +16,40 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
   /*
    * Slots hold a reference or null. A non-null slot is a published element; the consumer nulls a
    * slot after reading it, which is what hands the slot back to the producers. The slot array's
-   * length is the (power-of-two) capacity, and every index is computed as
-   * (int) sequence & (slots.length - 1): that form lets C2 prove the index in range and drop the
-   * bounds check (JDK-8003585); a mask kept in a separate field gives it nothing to prove.
+   * length is the (power-of-two) capacity. Two ways to turn a sequence into an index:
+   *
+   * - slotIndex: (int) sequence & (slots.length - 1). C2 can then reduce the bounds check to
+   *   "length != 0" (JDK-8003585), but the index depends on a load of the array's length, which
+   *   depends on the load of `slots`: two loads in a row before the slot's address is known.
+   * - slotOf: (int) (sequence & mask), with mask = capacity - 1 in a final field of its own
+   *   (JCTools' form). The loads of `mask` and `slots` are independent, and the bounds check,
+   *   which reads the length, is off the address's path (a predicted branch).
+   *
+   * The MPSC queues use slotOf: after the producer's CAS (a full fence on x86) and at the head of
+   * each poll, the dependent length load sat on the critical path, and that alone made perfkit's
+   * MPSC 0.90x JCTools' VarHandle MPSC for one-thread offer+poll; with `mask` it measures the same
+   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues keep slotIndex: there the
+   * same change measured no difference.
    */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
   final Object[] slots;
 
+  /** {@code slots.length - 1}: read by {@link #slotOf} independently of {@link #slots}. */
+  final long mask;
+
   BaseArrayQueue(int capacity) {
     this.slots = new Object[capacity];
+    this.mask = capacity - 1L;
   }
 
   static int slotIndex(Object[] slots, long sequence) {
     return (int) sequence & (slots.length - 1);
+  }
+
+  /** The index of {@code sequence}'s slot, from the {@link #mask} field (see the class comment). */
+  final int slotOf(long sequence) {
+    return (int) (sequence & mask);
   }
 
   @SuppressWarnings("unchecked") // only offer/fill, which take E, store non-null slots

@@ -74,12 +74,19 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
    * subclass method ({@code takeSampled}) whose bytecode is larger than C2's {@code MaxInlineSize}
    * (35 bytes): C2 inlines a method that large only at a call site it judges hot, so at a cold
    * site the sampling stays out of the compiled poll loop. C2 also judges a site hot once its
-   * profiled count reaches InlineFrequencyCount, whatever its relative frequency, so this is a
-   * heuristic, not a guarantee (docs/benchmarks/queues.md, session 3 follow-up); the batch
-   * recording behind {@code PendingTimes.add} is a further call that is not inlined into it.
+   * profiled count reaches InlineFrequencyCount, whatever its relative frequency, so for the SPSC
+   * queue this is a heuristic, not a guarantee (docs/benchmarks/queues.md, session 3 follow-up).
+   * The MPSC queue's takeSampled is larger than FreqInlineSize (325 bytes), which C2 never
+   * inlines (session 5, part 2). The batch recording behind {@code PendingTimes.add} is a further
+   * call that is not inlined into it.
    */
   final void recordSince(long offeredNanos) {
-    pendingTimes.add(Math.max(0L, System.nanoTime() - offeredNanos));
+    recordSince(offeredNanos, System.nanoTime());
+  }
+
+  /** {@link #recordSince(long)} with the clock already read: {@code nowNanos}. */
+  final void recordSince(long offeredNanos, long nowNanos) {
+    pendingTimes.add(Math.max(0L, nowNanos - offeredNanos));
   }
 
   /** Offers rejected so far (for {@link #stats()}). */

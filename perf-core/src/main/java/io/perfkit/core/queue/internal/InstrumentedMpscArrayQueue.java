@@ -241,7 +241,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
     if ((index & sampleMask) != 0) {
       // release: the element's fields are visible before the slot reads non-null
-      SLOT.setRelease(slots, slotIndex(slots, index), element);
+      SLOT.setRelease(slots, slotOf(index), element);
     } else {
       publishSampled(index, element); // cold: one offer in sampleInterval
     }
@@ -250,18 +250,51 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   /**
    * Producer slow path for a sampled position {@code index} that this producer claimed: stamps it
-   * and publishes {@code element}. A separate method, larger than C2's MaxInlineSize, for the
-   * reason takeSampled is: with the clock read inlined into offer() (it compiles to a call), the
-   * one-thread offer+poll pair measured ~0.55 ns (13 %) slower even at one sample in 65,536
-   * offers; out of line it costs what its calls cost (docs/benchmarks/queues.md, session 4).
+   * and publishes {@code element}, after checking (with assertions enabled) the hand-over
+   * invariants the stamp relies on.
+   *
+   * <p>Out of line by construction, not by a heuristic: C2 never inlines a method whose bytecode
+   * is larger than FreqInlineSize (325 bytes on x86-64 and AArch64), and this one is larger because
+   * of its assertions (below), whose bytecode counts toward that size although with assertions
+   * disabled C2 folds them away. Inlined into offer(), the sampled branch cost 0.4–0.8 ns per
+   * one-thread offer+poll (0.82–0.87x the bare queue); JDK 17's C2 inlined the 46-byte version
+   * once its call site's profiled count reached InlineFrequencyCount (100), however rare relative
+   * to the loop, in about one JVM in four (docs/benchmarks/queues.md, session 5).
+   * SampledPathSizeTest keeps the size above the limit.
    */
   private void publishSampled(long index, E element) {
     final long[] stamps = this.stamps;
-    // plain: we alone own position index now; published by the release store below
-    stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
     final Object[] slots = this.slots;
+    final int slot = slotOf(index);
+    final int entry = (int) (index >>> stampShift) & (stamps.length - 1);
+    // Invariants, checked with assertions enabled (the tests run so). This producer owns position
+    // index: its CAS claimed it, below a limit read from consumerIndex, so the consumer has freed
+    // the slot's previous occupant and has read the stamp entry's previous owner, the position a
+    // stamps.length * sampleInterval >= capacity lap earlier (InstrumentedArrayQueue's comment).
+    assert (index & sampleMask) == 0
+        : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
+    assert ((long) stamps.length << stampShift) >= slots.length
+        : stamps.length + " stamps of interval " + (sampleMask + 1) + " cover less than capacity "
+            + slots.length;
+    assert index < (long) PRODUCER_INDEX.getVolatile(this)
+        : "position " + index + " is not claimed (producerIndex " + PRODUCER_INDEX.getVolatile(this)
+            + ")";
+    assert element != null : "null element at position " + index;
+    assert index < (long) CONSUMER_INDEX.getAcquire(this) + slots.length
+        : "position " + index + " claimed beyond capacity " + slots.length + " (consumerIndex "
+            + CONSUMER_INDEX.getAcquire(this) + ", producerLimit " + PRODUCER_LIMIT.getAcquire(this)
+            + ")";
+    assert SLOT.getAcquire(slots, slot) == null
+        : "slot " + slot + " of claimed position " + index + " is not free (capacity "
+            + slots.length + ")";
+    assert index - ((long) stamps.length << stampShift) < (long) CONSUMER_INDEX.getAcquire(this)
+        : "stamp entry " + entry + " of position " + index + " may still be read for position "
+            + (index - ((long) stamps.length << stampShift)) + " (consumerIndex "
+            + CONSUMER_INDEX.getAcquire(this) + ")";
+    // plain: we alone own position index now; published by the release store below
+    stamps[entry] = System.nanoTime();
     // release: the element's fields and the stamp are visible before the slot reads non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    SLOT.setRelease(slots, slot, element);
   }
 
   @Override
@@ -273,7 +306,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -295,7 +328,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E relaxedPoll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -317,16 +350,45 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   /**
    * Consumer slow path for a sampled position: reads its stamp, frees its slot, records its time
-   * in queue. A separate method, larger than C2's MaxInlineSize, so that C2 does not inline it
-   * (nor the recording behind it) at its cold call site; see InstrumentedArrayQueue.recordSince.
+   * in queue, after checking (with assertions enabled) the invariants the stamp relies on. Out of
+   * line by construction, as publishSampled is: with its assertions its bytecode is larger than
+   * FreqInlineSize, so C2 does not inline it at any call site, however hot its profile.
    */
   private void takeSampled(Object[] slots, int slot, long index) {
     final long[] stamps = this.stamps;
+    final int entry = (int) (index >>> stampShift) & (stamps.length - 1);
+    // Invariants, checked with assertions enabled: the consumer takes the position at its index,
+    // which a producer claimed and published (the caller's acquire load saw the element), and
+    // no producer can claim the next position sharing the stamp entry before this take frees it.
+    assert (index & sampleMask) == 0
+        : "position " + index + " (slot " + slot + ") is not sampled (sampleInterval "
+            + (sampleMask + 1) + ")";
+    assert ((long) stamps.length << stampShift) >= slots.length
+        : stamps.length + " stamps of interval " + (sampleMask + 1) + " cover less than capacity "
+            + slots.length;
+    assert index == consumerIndex
+        : "position " + index + " (slot " + slot + ") taken out of turn (consumerIndex "
+            + consumerIndex + ")";
+    assert index < (long) PRODUCER_INDEX.getVolatile(this)
+        : "position " + index + " taken before it was claimed (producerIndex "
+            + PRODUCER_INDEX.getVolatile(this) + ", consumerIndex " + consumerIndex + ")";
+    assert SLOT.getAcquire(slots, slot) != null
+        : "slot " + slot + " of position " + index + " taken before its element was published"
+            + " (capacity " + slots.length + ")";
+    assert (long) PRODUCER_INDEX.getVolatile(this) <= index + slots.length
+        : "position " + (index + slots.length) + " claimed before position " + index
+            + " was taken (stamp entry " + entry + ", producerIndex "
+            + PRODUCER_INDEX.getVolatile(this) + ")";
     // plain, and before free(): the acquire load of the element ordered the producer's stamp
     // before this read; once the slot is freed a producer may restamp the entry
-    final long offered = stamps[(int) (index >>> stampShift) & (stamps.length - 1)];
+    final long offered = stamps[entry];
     free(slots, slot, index);
-    recordSince(offered);
+    final long now = System.nanoTime();
+    // the JVM's nanoTime is monotonic across threads: a later stamp was not this position's
+    assert offered - now <= 0
+        : "stamp " + offered + " of position " + index + " (entry " + entry + ") is later than now "
+            + now;
+    recordSince(offered, now);
   }
 
   private void free(Object[] slots, int slot, long index) {
@@ -341,7 +403,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   Object pollUntimed() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
     if (element == null) {
       // volatile read, as in poll(): a claimed slot's element is on its way
@@ -361,7 +423,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E peek() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
       do {
@@ -376,7 +438,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   public E relaxedPeek() {
     final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotOf(consumerIndex)));
   }
 
   @Override
@@ -385,7 +447,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = slotIndex(slots, index);
+      final int slot = slotOf(index);
       // acquire: pairs with the producer's release store of the element (and its stamp)
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -432,7 +494,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         stamp(position); // plain: this producer alone claimed position; published below
       }
       // release: the element (and a stamp) is visible before the slot reads non-null
-      SLOT.setRelease(slots, slotIndex(slots, position), element);
+      SLOT.setRelease(slots, slotOf(position), element);
     }
     return batch;
   }

@@ -189,7 +189,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
       }
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
     // release: the element's fields are visible before the consumer can read the slot non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    SLOT.setRelease(slots, slotOf(index), element);
     return true;
   }
 
@@ -202,7 +202,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element
     Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -222,7 +222,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
   public E relaxedPoll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -244,7 +244,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
   public E peek() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
       do {
@@ -259,7 +259,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
   public E relaxedPeek() {
     final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotOf(consumerIndex)));
   }
 
   @Override
@@ -270,7 +270,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = slotIndex(slots, index);
+      final int slot = slotOf(index);
       // acquire: pairs with the producer's release store of the element
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -318,7 +318,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
         throw claimedSlotsLost(batch - i);
       }
       // release: the element is visible before the slot reads non-null
-      SLOT.setRelease(slots, slotIndex(slots, index + i), element);
+      SLOT.setRelease(slots, slotOf(index + i), element);
     }
     return batch;
   }

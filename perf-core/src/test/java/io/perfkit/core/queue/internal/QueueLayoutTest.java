@@ -26,9 +26,11 @@ class QueueLayoutTest {
 
   private static void assertIsolated(ClassLayout layout, List<List<String>> groups) {
     long coldEnd = 0;
-    // the cold (final, read-only) fields: the slot array and, in the instrumented queues, the
-    // sampling state
-    for (String cold : List.of("slots", "sampleMask", "stampShift", "stamps", "timeInQueue")) {
+    // the cold (final, read-only) fields: the slot array, its index mask and, in the instrumented
+    // queues, the sampling state
+    List<String> coldFields =
+        List.of("slots", "mask", "sampleMask", "stampShift", "stamps", "timeInQueue");
+    for (String cold : coldFields) {
       if (layout.fields().stream().anyMatch(f -> f.name().equals(cold))) {
         FieldLayout f = field(layout, cold);
         coldEnd = Math.max(coldEnd, f.offset() + f.size());
