@@ -42,6 +42,7 @@ public final class Main {
     TOOLS.put("queue-cpu", "io.perfkit.bench.queue.InstrumentedQueueCpuProbe");
     TOOLS.put("pool-cpu", "io.perfkit.bench.pool.PoolAdapterCpuProbe");
     TOOLS.put("ring-cpu", "io.perfkit.bench.memory.RingAccessCpuProbe");
+    TOOLS.put("pick-split", "io.perfkit.bench.balance.PickSplitProbe");
   }
 
   private Main() {}
