@@ -2038,6 +2038,15 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /**
      * Adds an off-heap tier (L2) of {@code entries} entries. Requires both serializers.
      *
+     * <p>{@link #build()} reserves and zeroes all of L2's direct memory up front, as Ehcache 3's
+     * off-heap tier does: {@code entries} slots of {@link #offHeapMaximumEntryBytes} + 32 bytes each
+     * (544 by default) plus about 60 bytes of metadata per entry (index, links, frequency sketch,
+     * admission filters). The trade-off: {@code build()} takes time in proportion (zeroing, and the
+     * page faults of first touch; measured figures in {@code docs/caching.md}) and the process's resident size includes all of L2 from the start, but
+     * no put ever allocates or zeroes memory, so the write path has no stalls, and the store costs the
+     * heap no buffer handles. The memory counts against {@code -XX:MaxDirectMemorySize} (by default
+     * the maximum heap size); {@code build()} throws {@link OutOfMemoryError} if it is not available.
+     *
      * @throws IllegalArgumentException if {@code entries <= 0} or {@code entries > 2^30}
      * @throws IllegalStateException if already set
      */

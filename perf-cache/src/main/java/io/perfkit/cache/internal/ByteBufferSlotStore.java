@@ -1,82 +1,88 @@
 package io.perfkit.cache.internal;
 
+import io.perfkit.core.internal.Checks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A {@link SlotStore} over direct {@link ByteBuffer} slabs. The first slots, up to {@link
- * #FIRST_SLAB_BYTES} of them, may live in memory the tier allocates anyway (its metadata's one direct
- * buffer, see {@link #ByteBufferSlotStore(int, int, ByteBuffer, int, int, long)}), so they cost no heap
- * handles of their own; the rest are in slabs of up to {@link #MAX_SLAB_BYTES}, each allocated when a
- * slot in it is first used, so an unused part of the store costs no off-heap memory and no single put
- * zeroes more than one slab. The memory is returned when the buffers are garbage collected after
- * {@link #close()} (direct buffers cannot be freed eagerly without Unsafe). Slabs are in native byte
- * order; value views are big-endian.
+ * A {@link SlotStore} over direct {@link ByteBuffer} memory, all of it allocated (and so zeroed) at
+ * construction, as Ehcache 3's off-heap tier reserves its memory up front: no write ever allocates or
+ * zeroes memory, so no put stalls on first touching part of the store. Either every slot lives in
+ * memory the tier allocates anyway (its metadata's one direct buffer, see {@link
+ * #ByteBufferSlotStore(int, int, ByteBuffer, int)}), so the store costs no heap handles of its own, or,
+ * for a store that does not fit there (a direct buffer holds less than 2 GiB), in slabs of up to
+ * {@link #MAX_SLAB_BYTES} allocated by {@link #ByteBufferSlotStore(int, int, long)}. The memory is
+ * returned when the buffers are garbage collected after {@link #close()} (direct buffers cannot be
+ * freed eagerly without Unsafe). Slabs are in native byte order; value views are big-endian.
  */
 final class ByteBufferSlotStore implements SlotStore {
-  /** The most bytes of slots a tier allocates with its metadata (build() zeroes them). */
-  static final long FIRST_SLAB_BYTES = 16 << 20;
-  /** The largest slab allocated on first use (that put zeroes it). */
-  static final long MAX_SLAB_BYTES = 64 << 20;
+  /** The largest slab of a store that does not fit in its tier's metadata buffer: 1 GiB. */
+  static final long MAX_SLAB_BYTES = 1L << 30;
   /** Long view of byte[] in the slabs' order (plain access: the key array is thread-confined). */
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final int slotBytes;
-  private final int slots;
-  /** Slots in the shared first slab ({@code buffers[0]}), 0 without one. */
+  /** Slots in slab 0 ({@code buffers[0]}). */
   private final int firstSlots;
-  /** The byte offset of slot 0 in the shared first slab. */
+  /** The byte offset of slot 0 in slab 0. */
   private final int base;
   /** Slots per slab after the first. */
   private final int slotsPerSlab;
   /**
    * Per slab, at {@code 2 * i} the slab and at {@code 2 * i + 1} its read-only view, repositioned for
-   * each read (reads run under the tier's lock); slab 0 is the shared one. One array instead of two
-   * saves the heap an array; each slab costs it ~200 bytes (a DirectByteBuffer, its Cleaner and
-   * Deallocator, and the view), the store's only heap cost.
+   * each read (reads run under the tier's lock). One array instead of two saves the heap an array;
+   * each slab of its own costs it ~200 bytes (a DirectByteBuffer, its Cleaner and Deallocator, and the
+   * view), the store's only heap cost; a shared slab costs only its view.
    */
   private ByteBuffer[] buffers;
 
   /**
-   * A store of {@code slots} slots of {@code slotBytes} whose first {@code firstSlots} slots are the
-   * bytes of {@code memory} (native byte order) from byte {@code base}, the rest allocated on first
-   * use in slabs of up to {@code maxSlabBytes} (the tier passes {@link #MAX_SLAB_BYTES}).
+   * A store of {@code slots} slots of {@code slotBytes}, all of them the bytes of {@code memory}
+   * (native byte order) from byte {@code base}.
    *
    * @throws IllegalArgumentException if {@code memory} is not in native order or too small
    */
-  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base, int firstSlots,
-      long maxSlabBytes) {
-    if (memory.order() != ByteOrder.nativeOrder() || base < 0 || firstSlots < 0
-        || firstSlots > slots || (long) firstSlots * slotBytes > memory.capacity() - (long) base) {
+  ByteBufferSlotStore(int slots, int slotBytes, ByteBuffer memory, int base) {
+    if (memory.order() != ByteOrder.nativeOrder() || base < 0 || slots <= 0
+        || (long) slots * slotBytes > memory.capacity() - (long) base) {
       throw new IllegalArgumentException("memory: " + memory + " (expected: native order, "
-          + firstSlots + " slots of " + slotBytes + " bytes from " + base + ")");
+          + slots + " slots of " + slotBytes + " bytes from " + base + ")");
     }
     this.slotBytes = slotBytes;
-    this.slots = slots;
-    this.firstSlots = firstSlots;
+    this.firstSlots = slots;
     this.base = base;
-    this.slotsPerSlab = (int) Math.max(1, maxSlabBytes / slotBytes);
-    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
-    buffers[0] = memory;
-    buffers[1] = memory.asReadOnlyBuffer();
+    this.slotsPerSlab = slots;
+    this.buffers = new ByteBuffer[] {memory, memory.asReadOnlyBuffer()};
   }
 
-  /** A store whose slabs are all allocated on first use. */
-  ByteBufferSlotStore(int slots, int slotBytes) {
+  /**
+   * A store of {@code slots} slots of {@code slotBytes} in slabs of its own of up to {@code
+   * maxSlabBytes} each (at least one slot), all allocated now (the tier passes {@link
+   * #MAX_SLAB_BYTES}).
+   *
+   * @throws IllegalArgumentException if {@code slots <= 0} or a slab would not fit in a buffer
+   */
+  ByteBufferSlotStore(int slots, int slotBytes, long maxSlabBytes) {
+    Checks.checkPositive(slots, "slots");
+    int perSlab = (int) Math.min(slots, Math.max(1, maxSlabBytes / slotBytes));
+    Checks.checkInRange((long) perSlab * slotBytes, 1, Integer.MAX_VALUE, "slab bytes");
     this.slotBytes = slotBytes;
-    this.slots = slots;
-    this.firstSlots = 0;
+    this.firstSlots = perSlab;
     this.base = 0;
-    this.slotsPerSlab = (int) Math.max(1, MAX_SLAB_BYTES / slotBytes);
-    this.buffers = new ByteBuffer[2 * (1 + slabIndex(slots - 1))];
-  }
-
-  /** The number of a tier's first slots that fit in {@link #FIRST_SLAB_BYTES}. */
-  static int firstSlots(int slots, int slotBytes) {
-    return (int) Math.min(slots, FIRST_SLAB_BYTES / slotBytes);
+    this.slotsPerSlab = perSlab;
+    int slabs = (int) ((slots + (long) perSlab - 1) / perSlab);
+    ByteBuffer[] all = new ByteBuffer[2 * slabs];
+    for (int i = 0; i < slabs; i++) {
+      // The last slab holds only the slots left.
+      int slotsHere = (int) Math.min(perSlab, slots - (long) i * perSlab);
+      ByteBuffer slab = ByteBuffer.allocateDirect(slotsHere * slotBytes).order(ByteOrder.nativeOrder());
+      all[2 * i] = slab;
+      all[2 * i + 1] = slab.asReadOnlyBuffer();
+    }
+    this.buffers = all;
   }
 
   @Override
@@ -89,17 +95,7 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   private ByteBuffer slab(int slot) {
-    int index = slabIndex(slot);
-    ByteBuffer slab = buffers[2 * index];
-    if (slab == null) {
-      // The last slab holds only the slots left.
-      int slotsHere = (int) Math.min(slotsPerSlab,
-          slots - firstSlots - (long) (index - 1) * slotsPerSlab);
-      slab = ByteBuffer.allocateDirect(slotsHere * slotBytes).order(ByteOrder.nativeOrder());
-      buffers[2 * index] = slab;
-      buffers[2 * index + 1] = slab.asReadOnlyBuffer();
-    }
-    return slab;
+    return buffers[2 * slabIndex(slot)];
   }
 
   private int offset(int slot) {

@@ -162,25 +162,19 @@ public final class OffHeapTier implements AutoCloseable {
     long nextAt = layout.ints(capacity + 2);
     long metaAt = layout.ints(capacity);
     long duelAt = layout.ints(AdmissionDuel.ints(capacity));
-    // The first FIRST_SLAB_BYTES of slots go in the same allocation (they then cost no heap handles
-    // of their own; build() zeroes them with the metadata): a store that small is all there, a
-    // larger one allocates the rest in slabs on first use, so no single put or build zeroes all of it.
-    int firstSlots = ByteBufferSlotStore.firstSlots(capacity, slotBytes);
-    long firstInts = ((long) firstSlots * slotBytes + Integer.BYTES - 1) / Integer.BYTES;
-    long storeAt = 0;
-    if (layout.size() + firstInts <= DirectMemory.BUFFER_INTS) {
-      storeAt = layout.ints(firstInts);
-    } else {
-      firstSlots = 0; // metadata of more than one buffer: every slab on its own
-    }
+    // The whole slot store is allocated (and zeroed) here, in the same allocation when it fits (it
+    // then costs no heap handles of its own), otherwise in slabs of up to 1 GiB: no put ever allocates
+    // or zeroes memory.
+    long storeInts = ((long) capacity * slotBytes + Integer.BYTES - 1) / Integer.BYTES;
+    boolean shared = layout.size() + storeInts <= DirectMemory.BUFFER_INTS;
+    long storeAt = shared ? layout.ints(storeInts) : 0;
     DirectMemory memory = layout.allocate();
     this.evictionSink = evictionSink;
     this.capacity = capacity;
     this.protectedCapacity = (int) (capacity * 0.8);
-    this.store = firstSlots > 0
-        ? new ByteBufferSlotStore(capacity, slotBytes, memory.buffer(),
-            (int) (storeAt * Integer.BYTES), firstSlots, ByteBufferSlotStore.MAX_SLAB_BYTES)
-        : new ByteBufferSlotStore(capacity, slotBytes);
+    this.store = shared
+        ? new ByteBufferSlotStore(capacity, slotBytes, memory.buffer(), (int) (storeAt * Integer.BYTES))
+        : new ByteBufferSlotStore(capacity, slotBytes, ByteBufferSlotStore.MAX_SLAB_BYTES);
     this.sketch = givenSketch != null ? givenSketch
         : new FrequencySketch(sketchEntries, FrequencySketch.SAMPLES_PER_ENTRY, memory, sketchAt);
     this.duel = new AdmissionDuel(capacity, sketch, memory, duelAt);

@@ -24,8 +24,7 @@ class ByteBufferSlotStoreTest {
     memory.fill(before, 5, -1);
     memory.fill(after, 3, -1);
     ByteBufferSlotStore store =
-        new ByteBufferSlotStore(4, SLOT_BYTES, memory.buffer(), (int) (storeAt * Integer.BYTES), 4,
-            ByteBufferSlotStore.MAX_SLAB_BYTES);
+        new ByteBufferSlotStore(4, SLOT_BYTES, memory.buffer(), (int) (storeAt * Integer.BYTES));
     for (int slot = 0; slot < 4; slot++) {
       byte[] key = {(byte) slot, 1, 2, 3, 4, 5, 6, 7, 8, (byte) slot};
       byte[] value = new byte[24 - key.length];
@@ -61,26 +60,26 @@ class ByteBufferSlotStoreTest {
   void storeInSharedMemory_rejectsMemoryTooSmallOrInTheWrongOrder() {
     ByteBuffer small = ByteBuffer.allocateDirect(4 * SLOT_BYTES).order(ByteOrder.nativeOrder());
     assertThrows(IllegalArgumentException.class,
-        () -> new ByteBufferSlotStore(4, SLOT_BYTES, small, 8, 4, 1 << 20));
+        () -> new ByteBufferSlotStore(4, SLOT_BYTES, small, 8));
     assertThrows(IllegalArgumentException.class,
-        () -> new ByteBufferSlotStore(4, SLOT_BYTES, small, -1, 4, 1 << 20));
+        () -> new ByteBufferSlotStore(4, SLOT_BYTES, small, -1));
     ByteOrder other = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN
         ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     ByteBuffer wrongOrder = ByteBuffer.allocateDirect(4 * SLOT_BYTES).order(other);
     assertThrows(IllegalArgumentException.class,
-        () -> new ByteBufferSlotStore(4, SLOT_BYTES, wrongOrder, 0, 4, 1 << 20));
+        () -> new ByteBufferSlotStore(4, SLOT_BYTES, wrongOrder, 0));
     assertThrows(IllegalArgumentException.class,
-        () -> new ByteBufferSlotStore(4, SLOT_BYTES, small, 0, 5, 1 << 20));
-    new ByteBufferSlotStore(4, SLOT_BYTES, small, 0, 4, 1 << 20).close();
+        () -> new ByteBufferSlotStore(5, SLOT_BYTES, small, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new ByteBufferSlotStore(0, SLOT_BYTES, small, 0));
+    new ByteBufferSlotStore(4, SLOT_BYTES, small, 0).close();
   }
 
   @Test
-  void sharedFirstSlab_thenLazySlabs_keepEverySlotApart() {
-    // 3 shared slots, then slabs of 2 slots: slots 3-4, 5-6, and 7 alone in the last one.
-    int slots = 8;
-    ByteBuffer shared = ByteBuffer.allocateDirect(8 + 3 * SLOT_BYTES).order(ByteOrder.nativeOrder());
-    ByteBufferSlotStore store =
-        new ByteBufferSlotStore(slots, SLOT_BYTES, shared, 8, 3, 2L * SLOT_BYTES + 1);
+  void ownSlabs_allocatedUpFront_keepEverySlotApart() {
+    // Slabs of 2 slots: slots 0-1, 2-3, 4-5, and 6 alone in the last one.
+    int slots = 7;
+    ByteBufferSlotStore store = new ByteBufferSlotStore(slots, SLOT_BYTES, 2L * SLOT_BYTES + 1);
     for (int slot = slots - 1; slot >= 0; slot--) {
       byte[] key = {(byte) slot, 7, 7, 7, 7, 7, 7, 7, 7};
       byte[] value = {(byte) (slot + 1), (byte) (slot + 2)};
@@ -92,11 +91,27 @@ class ByteBufferSlotStoreTest {
       assertEquals(-slot, store.expiresAtNanos(slot));
       assertTrue(store.keyEquals(slot, new byte[] {(byte) slot, 7, 7, 7, 7, 7, 7, 7, 7}));
       ByteBuffer value = store.value(slot);
+      assertTrue(value.isReadOnly());
       assertEquals(2, value.remaining());
       assertEquals((byte) (slot + 1), value.get(value.position()));
       assertEquals((byte) (slot + 2), value.get(value.position() + 1));
     }
-    assertEquals(0L, shared.getLong(0), "the bytes before the shared slots stay untouched");
     store.close();
+  }
+
+  @Test
+  void ownSlabs_slotsLargerThanASlab_getASlabEach_andBadSizesAreRejected() {
+    ByteBufferSlotStore store = new ByteBufferSlotStore(3, SLOT_BYTES, 1);
+    for (int slot = 0; slot < 3; slot++) {
+      store.write(slot, slot, new byte[] {(byte) slot}, new byte[] {(byte) -slot}, 0, 0);
+    }
+    for (int slot = 0; slot < 3; slot++) {
+      assertArrayEquals(new byte[] {(byte) slot}, store.key(slot));
+      assertEquals((byte) -slot, store.value(slot).get(store.value(slot).position()));
+    }
+    store.close();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ByteBufferSlotStore(0, SLOT_BYTES, 1 << 20));
+    assertTrue(e.getMessage().startsWith("slots: 0"), e.getMessage());
   }
 }

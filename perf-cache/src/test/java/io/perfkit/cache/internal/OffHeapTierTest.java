@@ -243,9 +243,8 @@ final class OffHeapTierTest {
   }
 
   @Test
-  void severalSlabs_andASketchInTheTiersOwnMemory_keepEveryRecord() {
-    // 40,001 slots of 512 bytes (20 MB): the first 16 MiB (32,768 slots) in the metadata's
-    // allocation, the other 7,233 in a slab allocated on first use.
+  void largeStore_andASketchInTheTiersOwnMemory_keepEveryRecord() {
+    // 40,001 slots of 512 bytes (20 MB), all in the metadata's one allocation, after the sketch.
     int capacity = 40_001;
     try (OffHeapTier tier = new OffHeapTier(capacity, 512, 2L * capacity, Long.MAX_VALUE,
         Long.MAX_VALUE, 0, null)) {
