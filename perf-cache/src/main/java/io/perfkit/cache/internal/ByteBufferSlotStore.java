@@ -25,11 +25,9 @@ final class ByteBufferSlotStore implements SlotStore {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
   private final int slotBytes;
-  /** Slots in slab 0 ({@code buffers[0]}). */
-  private final int firstSlots;
-  /** The byte offset of slot 0 in slab 0. */
+  /** The byte offset of slot 0 in slab 0 (0 unless the store shares its tier's buffer). */
   private final int base;
-  /** Slots per slab after the first. */
+  /** Slots per slab (the last may hold fewer); all of them when the store shares its tier's buffer. */
   private final int slotsPerSlab;
   /**
    * Per slab, at {@code 2 * i} the slab and at {@code 2 * i + 1} its read-only view, repositioned for
@@ -52,7 +50,6 @@ final class ByteBufferSlotStore implements SlotStore {
           + slots + " slots of " + slotBytes + " bytes from " + base + ")");
     }
     this.slotBytes = slotBytes;
-    this.firstSlots = slots;
     this.base = base;
     this.slotsPerSlab = slots;
     this.buffers = new ByteBuffer[] {memory, memory.asReadOnlyBuffer()};
@@ -70,7 +67,6 @@ final class ByteBufferSlotStore implements SlotStore {
     int perSlab = (int) Math.min(slots, Math.max(1, maxSlabBytes / slotBytes));
     Checks.checkInRange((long) perSlab * slotBytes, 1, Integer.MAX_VALUE, "slab bytes");
     this.slotBytes = slotBytes;
-    this.firstSlots = perSlab;
     this.base = 0;
     this.slotsPerSlab = perSlab;
     int slabs = (int) ((slots + (long) perSlab - 1) / perSlab);
@@ -91,7 +87,8 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   private int slabIndex(int slot) {
-    return slot < firstSlots ? 0 : 1 + (slot - firstSlots) / slotsPerSlab;
+    // The compare spares a shared store (every slot in slab 0) the division.
+    return slot < slotsPerSlab ? 0 : slot / slotsPerSlab;
   }
 
   private ByteBuffer slab(int slot) {
@@ -99,8 +96,7 @@ final class ByteBufferSlotStore implements SlotStore {
   }
 
   private int offset(int slot) {
-    return slot < firstSlots ? base + slot * slotBytes
-        : ((slot - firstSlots) % slotsPerSlab) * slotBytes;
+    return slot < slotsPerSlab ? base + slot * slotBytes : (slot % slotsPerSlab) * slotBytes;
   }
 
   @Override

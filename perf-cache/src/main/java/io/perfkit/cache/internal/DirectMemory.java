@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * One direct (off-heap) allocation, addressed in {@code int} units, that a tier carves into the
  * fixed-size regions of its metadata (index cells, list links, the frequency sketch, the residency
- * filter, the admission duel's miniatures). Each owner keeps this object and the base index of its
+ * filter, the admission duel's miniatures) and, when it fits, its slot store. Each owner keeps this object and the base index of its
  * region (no view object per array: each was 32 bytes of heap). One allocation instead of one per
  * array: every direct buffer costs the Java heap a {@code DirectByteBuffer}, a {@code Cleaner} and a
  * {@code Deallocator} (136 bytes), a tier's only heap cost that is not a handful of fields.
