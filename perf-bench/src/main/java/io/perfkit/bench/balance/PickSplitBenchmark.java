@@ -1,11 +1,8 @@
 package io.perfkit.bench.balance;
 
-import io.perfkit.balance.Balancers;
 import io.perfkit.balance.Endpoint;
 import io.perfkit.balance.Lease;
 import io.perfkit.balance.TrackingBalancer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -91,23 +88,12 @@ public class PickSplitBenchmark {
   }
 
   static TrackingBalancer create(String impl, int endpoints) {
-    List<Endpoint> list = new ArrayList<>();
-    for (int i = 0; i < endpoints; i++) {
-      list.add(Endpoint.of("e" + i, 1));
-    }
-    Balancers b = Balancers.newBuilder().endpoints(list);
-    TrackingBalancer lb =
-        switch (impl) {
-          case "perfkit-least-request" -> b.leastRequest();
-          case "perfkit-peak-ewma" -> b.peakEwma();
-          case "perfkit-peak-ewma-coarse-ticker" ->
-              b.ticker(PickSplitProbe.CoarseTicker.INSTANCE).peakEwma();
-          default -> throw new IllegalArgumentException("impl: " + impl);
-        };
-    for (int i = 0; i < 20 * endpoints; i++) {
-      lb.pick().complete(1_000, true); // every estimate gets samples (peak EWMA)
-    }
-    return lb;
+    return switch (impl) {
+      case "perfkit-least-request" -> PickSplitProbe.create("least-request", endpoints);
+      case "perfkit-peak-ewma" -> PickSplitProbe.create("peak-ewma", endpoints);
+      case "perfkit-peak-ewma-coarse-ticker" -> PickSplitProbe.create("peak-ewma-coarse", endpoints);
+      default -> throw new IllegalArgumentException("impl: " + impl);
+    };
   }
 
   @Benchmark

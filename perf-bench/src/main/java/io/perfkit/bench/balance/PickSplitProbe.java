@@ -6,7 +6,6 @@ import io.perfkit.balance.Lease;
 import io.perfkit.balance.Ticker;
 import io.perfkit.balance.TrackingBalancer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.locks.LockSupport;
@@ -57,7 +56,7 @@ public final class PickSplitProbe {
     int seconds = Integer.parseInt(args[6]);
     TrackingBalancer common = shared ? create(impl, endpoints) : null;
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    long warmEnd = System.nanoTime() + Math.max(1, seconds / 3) * 1_000_000_000L;
+    long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3; // the first third warms up
     List<double[]> samples = new ArrayList<>(); // {pick ns, completion ns, clock ns} per op
     CyclicBarrier start = new CyclicBarrier(threads);
     List<Thread> workers = new ArrayList<>();
@@ -182,11 +181,15 @@ public final class PickSplitProbe {
 
   private static double quantile(List<double[]> samples, int column, double q) {
     double[] sorted = samples.stream().mapToDouble(s -> s[column]).sorted().toArray();
-    Arrays.sort(sorted);
     return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
   }
 
-  private static TrackingBalancer create(String impl, int endpoints) {
+  /**
+   * A balancer of {@code endpoints} equal endpoints whose every estimate has samples: {@code
+   * least-request}, {@code peak-ewma}, {@code peak-ewma-coarse} or {@code peak-ewma-step}
+   * (PickSplitBenchmark passes its impl names without the {@code perfkit-} prefix).
+   */
+  static TrackingBalancer create(String impl, int endpoints) {
     List<Endpoint> list = new ArrayList<>();
     for (int i = 0; i < endpoints; i++) {
       list.add(Endpoint.of("e" + i, 1));

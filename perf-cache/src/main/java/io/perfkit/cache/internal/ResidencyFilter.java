@@ -17,7 +17,7 @@ package io.perfkit.cache.internal;
  * and read with volatile access, so a reader sees every change that precedes its read in the
  * synchronization order: a record indexed (and its tier's lock released) before the read began is seen.
  */
-public final class ResidencyFilter {
+final class ResidencyFilter {
   /** Most buckets (2^24 counters, 64 MiB), however large the tier. */
   private static final int MAX_BUCKETS = 1 << 24;
 
