@@ -271,6 +271,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     // index: its CAS claimed it, below a limit read from consumerIndex, so the consumer has freed
     // the slot's previous occupant and has read the stamp entry's previous owner, the position a
     // stamps.length * sampleInterval >= capacity lap earlier (InstrumentedArrayQueue's comment).
+    // The assertions' VarHandle reads are diagnostic snapshots (volatile/acquire only to see recent
+    // values); with assertions off they do not run, so they add no ordering to the queue's protocol.
     assert (index & sampleMask) == 0
         : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
     assert ((long) stamps.length << stampShift) >= slots.length
@@ -360,6 +362,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     // Invariants, checked with assertions enabled: the consumer takes the position at its index,
     // which a producer claimed and published (the caller's acquire load saw the element), and
     // no producer can claim the next position sharing the stamp entry before this take frees it.
+    // (Diagnostic reads, as in publishSampled: no part of the queue's ordering.)
     assert (index & sampleMask) == 0
         : "position " + index + " (slot " + slot + ") is not sampled (sampleInterval "
             + (sampleMask + 1) + ")";
