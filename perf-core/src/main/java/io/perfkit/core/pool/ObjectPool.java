@@ -282,7 +282,7 @@ public final class ObjectPool<T> implements AutoCloseable {
    * other synchronization may not notice a racing close until it synchronizes (its hot object
    * stays in its hot slot meanwhile, and is discarded at its first call that sees the close).
    */
-  private boolean closedPlain() {
+  boolean closedPlain() {
     return (boolean) CLOSED.get(this); // plain: see above
   }
 
@@ -496,7 +496,10 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
     // Small on purpose (the rare cases are in other methods): it is inlined into every release.
-    if (plainRecycle) {
+    // Plain read (see closedPlain()): a close() that happens-before this release is seen; a racing
+    // one is caught by the volatile re-check after a cache push or store offer, or leaves the
+    // object in the caller's own hot slot, which close() could not reach anyway.
+    if (plainRecyclePlain()) {
       return true; // open, nothing to run (see plainRecycle)
     }
     if (leakTracker != null || closed) {
