@@ -53,11 +53,11 @@ import java.util.function.Consumer;
  * <p><b>Close.</b> After the pool is closed (a {@link ObjectPool#close()} that happens-before the
  * call; the hot-slot path reads the closed state without a barrier, so a call racing with the
  * close may still be served from the hot slot, as if it had run just before),
- * {@link #acquire()} throws {@link IllegalStateException}, and {@link #release(Object)} discards the object (to the disposer,
- * counted in {@link PoolStats#discarded()}) and then throws {@link IllegalStateException}; either
- * also discards what the owner's thread cache still holds. (The pool's own
- * {@code release} is lenient after close; a handle is a thread's long-lived view of an open
- * pool, so using it after close is reported.)
+ * {@link #acquire()} throws {@link IllegalStateException}, and {@link #release(Object)} discards
+ * the object (to the disposer, counted in {@link PoolStats#discarded()}) and then throws
+ * {@link IllegalStateException}; either also discards what the owner's thread cache still holds.
+ * (The pool's own {@code release} is lenient after close; a handle is a thread's long-lived view
+ * of an open pool, so using it after close is reported.)
  *
  * <p><b>Misuse detection.</b> {@code release(null)}; on the owner thread (through this handle or
  * the pool), releasing the handle's hot object while it is idle in the hot slot (exact for that

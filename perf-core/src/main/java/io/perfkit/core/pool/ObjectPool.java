@@ -262,7 +262,10 @@ public final class ObjectPool<T> implements AutoCloseable {
 
   /**
    * {@link #closed}, read plain: used only where the caller works on its own thread's hot slot
-   * ({@link #acquire()}; {@link #release(Object)} reads {@link #plainRecycle} the same way).
+   * ({@link #acquire()} and {@link LocalHandle}'s owner-path acquire; {@link #release(Object)}
+   * and {@link #recycle} read {@link #plainRecycle} the same way, and a {@code true} there is
+   * followed by a volatile re-check of {@code closed} wherever the object goes beyond the hot
+   * slot: after a cache push or a store offer).
    *
    * <p>Why plain suffices: {@code closed} only ever goes from false to true, so a read that
    * happens-after {@link #close()} (through any synchronization: a join, a latch, a volatile)
