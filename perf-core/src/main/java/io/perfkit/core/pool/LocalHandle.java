@@ -50,12 +50,14 @@ import java.util.function.Consumer;
  * free slot in the pool's cache table, has no cache (and no hot slot) and works on the shared
  * store only; no thread cache is created for a virtual thread.
  *
- * <p><b>Close.</b> After the pool is closed, {@link #acquire()} throws
- * {@link IllegalStateException}, and {@link #release(Object)} discards the object (to the disposer,
- * counted in {@link PoolStats#discarded()}) and then throws {@link IllegalStateException}; either
- * also discards what the owner's thread cache still holds. (The pool's own
- * {@code release} is lenient after close; a handle is a thread's long-lived view of an open
- * pool, so using it after close is reported.)
+ * <p><b>Close.</b> After the pool is closed (a {@link ObjectPool#close()} that happens-before the
+ * call; the hot-slot path reads the closed state without a barrier, so a call racing with the
+ * close may still be served from the hot slot, as if it had run just before),
+ * {@link #acquire()} throws {@link IllegalStateException}, and {@link #release(Object)} discards
+ * the object (to the disposer, counted in {@link PoolStats#discarded()}) and then throws
+ * {@link IllegalStateException}; either also discards what the owner's thread cache still holds.
+ * (The pool's own {@code release} is lenient after close; a handle is a thread's long-lived view
+ * of an open pool, so using it after close is reported.)
  *
  * <p><b>Misuse detection.</b> {@code release(null)}; on the owner thread (through this handle or
  * the pool), releasing the handle's hot object while it is idle in the hot slot (exact for that
@@ -144,8 +146,9 @@ public final class LocalHandle<T> {
   /** {@link #acquire()} on the owner thread (also {@link ObjectPool#acquire()}'s fast path). */
   T acquireOnOwner() {
     // The idle bit is only ever set with a cache and the slot enabled; a closed pool goes the
-    // slow way (acquireVia throws and drains the owner's cache, this slot included).
-    if (hotIdle && !pool.isClosed()) {
+    // slow way (acquireVia throws and drains the owner's cache, this slot included). Plain read
+    // of the pool's closed flag: see ObjectPool.closedPlain().
+    if (hotIdle && !pool.closedPlain()) {
       return takeHot();
     }
     return pool.acquireVia(cache, ownerId);

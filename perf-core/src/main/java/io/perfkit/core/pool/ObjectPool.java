@@ -1,6 +1,7 @@
 package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
@@ -68,11 +69,31 @@ import java.util.function.Supplier;
  * another holder), and releasing an object this pool never handed out; both corrupt the pool's
  * counts and may hand one object to two holders. Use {@link Lease} for exact double-release
  * detection. {@link #acquire()} on a closed pool throws; {@link #release(Object)} on a closed pool
- * discards the object (holders may outlive the pool).
+ * discards the object (holders may outlive the pool). "Closed" means a {@link #close()} that
+ * happens-before the call: the fast path reads the closed state without a memory barrier (it
+ * only touches the calling thread's own hot slot), so an acquire or release racing with
+ * {@code close()} on another thread may still use that thread's hot object, as if it had run
+ * just before the close, and a thread that loops on acquire/release with no other
+ * synchronization may not notice a close until it synchronizes.
  *
  * @param <T> the type of the pooled objects
  */
 public final class ObjectPool<T> implements AutoCloseable {
+  /** Plain reads of {@link #closed} on the inline fast path; see {@link #closedPlain()}. */
+  private static final VarHandle CLOSED;
+  /** Plain reads of {@link #plainRecycle} on the inline fast path; see {@link #closedPlain()}. */
+  private static final VarHandle PLAIN_RECYCLE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CLOSED = lookup.findVarHandle(ObjectPool.class, "closed", boolean.class);
+      PLAIN_RECYCLE = lookup.findVarHandle(ObjectPool.class, "plainRecycle", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /*
    * Design. Recycler mode: acquire pops the thread's cache (plain array, owner-only), then polls
    * the shared store from the thread's home stripe, then calls the factory. Release pushes to the
@@ -139,6 +160,10 @@ public final class ObjectPool<T> implements AutoCloseable {
   /** Threads waiting in a bounded acquisition; written under lock, read without. */
   private volatile int waiters;
 
+  /**
+   * Set by {@link #close()}. Volatile for the slow paths (which order other state after it); the
+   * two inline fast paths read it, and {@link #plainRecycle}, plain: see {@link #closedPlain()}.
+   */
   private volatile boolean closed;
   /**
    * True while the pool is open and has no reset hook, validator or leak tracker: then a release
@@ -228,10 +253,45 @@ public final class ObjectPool<T> implements AutoCloseable {
     if (h != null && h.ownerId == id) {
       LocalHandle<T> mine = mine(h);
       // The handle's idle hot object first (LocalHandle.acquireOnOwner's first step, with our
-      // own 'closed' instead of the handle's pool field: one dependent load fewer).
-      return mine.hotIdle && !closed ? mine.takeHot() : mine.acquireOnOwner();
+      // own 'closed' instead of the handle's pool field: one dependent load fewer). Plain read of
+      // 'closed': see closedPlain().
+      return mine.hotIdle && !closedPlain() ? mine.takeHot() : mine.acquireOnOwner();
     }
     return acquireMiss();
+  }
+
+  /**
+   * {@link #closed}, read plain: used only where the caller works on its own thread's hot slot
+   * ({@link #acquire()} and {@link LocalHandle}'s owner-path acquire; {@link #release(Object)}
+   * and {@link #recycle} read {@link #plainRecycle} the same way, and a {@code true} there is
+   * followed by a volatile re-check of {@code closed} wherever the object goes beyond the hot
+   * slot: after a cache push or a store offer).
+   *
+   * <p>Why plain suffices: {@code closed} only ever goes from false to true, so a read that
+   * happens-after {@link #close()} (through any synchronization: a join, a latch, a volatile)
+   * returns true by the memory model's happens-before consistency, as a volatile read would, and
+   * throws/discards exactly as documented. A read racing with {@code close()} may return false;
+   * the call then lends out or takes back the thread's own hot object, which {@code close()} never
+   * drains (a live thread's cache is discarded at its next call that sees the pool closed), so
+   * nothing is lost: it is as if the call had run just before {@code close()}. Nothing else is
+   * ordered by the read: the hot slot is the calling thread's own.
+   *
+   * <p>Why not volatile (or opaque, which C2 brackets with compiler barriers): an acquire
+   * barrier between the acquire's thread lookup and the release's stopped the JIT from reusing
+   * the lookup (current thread, its id, the table, the entry, its owner id) and the hot-slot
+   * loads when a caller's acquire/use/release is compiled as one piece, the common case; with
+   * plain reads the release's half of a pair is one load and one store (measured −27 % CPU per
+   * pair, docs/benchmarks/pools.md). The cost: a thread that loops on acquire/release with no
+   * other synchronization may not notice a racing close until it synchronizes (its hot object
+   * stays in its hot slot meanwhile, and is discarded at its first call that sees the close).
+   */
+  boolean closedPlain() {
+    return (boolean) CLOSED.get(this); // plain: see above
+  }
+
+  /** {@link #plainRecycle}, read plain; see {@link #closedPlain()}. */
+  private boolean plainRecyclePlain() {
+    return (boolean) PLAIN_RECYCLE.get(this); // plain: see closedPlain()
   }
 
   /** {@link #acquire()} when the calling thread's handle is not at its home index. */
@@ -366,7 +426,10 @@ public final class ObjectPool<T> implements AutoCloseable {
     LocalHandle<?> h = hs[(int) id & (hs.length - 1)];
     if (h != null && h.ownerId == id) {
       LocalHandle<T> mine = mine(h);
-      if (obj == mine.hot && !mine.hotIdle && plainRecycle) {
+      // Plain read of plainRecycle (see closedPlain()): a close() that happens-before this call
+      // is seen and takes the slow path (which discards obj); a racing one may keep obj in our
+      // hot slot, where close() could not have reached it anyway (nor a cache push).
+      if (obj == mine.hot && !mine.hotIdle && plainRecyclePlain()) {
         mine.putHot(); // the lent-out hot object returns: LocalHandle.releaseHot's common case
       } else {
         mine.releaseOnOwner(obj, false); // the hot slot first, then the thread's cache
@@ -436,7 +499,10 @@ public final class ObjectPool<T> implements AutoCloseable {
    */
   boolean recycle(ThreadCache cache, T obj, boolean strictClose) {
     // Small on purpose (the rare cases are in other methods): it is inlined into every release.
-    if (plainRecycle) {
+    // Plain read (see closedPlain()): a close() that happens-before this release is seen; a racing
+    // one is caught by the volatile re-check after a cache push or store offer, or leaves the
+    // object in the caller's own hot slot, which close() could not reach anyway.
+    if (plainRecyclePlain()) {
       return true; // open, nothing to run (see plainRecycle)
     }
     if (leakTracker != null || closed) {
@@ -519,7 +585,9 @@ public final class ObjectPool<T> implements AutoCloseable {
   }
 
   /**
-   * Closes the pool: further acquisitions throw {@link IllegalStateException}; idle objects in the
+   * Closes the pool: acquisitions that happen-after this call throw {@link IllegalStateException}
+   * (a call on another thread racing with this one may still be served from that thread's own hot
+   * slot, as if it had run just before; see the class documentation); idle objects in the
    * shared store, in the calling thread's cache and in dead threads' caches are discarded to the
    * disposer. Objects in another live thread's cache are discarded when that thread next calls the
    * pool (they count as retained until then). Objects released after close are discarded. Threads

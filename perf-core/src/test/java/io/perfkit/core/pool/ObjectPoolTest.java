@@ -188,6 +188,65 @@ final class ObjectPoolTest {
     assertThrows(IllegalStateException.class, pool::acquire);
   }
 
+  /**
+   * The fast path reads the closed state plain: a close() that happens-before another thread's
+   * calls (here through a latch) must still be seen by them, also once that thread's
+   * acquire/release loop is warm (compiled, with the release's lookup reused from the acquire).
+   */
+  @Test
+  void close_happensBeforeOtherThreadsWarmFastPath_isSeen() throws Exception {
+    List<Item> disposed = new ArrayList<>();
+    ObjectPool<Item> pool = ObjectPool.newBuilder(Item::new).disposer(disposed::add).build();
+    CountDownLatch warm = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicReference<Throwable> acquireAfterClose = new AtomicReference<>();
+    AtomicReference<Item> worked = new AtomicReference<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              Item first = pool.acquire();
+              pool.release(first);
+              for (int i = 0; i < 200_000; i++) { // the steady hot-slot pair, long enough for C2
+                Item it = pool.acquire();
+                if (it != first) {
+                  throw new AssertionError("hot slot not reused: " + it);
+                }
+                pool.release(it);
+              }
+              Item held = pool.acquire();
+              worked.set(held);
+              warm.countDown();
+              try {
+                closed.await();
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+              pool.release(held); // after close: discarded, not kept in the hot slot
+              try {
+                pool.acquire();
+              } catch (RuntimeException e) {
+                acquireAfterClose.set(e);
+              }
+            },
+            "pool-close-hb");
+    worker.start();
+    assertTrue(warm.await(30, TimeUnit.SECONDS));
+    pool.close();
+    closed.countDown();
+    worker.join(30_000);
+    assertFalse(worker.isAlive());
+    assertTrue(
+        acquireAfterClose.get() instanceof IllegalStateException,
+        String.valueOf(acquireAfterClose.get()));
+    assertEquals("pool is closed", acquireAfterClose.get().getMessage());
+    assertEquals(List.of(worked.get()), disposed);
+    PoolStats s = pool.stats();
+    assertEquals(1, s.created());
+    assertEquals(1, s.discarded());
+    assertEquals(0, s.retained());
+    assertEquals(0, s.outstanding());
+  }
+
   @Test
   void lease_closeReleasesAndDoubleCloseThrows() {
     ObjectPool<Item> pool = recycler();
