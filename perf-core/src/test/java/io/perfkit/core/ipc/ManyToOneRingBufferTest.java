@@ -78,40 +78,6 @@ final class ManyToOneRingBufferTest {
     }
   }
 
-  /**
-   * Consumers that see different line bases take turns on one buffer (a perfkit view finds the real
-   * one, a foreign MemoryBuffer gets 0), as consumer processes restarting over a file could: what one
-   * left unzeroed the next one zeroes, so every byte a producer may claim still reads as zero.
-   */
-  @Test
-  void consumersWithDifferentLineBases_keepFreeSpaceZeroed() {
-    int capacity = 1024;
-    MemoryBuffer memory = MemoryBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH
-        + 64);
-    int shift = (64 - ByteBufferBacked.viewOf(memory).alignmentOffset(0, 64) + 24) & 63;
-    MemoryBuffer slice = memory.slice(shift, capacity + RingBufferDescriptor.TRAILER_LENGTH);
-    ManyToOneRingBuffer[] consumers = {
-        new ManyToOneRingBuffer(slice),
-        new ManyToOneRingBuffer(RingBufferTest.foreign(slice))};
-    ManyToOneRingBuffer producer = consumers[0];
-    byte[] ones = new byte[40];
-    Arrays.fill(ones, (byte) -1);
-    MessageHandler ignore = (type, buffer, index, length) -> { };
-    for (int step = 0; step < 400; step++) {
-      int writes = 1 + step % 5;
-      for (int i = 0; i < writes; i++) {
-        producer.write(1, ones, 0, 8 * (step % 6));
-      }
-      consumers[step % 2].read(ignore, 1 + step % 3);
-      long tail = producer.producerPosition();
-      long end = producer.consumerPosition() + capacity - AbstractRingBuffer.LINE_SLACK;
-      for (long p = tail; p < end; p += 8) {
-        assertEquals(0L, slice.getLong((int) (p & (capacity - 1))),
-            "step " + step + ": free word at position " + p);
-      }
-    }
-  }
-
   @Test
   void emptyRing_takesALargestMessage_atEveryTailPosition() {
     for (int capacity : new int[] {64, 128, 256, 512}) {
