@@ -1,6 +1,5 @@
 package io.perfkit.core.ipc;
 
-import static io.perfkit.core.ipc.RingBufferDescriptor.ALIGNMENT;
 import static io.perfkit.core.ipc.RingBufferDescriptor.CONSUMER_HEARTBEAT_OFFSET;
 import static io.perfkit.core.ipc.RingBufferDescriptor.CORRELATION_COUNTER_OFFSET;
 import static io.perfkit.core.ipc.RingBufferDescriptor.HEADER_LENGTH;
@@ -23,15 +22,6 @@ import java.nio.ByteBuffer;
 abstract class AbstractRingBuffer implements RingBuffer {
   /** Consumed bytes up to which zeroing is done by 8-byte stores rather than setMemory. */
   private static final int SMALL_ZEROING = 256;
-  /** The cache line the line-zeroing consumer works in. */
-  static final int LINE = 64;
-  /**
-   * Bytes behind the head that a line-zeroing consumer may leave unzeroed (the consumed part of the
-   * head's line: at most a line less one 8-byte word), and so the slack producers keep from it.
-   */
-  static final int LINE_SLACK = LINE - ALIGNMENT;
-  /** The smallest capacity zeroed by lines; below it an empty ring must take a largest message. */
-  static final int MIN_LINE_CAPACITY = 128;
 
   final MemoryBuffer buffer;
   /**
@@ -47,13 +37,6 @@ abstract class AbstractRingBuffer implements RingBuffer {
   final int headPositionIndex;
   final int correlationIndex;
   final int heartbeatIndex;
-  /**
-   * Bytes producers keep free behind the head: {@link #LINE_SLACK} when the consumer zeroes whole
-   * lines (see {@link #read(MessageHandler, int)}), else 0.
-   */
-  final int producerSlack;
-  /** The address of index 0 modulo {@link #LINE} (0 when unknown): where real lines start. */
-  private final int lineBase;
   private final boolean littleEndian;
 
   /*
@@ -65,12 +48,7 @@ abstract class AbstractRingBuffer implements RingBuffer {
    * model, so the header is never accessed as two ints by concurrent code.
    */
 
-  /**
-   * @param lineZeroing whether the consumer zeroes whole cache lines behind the head (producers
-   *     then keep {@link #LINE_SLACK} bytes of slack, see RingBufferDescriptor) rather than every
-   *     consumed byte at once; ignored below {@link #MIN_LINE_CAPACITY}
-   */
-  AbstractRingBuffer(MemoryBuffer buffer, boolean lineZeroing) {
+  AbstractRingBuffer(MemoryBuffer buffer) {
     Checks.requireNonNull(buffer, "buffer");
     this.capacity = RingBufferDescriptor.checkCapacity(buffer.capacity());
     Checks.requireArgument(buffer.isAligned(0, 8),
@@ -86,11 +64,6 @@ abstract class AbstractRingBuffer implements RingBuffer {
     this.correlationIndex = capacity + CORRELATION_COUNTER_OFFSET;
     this.heartbeatIndex = capacity + CONSUMER_HEARTBEAT_OFFSET;
     this.littleEndian = buffer.order() == java.nio.ByteOrder.LITTLE_ENDIAN;
-    this.producerSlack = lineZeroing && capacity >= MIN_LINE_CAPACITY ? LINE_SLACK : 0;
-    // Only the consumer's own zeroing uses the line base, and only for speed: producers in any
-    // process keep the same slack whatever base the consumer's process sees (any line floor of an
-    // 8-aligned head is at most LINE_SLACK below it).
-    this.lineBase = memory != null && memory.isDirect() ? memory.alignmentOffset(0, LINE) : 0;
   }
 
   /** Returns the header word of a record of {@code length} bytes (negative: claimed) and type. */
@@ -327,32 +300,12 @@ abstract class AbstractRingBuffer implements RingBuffer {
       }
     } finally {
       if (bytesRead > 0) {
-        if (producerSlack == 0) {
-          zero(headIndex, bytesRead);
-        } else {
-          zeroLines(headIndex, headIndex + bytesRead);
-        }
+        zero(headIndex, bytesRead);
         // Release: the zeroing is visible before producers see the space as free.
         storeRelease(headPositionIndex, head + bytesRead);
       }
     }
     return count;
-  }
-
-  /**
-   * Zeroes what a line-zeroing consumer consumed, [from, to) in indices, in whole cache lines: the
-   * consumed part of the line {@code to} falls in is left for the next read (unless {@code to} is
-   * the buffer's end), so a consumer that has caught up with a producer never writes the line the
-   * producer is filling. It starts {@link #LINE_SLACK} bytes before {@code from}, which covers
-   * whatever an earlier read left (by any consumer instance, whatever line base it saw); producers
-   * never claim those bytes (their slack), so zeroing them again is harmless.
-   */
-  private void zeroLines(int from, int to) {
-    int start = Math.max(0, from - LINE_SLACK);
-    int end = to == capacity ? capacity : ((to + lineBase) & -LINE) - lineBase;
-    if (end > start) {
-      zero(start, end - start);
-    }
   }
 
   /**

@@ -14,11 +14,8 @@ import java.lang.invoke.VarHandle;
  * <p><b>Threading:</b> any thread or process may write or claim; one consumer calls {@code read} and
  * {@link #unblock()}. <b>Progress:</b> producers are lock-free (a CAS on the tail); a producer that
  * dies between claiming and committing stops the consumer at its record until {@link #unblock()}.
- * <b>Ordering</b> and <b>Allocation</b> as in {@link RingBuffer}. <b>Space:</b> records fill at most
- * {@code capacity() - 56} bytes (the whole capacity below 128 bytes): the consumer zeroes whole
- * cache lines behind the head, so it never writes the line a producer that it has caught up with is
- * filling, and producers keep that much slack (see {@link RingBufferDescriptor}). Construction does
- * not clear the buffer: pass zeroed memory or one this class already used.
+ * <b>Ordering</b> and <b>Allocation</b> as in {@link RingBuffer}. Construction does not clear the
+ * buffer: pass zeroed memory or one this class already used.
  */
 public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
   /*
@@ -78,9 +75,6 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
   int claim(int required) {
     // Opaque: any value is a past head, which can only understate the free space: read it once.
     long head = (long) HEAD_CACHE.getOpaque(this);
-    // Free space ends producerSlack bytes short of a lap past the head: the consumer may not have
-    // zeroed the consumed part of the head's line yet (see RingBufferDescriptor).
-    int free = capacity - producerSlack;
     long tail;
     int padding;
     do {
@@ -89,10 +83,10 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
       // is read again after it. Volatile would add nothing the CAS does not check, and through
       // MemoryBuffer costs about three plain loads.
       tail = loadAcquire(tailPositionIndex);
-      if (required > free - (int) (tail - head)) {
+      if (required > capacity - (int) (tail - head)) {
         // Volatile: pairs with the consumer's release of the head after it zeroed the space.
         head = buffer.getLongVolatile(headPositionIndex);
-        if (required > free - (int) (tail - head)) {
+        if (required > capacity - (int) (tail - head)) {
           return INSUFFICIENT_CAPACITY;
         }
         refreshHeadCache(head);
@@ -101,11 +95,12 @@ public final class ManyToOneRingBuffer extends ManyToOneRingBufferRhsPad {
       int tailIndex = (int) tail & mask;
       int toBufferEnd = capacity - tailIndex;
       if (required > toBufferEnd) {
-        // The padding to the buffer's end and the record from index 0 must both fit.
-        if (toBufferEnd + required > free - (int) (tail - head)) {
+        int headIndex = (int) head & mask;
+        if (required > headIndex) {
           // Volatile: as above, the consumer may have moved on since the cache was written.
           head = buffer.getLongVolatile(headPositionIndex);
-          if (toBufferEnd + required > free - (int) (tail - head)) {
+          headIndex = (int) head & mask;
+          if (required > headIndex) {
             return INSUFFICIENT_CAPACITY;
           }
           refreshHeadCache(head);

@@ -35,6 +35,6 @@ abstract class ManyToOneRingBufferLhsPad extends AbstractRingBuffer {
   long lhs15; // 128b
 
   ManyToOneRingBufferLhsPad(MemoryBuffer buffer) {
-    super(buffer, true);
+    super(buffer);
   }
 }

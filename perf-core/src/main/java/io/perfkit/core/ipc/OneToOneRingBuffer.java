@@ -29,7 +29,7 @@ public final class OneToOneRingBuffer extends AbstractRingBuffer {
    *     8-byte aligned
    */
   public OneToOneRingBuffer(MemoryBuffer buffer) {
-    super(buffer, false);
+    super(buffer);
   }
 
   @Override

@@ -30,16 +30,8 @@ import io.perfkit.core.internal.Checks;
  * </pre>
  *
  * <p>Positions are byte counters that only grow; the index of a position is
- * {@code position & (capacity - 1)}. Free space always reads as zeros: the consumer zeroes what it
- * consumed before it releases the head. The one-to-one consumer zeroes every consumed byte at once.
- * The many-to-one consumer (capacity of at least 128 bytes) zeroes whole 64-byte cache lines of
- * its own memory: the consumed part of the line the head is in stays as it was until a later read
- * moves the head past that line (or to the buffer's end), so a consumer that has caught up with a
- * producer does not write the line that producer is filling. Its producers therefore claim at most
- * up to {@code head + capacity - 56} (56 bytes is the most a line floor of an 8-aligned head can
- * lie below it, whatever the line base), and a many-to-one ring holds {@code capacity - 56} bytes
- * of records. Every process sharing a many-to-one buffer must follow this rule: producers of
- * earlier perfkit builds (which kept no slack) must not share one with this consumer. The layout follows Agrona's ring buffers (field order
+ * {@code position & (capacity - 1)}. The consumer zeroes what it consumed before it releases the
+ * head, so free space always reads as zeros. The layout follows Agrona's ring buffers (field order
  * and 128-byte spacing) but is perfkit's own; the two are not promised to be interchangeable.
  */
 public final class RingBufferDescriptor {

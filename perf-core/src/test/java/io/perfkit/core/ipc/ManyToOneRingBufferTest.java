@@ -2,13 +2,10 @@ package io.perfkit.core.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.core.memory.MemoryBuffer;
-import io.perfkit.core.memory.internal.ByteBufferBacked;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,82 +18,6 @@ final class ManyToOneRingBufferTest {
   private static ManyToOneRingBuffer ring(int capacity) {
     return new ManyToOneRingBuffer(
         MemoryBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH));
-  }
-
-  /** A ring whose index 0 starts a cache line (a slice of line-aligned memory). */
-  private static ManyToOneRingBuffer lineAlignedRing(int capacity) {
-    int length = capacity + RingBufferDescriptor.TRAILER_LENGTH;
-    MemoryBuffer memory = MemoryBuffer.allocateDirect(length + 64);
-    int shift = (64 - ByteBufferBacked.viewOf(memory).alignmentOffset(0, 64)) & 63;
-    return new ManyToOneRingBuffer(memory.slice(shift, length));
-  }
-
-  @Test
-  void consumerLeavesTheHeadsLineForTheNextRead() {
-    ManyToOneRingBuffer ring = lineAlignedRing(1024);
-    MemoryBuffer memory = ring.buffer();
-    byte[] ones = new byte[56];
-    Arrays.fill(ones, (byte) 1);
-    MessageHandler ignore = (type, buffer, index, length) -> { };
-    assertTrue(ring.write(1, ones, 0, 16)); // record [0, 24)
-    assertEquals(1, ring.read(ignore));
-    // The head (24) is inside line [0, 64), which a producer may be filling: left as it was.
-    assertNotEquals(0L, memory.getLong(0));
-    assertNotEquals(0L, memory.getLong(16));
-    assertTrue(ring.write(1, ones, 0, 56)); // record [24, 88)
-    assertEquals(1, ring.read(ignore));
-    // The head (88) left line [0, 64): it is zeroed whole; [64, 88) waits for the next read.
-    for (int i = 0; i < 64; i += 8) {
-      assertEquals(0L, memory.getLong(i), "index " + i);
-    }
-    assertNotEquals(0L, memory.getLong(64));
-    assertNotEquals(0L, memory.getLong(80));
-    assertEquals(0L, memory.getLong(88));
-  }
-
-  @Test
-  void producersKeepTheSlack_andTheReadToTheBufferEndZeroesEverything() {
-    ManyToOneRingBuffer ring = lineAlignedRing(1024);
-    byte[] bytes = new byte[56];
-    Arrays.fill(bytes, (byte) 7);
-    int written = 0;
-    while (ring.write(1, bytes, 0, bytes.length)) {
-      written++;
-    }
-    // 1024 - 56 bytes of 64-byte records: 15, not 16.
-    assertEquals(15, written);
-    assertEquals(15, ring.read((type, buffer, index, length) -> { }));
-    // Read up to 960, a line boundary: everything consumed is zero; the slack still holds one
-    // more record only after the head moved: 8 records up to the end, then wrap.
-    for (int i = 0; i < 960; i += 8) {
-      assertEquals(0L, ring.buffer().getLong(i), "index " + i);
-    }
-    assertTrue(ring.write(1, bytes, 0, bytes.length)); // [960, 1024)
-    assertEquals(1, ring.read((type, buffer, index, length) -> { }));
-    for (int i = 960; i < 1024; i += 8) {
-      assertEquals(0L, ring.buffer().getLong(i), "a read that reaches the end zeroes to it");
-    }
-  }
-
-  @Test
-  void emptyRing_takesALargestMessage_atEveryTailPosition() {
-    for (int capacity : new int[] {64, 128, 256, 512}) {
-      ManyToOneRingBuffer ring = ring(capacity);
-      byte[] largest = new byte[ring.maxMessageLength()];
-      MessageHandler ignore = (type, buffer, index, length) -> { };
-      for (int step = 0; step < 3 * capacity / 8; step++) {
-        assertTrue(ring.write(1, largest, 0, largest.length),
-            "capacity " + capacity + ", tail " + ring.producerPosition());
-        while (ring.size() > 0) {
-          ring.read(ignore);
-        }
-        // Move the tail by one 8-byte step for the next round.
-        assertTrue(ring.write(1, largest, 0, 0));
-        while (ring.size() > 0) {
-          ring.read(ignore);
-        }
-      }
-    }
   }
 
   @Test

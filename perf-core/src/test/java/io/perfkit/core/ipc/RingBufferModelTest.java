@@ -31,25 +31,6 @@ final class RingBufferModelTest {
     check(new ManyToOneRingBuffer(MemoryBuffer.allocateDirect(512 + 640)), ops);
   }
 
-  /** Line zeroing with every line base: the ring starts 0, 8, ..., 56 bytes into a line. */
-  @Property(tries = 100)
-  void manyToOne_anyLineBase(@ForAll("ops") List<Integer> ops,
-      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 7) int words) {
-    MemoryBuffer memory = MemoryBuffer.allocateDirect(512 + 640 + 64);
-    check(new ManyToOneRingBuffer(memory.slice(words * 8, 512 + 640)), ops);
-  }
-
-  /** Below 128 bytes of capacity the many-to-one consumer zeroes every record (no slack). */
-  @Property(tries = 50)
-  void manyToOne_smallest(@ForAll("small") List<Integer> ops) {
-    check(new ManyToOneRingBuffer(MemoryBuffer.allocateDirect(64 + 640)), ops);
-  }
-
-  @Provide
-  Arbitrary<List<Integer>> small() {
-    return Arbitraries.integers().between(-3, 9).list().ofMinSize(1).ofMaxSize(150);
-  }
-
   private static void check(RingBuffer ring, List<Integer> ops) {
     ArrayDeque<byte[]> model = new ArrayDeque<>();
     int seq = 0;
@@ -66,13 +47,8 @@ final class RingBufferModelTest {
         int capacity = ring.capacity();
         int tailIndex = (int) (tail & (capacity - 1));
         int headIndex = (int) (head & (capacity - 1));
-        // The many-to-one producers keep LINE_SLACK bytes short of a lap past the head (the
-        // consumer zeroes whole lines); with no slack the wrap rule is "fits before the head".
-        int slack = ((AbstractRingBuffer) ring).producerSlack;
-        long free = capacity - slack - (tail - head);
-        boolean fits = required <= free
-            && (required <= capacity - tailIndex
-                || (slack == 0 ? required <= headIndex : capacity - tailIndex + required <= free));
+        boolean fits = required <= capacity - (tail - head)
+            && (required <= capacity - tailIndex || required <= headIndex);
         boolean ok = ring.write(1 + seq % 5, msg, 0, msg.length);
         assertEquals(fits, ok, "write of " + required + " bytes, head " + head + ", tail " + tail);
         if (ok) {
@@ -109,11 +85,10 @@ final class RingBufferModelTest {
     assertEquals(0, model.size());
   }
 
-  /** Every word a producer may claim next, [tail, head + capacity - slack), reads as zero. */
+  /** Every word a producer may claim next, [tail, head + capacity), reads as zero. */
   private static void assertFreeSpaceZeroed(RingBuffer ring) {
     long tail = ring.producerPosition();
-    long end = ring.consumerPosition() + ring.capacity()
-        - ((AbstractRingBuffer) ring).producerSlack;
+    long end = ring.consumerPosition() + ring.capacity();
     for (long p = tail; p < end; p += 8) {
       assertEquals(0, ring.buffer().getLong((int) (p & (ring.capacity() - 1))),
           "free word at position " + p + " (tail " + tail + ", claimable up to " + end + ")");

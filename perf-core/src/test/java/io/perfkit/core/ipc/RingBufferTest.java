@@ -144,8 +144,7 @@ final class RingBufferTest {
     while (ring.write(1, bytes, 0, bytes.length)) {
       written++;
     }
-    // Many-to-one producers keep LINE_SLACK (56) bytes free behind the head: 7 records, not 8.
-    assertEquals((512 - ((AbstractRingBuffer) ring).producerSlack) / 64, written);
+    assertEquals(8, written);
     assertEquals(RingBuffer.INSUFFICIENT_CAPACITY, ring.tryClaim(1, 8));
     assertEquals(1, drain(ring, 1).size());
     assertTrue(ring.write(1, bytes, 0, bytes.length));
@@ -272,10 +271,7 @@ final class RingBufferTest {
         read += drain(ring, 100).size(); // a read stops at the end of the buffer
       }
       assertEquals(batch, read);
-      // Many-to-one: the consumed part of the head's line (within the producers' slack) may wait
-      // for the next read; every consumed word before it is zero.
-      long zeroedTo = tail - ((AbstractRingBuffer) ring).producerSlack;
-      for (long p = head; p < zeroedTo; p += 8) {
+      for (long p = head; p < tail; p += 8) {
         assertEquals(0, ring.buffer().getLong((int) (p & (CAPACITY - 1))),
             name + ": word at position " + p + " after a batch of " + batch);
       }
