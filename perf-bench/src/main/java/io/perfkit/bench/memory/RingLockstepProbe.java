@@ -15,14 +15,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * batches of 16 writes and classifies each batch by what the consumer did meanwhile. A batch is
  * <i>lockstep</i> when the consumer consumed at least as much as the batch wrote and ended it less
  * than 1 KiB behind the tail (both threads ran, the consumer on the producer's heels), <i>alone</i>
- * when the consumer did not move (it was not running); batches slower than 20 us per record span a
- * preemption and are counted apart. Per implementation it prints the median and
+ * when the consumer did not move (it was not running), <i>batched</i> when the consumer ran but
+ * trails by more than one read limit (64 records); batches slower than 20 us per record span a
+ * preemption and are counted apart. With {@code yield} the consumer yields after an empty read, as
+ * in {@code RingBufferBenchmark.transferYield}, and the lockstep/batched counts show how often a
+ * running consumer ends up on the producer's heels. Per implementation it prints the median and
  * quartiles of producer ns per record in each class; scheduling only changes how many batches fall
  * in a class, not what one costs. perfkit and Agrona alternate (ABBA) in one JVM.
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
  *   -cp perf-bench/target/benchmarks.jar io.perfkit.bench.memory.RingLockstepProbe [trials] [ms]
+ *   [spin|yield]
  * </pre>
  */
 public final class RingLockstepProbe {
@@ -116,15 +120,19 @@ public final class RingLockstepProbe {
     int aloneCount;
     long batches;
     long preempted;
+    long batched;
   }
 
   static volatile boolean stop;
+  static boolean yieldWhenEmpty;
 
   static void trial(Ring ring, long millis, Samples samples) throws InterruptedException {
     stop = false;
     Thread consumer = new Thread(() -> {
       while (!stop) {
-        ring.read();
+        if (ring.read() == 0 && yieldWhenEmpty) {
+          Thread.yield();
+        }
       }
     }, "lockstep-consumer");
     consumer.setDaemon(true);
@@ -150,6 +158,9 @@ public final class RingLockstepProbe {
         if (samples.lockstepCount < MAX_SAMPLES) {
           samples.lockstep[samples.lockstepCount++] = perRecord;
         }
+      } else if (h1 - h0 >= BATCH * RECORD && tail - h1 > 64 * RECORD) {
+        // The consumer ran but trails by more than one read limit: the batched regime.
+        samples.batched++;
       } else if (h1 == h0 && tail - h1 < CAPACITY - 2 * BATCH * RECORD) {
         if (samples.aloneCount < MAX_SAMPLES) {
           samples.alone[samples.aloneCount++] = perRecord;
@@ -172,12 +183,14 @@ public final class RingLockstepProbe {
   /**
    * Runs the probe.
    *
-   * @param args [trials per implementation (default 6)] [ms per trial (default 2000)]
+   * @param args [trials per implementation (default 6)] [ms per trial (default 2000)] [spin|yield:
+   *     what the consumer does after an empty read (default spin)]
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 6;
     long millis = args.length > 1 ? Long.parseLong(args[1]) : 2000;
+    yieldWhenEmpty = args.length > 2 && args[2].equals("yield");
     Samples perfkit = new Samples();
     Samples agrona = new Samples();
     // Warm-up: one short trial each, discarded.
@@ -196,11 +209,13 @@ public final class RingLockstepProbe {
             + quartiles(trialSamples, trialSamples.length));
       }
     }
-    System.out.println("impl\tbatches\tpreempted\tlockstep batches\tlockstep ns/record p25/p50/p75"
+    System.out.println("impl\tbatches\tpreempted\tbatched-regime batches\tlockstep batches"
+        + "\tlockstep ns/record p25/p50/p75"
         + "\talone batches\talone ns/record p25/p50/p75");
     for (String name : new String[] {"perfkit", "agrona"}) {
       Samples s = name.equals("perfkit") ? perfkit : agrona;
-      System.out.println(name + "\t" + s.batches + "\t" + s.preempted + "\t" + s.lockstepCount + "\t"
+      System.out.println(name + "\t" + s.batches + "\t" + s.preempted + "\t" + s.batched + "\t"
+          + s.lockstepCount + "\t"
           + quartiles(s.lockstep, s.lockstepCount) + "\t" + s.aloneCount + "\t"
           + quartiles(s.alone, s.aloneCount));
     }
