@@ -52,7 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Per fork, {@code messagesRead} divided by the {@code readYield} operation count (read calls) tells
  * the regime the fork ran in: ~60 messages per read (the consumer trails far behind, at the read
  * limit of 64) in fast forks, 4–5 in slow ones (the consumer caught up with the producer, and the
- * two threads pass the records' cache lines back and forth); see docs/benchmarks/memory.md.
+ * two threads pass the records' cache lines back and forth); see docs/benchmarks/memory.md. Two
+ * more per-fork ratios tell a CPU-starved fork (a loaded machine: the threads rarely run at once)
+ * from lockstep: {@code readsEmpty} / read calls (near 0.03 in a batched fork, 0.3–0.9 when
+ * starved) and {@code writesFailed} / write calls (0 batched, up to 0.16 starved). Per fork they
+ * are in the JSON result's {@code secondaryMetrics.*.rawData} ({@code -rf json}).
  *
  * <p>{@code burst}: one thread writes 64 messages then reads them back; the score is messages per
  * second. It measures the per-message instruction cost without cross-core traffic, and is the
