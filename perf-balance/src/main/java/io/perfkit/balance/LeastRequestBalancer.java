@@ -5,12 +5,12 @@ import io.perfkit.balance.internal.BalancerConfig;
 import io.perfkit.balance.internal.Load;
 import io.perfkit.balance.internal.Member;
 import io.perfkit.balance.internal.RandomSource;
-import io.perfkit.balance.internal.TrackedLease;
+import io.perfkit.balance.internal.CountingLease;
 import java.util.Collection;
 
 /** Envoy's least request: weight / (active + 1)^bias, full scan or N random choices. */
 final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.View>
-    implements TrackingBalancer, TrackedLease.Observer {
+    implements TrackingBalancer {
   /*
    * Envoy LeastRequestLoadBalancer: with N random choices (choice_count, default 2, drawn with
    * replacement as Envoy does) the host with the best score wins; the score is the effective weight
@@ -108,12 +108,12 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       int i = fewestActive(loads, n);
       Load load = loads[i];
       load.incrementPending();
-      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+      return new CountingLease(view.endpoints[i], load);
     } else if (!ramping && n > fullScanThreshold) {
       int i = weightedChoices(view, n);
       Load load = view.loads[i];
       load.incrementPending();
-      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+      return new CountingLease(view.endpoints[i], load);
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -140,8 +140,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       }
     }
     chosen.load().incrementPending();
-    return new TrackedLease(
-        chosen.endpoint(), chosen.load(), config.ticker(), TrackedLease.UNTIMED, this);
+    return new CountingLease(chosen.endpoint(), chosen.load());
   }
 
   /**
@@ -231,10 +230,5 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       }
     }
     return best;
-  }
-
-  @Override
-  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
-    // least request needs only the in-flight count
   }
 }
