@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * median drops batches in which the thread lost its core), plus the cost of one {@code
  * System.nanoTime} measured the same way; then the pick and completion medians over the overlapped
  * batches only: those during which every other thread was running its loop too (no gap over 1 µs
- * between its batches and none of them stretched over 3x the median, i.e. not descheduled). That is the contended case a quiet machine shows,
+ * between its batches and none of them stretched over 25 µs, i.e. not descheduled). That is the contended case a quiet machine shows,
  * measurable on a loaded one where the threads seldom run at the same moment. The two clock reads
  * around each phase add {@code 2 x clock / batch} per operation (about 1.6 ns for a 32-lease
  * batch), not subtracted.
@@ -193,8 +193,8 @@ public final class PickSplitProbe {
 
   /**
    * The batches (pick and completion phase) during which every other thread was running its loop:
-   * its batches leave no gap of over 1 µs in that interval, and none of them took over 3x the
-   * median batch (a thread descheduled inside a batch stretches it by milliseconds). In those the threads really ran at the same moment, so picks met the other
+   * its batches leave no gap of over 1 µs in that interval, and none of them took over 25 µs (a
+   * thread descheduled inside a batch stretches it by a millisecond or more). In those the threads really ran at the same moment, so picks met the other
    * cores' writes. On a loaded machine the threads rarely overlap and the plain medians mostly time
    * one thread alone; these time the contended case (quiet-machine behaviour) whatever the load.
    */
@@ -209,10 +209,11 @@ public final class PickSplitProbe {
     for (List<double[]> list : byThread) {
       list.sort((a, b) -> Double.compare(a[3], b[3]));
     }
-    // a batch that took over 3x the median was interrupted (descheduled): it does not count as
-    // running, although it spans the time
-    double[] spans = samples.stream().mapToDouble(s -> s[5] - s[3]).sorted().toArray();
-    double limit = spans.length == 0 ? 0 : 3 * spans[spans.length / 2];
+    // a batch that took over 25 µs was interrupted (descheduled; a time slice is a millisecond or
+    // more): it does not count as running, although it spans the time. Not a multiple of the
+    // median: contention itself slows a 32-op batch several-fold (to a few µs), and a relative
+    // limit would drop exactly the contended batches this selection is for.
+    double limit = 25_000;
     List<double[]> out = new ArrayList<>();
     for (double[] s : samples) {
       boolean all = threads > 1;
