@@ -67,8 +67,9 @@ public final class Load extends LoadFields {
 
   /**
    * The chunk holding this endpoint's in-flight count ({@link CompactCounters}), or null when the
-   * count is the padded field {@code pending}. Final: read-only after construction, so the line
-   * stays shared in every core's cache.
+   * count is the padded field {@code pending}. Final, and a least-request load whose count is in a
+   * chunk is never written after construction (least request keeps no estimate), so its line stays
+   * shared in every core's cache and reading these two fields costs no transfer.
    */
   private final int[] cells;
 
