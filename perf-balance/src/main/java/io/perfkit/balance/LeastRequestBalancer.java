@@ -101,6 +101,11 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     return counters.newLoad(nowNanos, setSize);
   }
 
+  /** Whether the current view reads every candidate's count from one compact chunk (for tests). */
+  boolean readsCompactCounts() {
+    return view().cells() != null;
+  }
+
   /** The in-flight count of slot {@code i}: from the compact chunk when the view has one. */
   private static int active(View view, int i) {
     int[] cells = view.cells;

@@ -1,6 +1,8 @@
 package io.perfkit.balance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.balance.internal.RandomSource;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Least request with equal weights against a direct model of Envoy's unweighted pick (a full scan
@@ -117,5 +120,32 @@ final class LeastRequestModelTest {
     for (String id : model.ids) {
       assertEquals(0, lb.inFlight(id), id);
     }
+  }
+
+  private static LeastRequestBalancer balancer(int n) {
+    List<Endpoint> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(Endpoint.of("e" + i));
+    }
+    return (LeastRequestBalancer) Balancers.newBuilder().endpoints(list).leastRequest();
+  }
+
+  @Test
+  void smallSetsReadOneCompactChunk_largeSetsAndSpreadSetsReadTheLoads() {
+    assertTrue(balancer(10).readsCompactCounts());
+    assertTrue(balancer(16).readsCompactCounts());
+    assertFalse(balancer(17).readsCompactCounts());
+    LeastRequestBalancer lb = balancer(10);
+    for (int i = 10; i < 16; i++) {
+      lb.add(Endpoint.of("e" + i)); // fills the first chunk: still one chunk
+    }
+    assertTrue(lb.readsCompactCounts());
+    lb.remove("e0");
+    lb.add(Endpoint.of("e16")); // a new chunk: the set now spans two
+    assertFalse(lb.readsCompactCounts());
+    Lease lease = lb.pick();
+    assertEquals(1, lb.inFlight(lease.endpoint().id()));
+    lease.complete(true);
+    assertEquals(0, lb.inFlight(lease.endpoint().id()));
   }
 }
