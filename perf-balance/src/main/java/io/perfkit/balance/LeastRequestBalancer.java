@@ -2,15 +2,16 @@ package io.perfkit.balance;
 
 import io.perfkit.balance.internal.AbstractBalancer;
 import io.perfkit.balance.internal.BalancerConfig;
+import io.perfkit.balance.internal.CompactCounters;
 import io.perfkit.balance.internal.Load;
 import io.perfkit.balance.internal.Member;
 import io.perfkit.balance.internal.RandomSource;
-import io.perfkit.balance.internal.TrackedLease;
+import io.perfkit.balance.internal.CountingLease;
 import java.util.Collection;
 
 /** Envoy's least request: weight / (active + 1)^bias, full scan or N random choices. */
 final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.View>
-    implements TrackingBalancer, TrackedLease.Observer {
+    implements TrackingBalancer {
   /*
    * Envoy LeastRequestLoadBalancer: with N random choices (choice_count, default 2, drawn with
    * replacement as Envoy does) the host with the best score wins; the score is the effective weight
@@ -24,6 +25,12 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * the equal-weight path, each slot's load and endpoint in two arrays: a candidate's in-flight
    * count is then one array load and one field load from the view instead of view -> Member ->
    * Load, and the endpoint is read only for the winner.
+   *
+   * When every candidate's in-flight count sits in one compact chunk (a small set, see
+   * CompactCounters), the view also holds that chunk and each slot's index in it, and the flat
+   * paths read the counts there: all of them in one or two cache lines, instead of one line per
+   * candidate that the other picking cores keep writing. Otherwise `cells` is null and the counts
+   * are read through the loads.
    */
   record View(
       Member[] members,
@@ -31,7 +38,12 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       Endpoint[] endpoints,
       double[] weights,
       boolean equalWeights,
-      long rampEndNanos) {}
+      long rampEndNanos,
+      int[] cells,
+      int[] slots) {}
+
+  /** Allocates the compact counters of small sets; used under the writer lock only. */
+  private final CompactCounters counters = new CompactCounters();
 
   private final RandomSource random;
   private final double bias;
@@ -62,13 +74,43 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     Load[] loads = new Load[candidates.length];
     Endpoint[] endpoints = new Endpoint[candidates.length];
     double[] weights = new double[candidates.length];
+    int[] cells = candidates.length == 0 ? null : candidates[0].load().cells();
+    int[] slots = new int[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       loads[i] = candidates[i].load();
       endpoints[i] = candidates[i].endpoint();
       weights[i] = candidates[i].weight();
+      slots[i] = loads[i].cell();
+      if (loads[i].cells() != cells) {
+        cells = null; // the counts are spread over chunks or padded lines: read them via the loads
+      }
     }
     return new View(
-        candidates, loads, endpoints, weights, equal, config.slowStart().rampEnd(candidates));
+        candidates,
+        loads,
+        endpoints,
+        weights,
+        equal,
+        config.slowStart().rampEnd(candidates),
+        cells,
+        cells == null ? null : slots);
+  }
+
+  @Override
+  protected Load newLoad(long nowNanos, int setSize) {
+    return counters.newLoad(nowNanos, setSize);
+  }
+
+  /** Whether the current view reads every candidate's count from one compact chunk (for tests). */
+  boolean readsCompactCounts() {
+    return view().cells() != null;
+  }
+
+  /** The in-flight count of slot {@code i}: from the compact chunk when the view has one. */
+  private static int active(View view, int i) {
+    int[] cells = view.cells;
+    // Volatile reads either way (see CompactCounters.get and Load.pending).
+    return cells != null ? CompactCounters.get(cells, view.slots[i]) : view.loads[i].pending();
   }
 
   private double score(Member m, long now, boolean ramping) {
@@ -104,16 +146,15 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 1) {
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
-      Load[] loads = view.loads;
-      int i = fewestActive(loads, n);
-      Load load = loads[i];
+      int i = fewestActive(view, n);
+      Load load = view.loads[i];
       load.incrementPending();
-      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+      return new CountingLease(view.endpoints[i], load);
     } else if (!ramping && n > fullScanThreshold) {
       int i = weightedChoices(view, n);
       Load load = view.loads[i];
       load.incrementPending();
-      return new TrackedLease(view.endpoints[i], load, config.ticker(), TrackedLease.UNTIMED, this);
+      return new CountingLease(view.endpoints[i], load);
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -140,8 +181,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       }
     }
     chosen.load().incrementPending();
-    return new TrackedLease(
-        chosen.endpoint(), chosen.load(), config.ticker(), TrackedLease.UNTIMED, this);
+    return new CountingLease(chosen.endpoint(), chosen.load());
   }
 
   /**
@@ -149,7 +189,6 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * score wins, the first on a tie. Returns the winner's slot.
    */
   private int weightedChoices(View view, int n) {
-    Load[] loads = view.loads;
     double[] weights = view.weights;
     int best;
     double bestScore;
@@ -158,8 +197,8 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       long pair = random.nextPair(n, n); // the same sequence as two nextInt calls when seeded
       best = (int) (pair >>> 32);
       int second = (int) pair;
-      bestScore = score(weights[best], loads[best].pending());
-      double secondScore = score(weights[second], loads[second].pending());
+      bestScore = score(weights[best], active(view, best));
+      double secondScore = score(weights[second], active(view, second));
       if (secondScore > bestScore) {
         bestScore = secondScore;
         best = second;
@@ -167,12 +206,12 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       k = 2;
     } else {
       best = random.nextInt(n);
-      bestScore = score(weights[best], loads[best].pending());
+      bestScore = score(weights[best], active(view, best));
       k = 1;
     }
     for (; k < choiceCount; k++) {
       int i = random.nextInt(n);
-      double s = score(weights[i], loads[i].pending());
+      double s = score(weights[i], active(view, i));
       if (s > bestScore) {
         bestScore = s;
         best = i;
@@ -185,15 +224,15 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * Equal weights and bias > 0: the best score is the fewest active requests (Envoy's unweighted
    * path), compared as integers. Returns the winner's slot.
    */
-  private int fewestActive(Load[] loads, int n) {
+  private int fewestActive(View view, int n) {
     if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       int best = start;
-      int bestActive = loads[start].pending();
+      int bestActive = active(view, start);
       for (int k = 1; k < n && bestActive > 0; k++) {
         int i = start + k;
         i = i >= n ? i - n : i;
-        int active = loads[i].pending();
+        int active = active(view, i);
         if (active < bestActive) {
           bestActive = active;
           best = i;
@@ -210,8 +249,8 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       long pair = random.nextPair(n, n);
       best = (int) (pair >>> 32);
       int second = (int) pair;
-      bestActive = loads[best].pending();
-      int secondActive = loads[second].pending();
+      bestActive = active(view, best);
+      int secondActive = active(view, second);
       if (secondActive < bestActive) {
         bestActive = secondActive;
         best = second;
@@ -219,22 +258,17 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       k = 2;
     } else {
       best = random.nextInt(n);
-      bestActive = loads[best].pending();
+      bestActive = active(view, best);
       k = 1;
     }
     for (; k < choiceCount; k++) {
       int i = random.nextInt(n);
-      int active = loads[i].pending();
+      int active = active(view, i);
       if (active < bestActive) {
         bestActive = active;
         best = i;
       }
     }
     return best;
-  }
-
-  @Override
-  public void onDone(Load load, long latencyNanos, boolean success, long nowNanos) {
-    // least request needs only the in-flight count
   }
 }

@@ -8,8 +8,9 @@ package io.perfkit.balance;
  * read of an estimate, which is an update in Finagle's definition, is one compare-and-set of the
  * endpoint's stamp). Completing a peak-EWMA lease takes a per-endpoint spin lock that only other
  * completions on the same endpoint contend for; it never delays a pick. <b>Allocation:</b> one
- * {@link Lease} (40 bytes) per pick and nothing else; the lease is what detects a second
- * completion, so it is not pooled.
+ * {@link Lease} per pick and nothing else (24 bytes for least request, 40 for peak EWMA, which also
+ * keeps the pick time and its balancer); the lease is what detects a second completion, so it is
+ * not pooled.
  */
 public interface TrackingBalancer extends Membership {
   /**

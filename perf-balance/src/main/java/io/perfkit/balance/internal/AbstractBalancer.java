@@ -56,10 +56,23 @@ public abstract class AbstractBalancer<V> implements Membership {
       for (Endpoint e : initial) {
         Checks.requireNonNull(e, "endpoint");
         Checks.requireArgument(ids.add(e.id()), "duplicate endpoint id: %s", e.id());
-        list.add(new Member(e, true, false, false, now, new Load(now)));
+        list.add(new Member(e, true, false, false, now, newLoad(now, initial.size())));
       }
       publish(list.toArray(new Member[0]));
     }
+  }
+
+  /**
+   * Creates the load of a new endpoint; called under the writer lock. The default gives every
+   * endpoint its own padded counter; least request packs the counters of small sets ({@link
+   * CompactCounters}).
+   *
+   * @param nowNanos the ticker time
+   * @param setSize the number of members once the endpoint is added
+   * @return the new load
+   */
+  protected Load newLoad(long nowNanos, int setSize) {
+    return new Load(nowNanos);
   }
 
   /**
@@ -141,7 +154,13 @@ public abstract class AbstractBalancer<V> implements Membership {
       long now = config.ticker().read();
       Member[] next = Arrays.copyOf(members, members.length + 1);
       next[members.length] =
-          new Member(endpoint, true, false, config.slowStart().enabled(), now, new Load(now));
+          new Member(
+              endpoint,
+              true,
+              false,
+              config.slowStart().enabled(),
+              now,
+              newLoad(now, members.length + 1));
       publish(next);
     }
   }

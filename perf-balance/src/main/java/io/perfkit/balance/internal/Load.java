@@ -65,6 +65,17 @@ public final class Load extends LoadFields {
   byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
   byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
 
+  /**
+   * The chunk holding this endpoint's in-flight count ({@link CompactCounters}), or null when the
+   * count is the padded field {@code pending}. Final, and a least-request load whose count is in a
+   * chunk is never written after construction (least request keeps no estimate), so its line stays
+   * shared in every core's cache and reading these two fields costs no transfer.
+   */
+  private final int[] cells;
+
+  /** The count's slot in {@link #cells}. */
+  private final int cell;
+
   /*
    * Finagle's PeakEwma keeps (stamp, cost) under a lock, and its read is an update: get() calls
    * observe(0), which sets cost = cost * exp(-(t - stamp) / tau) and stamp = t. Decay-only updates
@@ -178,7 +189,21 @@ public final class Load extends LoadFields {
    * @param nowNanos the ticker time, the estimate's first stamp (Finagle's epoch)
    */
   public Load(long nowNanos) {
+    this(nowNanos, null, 0);
+  }
+
+  /**
+   * Creates the load of a new endpoint whose in-flight count lives in slot {@code cell} of a
+   * compact chunk (see {@link CompactCounters}); {@code cells} null means the padded field.
+   *
+   * @param nowNanos the ticker time, the estimate's first stamp
+   * @param cells the chunk, or null
+   * @param cell the slot in {@code cells}
+   */
+  Load(long nowNanos, int[] cells, int cell) {
     // Plain initialisation: the Load is published through the snapshot's volatile write.
+    this.cells = cells;
+    this.cell = cell;
     this.stamp = nowNanos;
     this.time0 = nowNanos;
     this.time1 = nowNanos;
@@ -186,23 +211,39 @@ public final class Load extends LoadFields {
     this.log1 = Double.NEGATIVE_INFINITY;
   }
 
+  /**
+   * Returns the compact chunk holding the in-flight count, or null if the count is this load's own
+   * padded field.
+   */
+  public int[] cells() {
+    return cells;
+  }
+
+  /** Returns the in-flight count's slot in {@link #cells()} (0 when that is null). */
+  public int cell() {
+    return cell;
+  }
+
   /** Returns the in-flight count. */
   public int pending() {
+    int[] c = cells;
     // Volatile read: a pick must see increments of other threads' picks as soon as possible;
     // any interleaving is benign (it only skews a heuristic).
-    return pending;
+    return c == null ? pending : CompactCounters.get(c, cell);
   }
 
   /** Increments the in-flight count and returns the new value. */
   public int incrementPending() {
+    int[] c = cells;
     // Atomic add: concurrent picks and completions must not lose updates (counts return to zero).
-    return (int) PENDING.getAndAdd(this, 1) + 1;
+    return c == null ? (int) PENDING.getAndAdd(this, 1) + 1 : CompactCounters.add(c, cell, 1);
   }
 
   /** Decrements the in-flight count and returns the new value. */
   public int decrementPending() {
+    int[] c = cells;
     // Atomic add, as for the increment: completions racing picks must not lose updates.
-    return (int) PENDING.getAndAdd(this, -1) - 1;
+    return c == null ? (int) PENDING.getAndAdd(this, -1) - 1 : CompactCounters.add(c, cell, -1);
   }
 
   /**
@@ -212,14 +253,17 @@ public final class Load extends LoadFields {
    * @return {@code true} if incremented
    */
   public boolean tryIncrementBelow(int cap) {
+    int[] c = cells;
     int current;
     do {
-      current = pending; // volatile read; a stale value only makes the CAS below fail and retry
+      current = pending(); // volatile read; a stale value only makes the CAS below fail and retry
       if (current >= cap) {
         return false;
       }
       // CAS: the cap check and the increment must be one atomic step (bounded load's guarantee).
-    } while (!PENDING.compareAndSet(this, current, current + 1));
+    } while (c == null
+        ? !PENDING.compareAndSet(this, current, current + 1)
+        : !CompactCounters.compareAndSet(c, cell, current, current + 1));
     return true;
   }
 

@@ -1,0 +1,151 @@
+package io.perfkit.balance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.perfkit.balance.internal.RandomSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Least request with equal weights against a direct model of Envoy's unweighted pick (a full scan
+ * from a random offset up to the threshold, else two random choices, the first winning ties) that
+ * keeps its own exact in-flight count per endpoint. Membership churns between picks (removals,
+ * additions past a 16-count chunk, so views mix compact chunks and padded counters), and leases
+ * of removed endpoints are completed after their removal: every pick must choose the model's
+ * endpoint and every in-flight count must equal the model's.
+ */
+final class LeastRequestModelTest {
+
+  /** The model: the members in view order and their exact in-flight counts. */
+  private static final class Model {
+    final List<String> ids = new ArrayList<>();
+    final Map<String, Integer> active = new HashMap<>();
+    final RandomSource random;
+    final int threshold;
+
+    Model(long seed, int threshold) {
+      this.random = RandomSource.seeded(seed);
+      this.threshold = threshold;
+    }
+
+    String pick() {
+      int n = ids.size();
+      int best;
+      if (n == 1) {
+        best = 0;
+      } else if (n <= threshold) {
+        int start = random.nextInt(n);
+        best = start;
+        for (int k = 1; k < n; k++) {
+          int i = (start + k) % n;
+          if (count(i) < count(best)) {
+            best = i;
+          }
+        }
+      } else {
+        long pair = random.nextPair(n, n);
+        int a = (int) (pair >>> 32);
+        int b = (int) pair;
+        best = count(b) < count(a) ? b : a;
+      }
+      String id = ids.get(best);
+      active.merge(id, 1, Integer::sum);
+      return id;
+    }
+
+    int count(int i) {
+      return active.getOrDefault(ids.get(i), 0);
+    }
+  }
+
+  @Property(tries = 60)
+  void picksAndCountsMatchModel(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 40) int initial,
+      @ForAll @IntRange(min = 0, max = 20) int threshold) {
+    SplittableRandom ops = new SplittableRandom(seed);
+    List<Endpoint> list = new ArrayList<>();
+    Model model = new Model(seed, threshold);
+    for (int i = 0; i < initial; i++) {
+      list.add(Endpoint.of("e" + i));
+      model.ids.add("e" + i);
+    }
+    TrackingBalancer lb =
+        Balancers.newBuilder()
+            .endpoints(list)
+            .seed(seed)
+            .fullScanThreshold(threshold)
+            .leastRequest();
+    List<Lease> open = new ArrayList<>();
+    int next = initial;
+    for (int step = 0; step < 400; step++) {
+      int op = ops.nextInt(10);
+      if (op < 5 && !model.ids.isEmpty()) {
+        Lease lease = lb.pick();
+        assertEquals(model.pick(), lease.endpoint().id(), "step " + step);
+        open.add(lease);
+      } else if (op < 8 && !open.isEmpty()) {
+        // completes any open lease, also one whose endpoint was removed
+        Lease lease = open.remove(ops.nextInt(open.size()));
+        switch (ops.nextInt(3)) {
+          case 0 -> lease.complete(1_000, true);
+          case 1 -> lease.cancel();
+          default -> lease.close();
+        }
+        model.active.merge(lease.endpoint().id(), -1, Integer::sum);
+      } else if (op == 8 && model.ids.size() > 1) {
+        String id = model.ids.remove(ops.nextInt(model.ids.size()));
+        assertEquals(true, lb.remove(id));
+      } else {
+        String id = "e" + next++;
+        lb.add(Endpoint.of(id));
+        model.ids.add(id);
+      }
+      for (String id : model.ids) {
+        assertEquals(model.active.getOrDefault(id, 0), lb.inFlight(id), id + " at step " + step);
+      }
+    }
+    for (Lease lease : open) {
+      lease.close();
+    }
+    for (String id : model.ids) {
+      assertEquals(0, lb.inFlight(id), id);
+    }
+  }
+
+  private static LeastRequestBalancer balancer(int n) {
+    List<Endpoint> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(Endpoint.of("e" + i));
+    }
+    return (LeastRequestBalancer) Balancers.newBuilder().endpoints(list).leastRequest();
+  }
+
+  @Test
+  void smallSetsReadOneCompactChunk_largeSetsAndSpreadSetsReadTheLoads() {
+    assertTrue(balancer(10).readsCompactCounts());
+    assertTrue(balancer(16).readsCompactCounts());
+    assertFalse(balancer(17).readsCompactCounts());
+    LeastRequestBalancer lb = balancer(10);
+    for (int i = 10; i < 16; i++) {
+      lb.add(Endpoint.of("e" + i)); // fills the first chunk: still one chunk
+    }
+    assertTrue(lb.readsCompactCounts());
+    lb.remove("e0");
+    lb.add(Endpoint.of("e16")); // a new chunk: the set now spans two
+    assertFalse(lb.readsCompactCounts());
+    Lease lease = lb.pick();
+    assertEquals(1, lb.inFlight(lease.endpoint().id()));
+    lease.complete(true);
+    assertEquals(0, lb.inFlight(lease.endpoint().id()));
+  }
+}
