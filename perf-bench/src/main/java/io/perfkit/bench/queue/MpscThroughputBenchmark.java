@@ -26,6 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's multi-producer ring buffer.
  *
+ * <p>On a shared 2-core machine a fork's score mostly counts how long its two threads held the
+ * cores together (session 6, load 11–15: single forks of one queue from 7 to 237 ops/µs): compare
+ * many forks per side, with their {@code offersFailed}/{@code pollsFailed} (which side waited), or
+ * the best rounds of {@link MpscTransferProbe}, which runs the same transfer in short rounds.
+ *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main MpscThroughputBenchmark
  * </pre>
