@@ -6,13 +6,16 @@ import java.util.Queue;
 
 /**
  * The two-thread MPSC transfer of {@link MpscThroughputBenchmark} (one producer, one consumer,
- * 16 Ki slots, retry on failure, yield every 64th failure) measured in many short rounds, for a
- * shared machine: on 2 cores at a load average above 2 the two threads of a JMH fork run
- * together only part of the time, so a fork's score mostly counts how long they shared the cores
- * (forks of one queue spread 7–240 ops/µs at load 12). A round here moves {@code elements}
- * elements (default 2^16, under a millisecond on a quiet core pair); the best rounds are those in
- * which both threads held a core throughout, i.e. the quiet-machine transfer. One queue per JVM
- * (the loops stay monomorphic, as in a JMH fork): alternate JVMs of the queues to compare.
+ * 16 Ki slots, retry on failure, yield every 64th failure) measured in many short rounds of
+ * {@code elements} elements (default 2^16), one queue per JVM (the loops stay monomorphic, as in a
+ * JMH fork): alternate JVMs of the queues to compare.
+ *
+ * <p>Written to find the quiet-machine ratio on a loaded machine by taking each JVM's best rounds;
+ * session 6 found that it does not: at load 9–21 the best rounds (~240 elements/µs) are 4–6x
+ * faster than a quiet machine's contended transfer (~40–60 elements/µs, JMH at load 2), i.e. rounds
+ * in which the two threads did not hand over slot by slot. Use it to see the uncontended regime and
+ * how the rounds spread; measure the contended hand-over with {@link MpscThroughputBenchmark} on a
+ * quiet machine.
  *
  * <p>Prints, per queue: the best round's and the best decile's mean transfer rate (elements per
  * µs; JMH's score counts offers plus polls, i.e. twice this), the median round, and the failed
