@@ -26,6 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
  * Disruptor's multi-producer ring buffer.
  *
+ * <p>Run it on a quiet machine. On a loaded 2-core machine the two threads mostly take turns,
+ * each filling or draining alone, and a fork's score measures the scheduling (session 6, load
+ * 7–21: single forks of one queue from 6 to 266 ops/µs, ratios 1.0–1.55x); at load ~2 every fork
+ * ran steady in the empty mode (many {@code pollsFailed}), where the contended hand-over decides
+ * the ratio (JCTools' VarHandle MPSC 0.65x its Unsafe twin).
+ *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main MpscThroughputBenchmark
  * </pre>

@@ -322,8 +322,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         element = SLOT.getAcquire(slots, slot); // acquire: as above
       } while (element == null);
     }
-    take(slots, slot, index);
-    return cast(element);
+    return cast(take(slots, slot, index, element));
   }
 
   @Override
@@ -337,17 +336,22 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
       countEmpty(); // empty, or claimed and not yet stored: the queue looked empty
       return null;
     }
-    take(slots, slot, index);
-    return cast(element);
+    return cast(take(slots, slot, index, element));
   }
 
-  /** Consumer: removes the element at {@code index}, timing it if its position is sampled. */
-  private void take(Object[] slots, int slot, long index) {
+  /**
+   * Consumer: removes {@code element}, the element at {@code index}, timing it if its position is
+   * sampled, and returns it. The sampled call hands the element back instead of the caller
+   * keeping it live across the call: with the caller keeping it, JDK 25's C2 made the common,
+   * unsampled path ~0.5 ns slower per one-thread offer+poll (0.83x Queues.mpsc; 0.92x this way;
+   * JDK 17 0.95x either way; docs/benchmarks/queues.md, session 6).
+   */
+  private Object take(Object[] slots, int slot, long index, Object element) {
     if ((index & sampleMask) != 0) {
       free(slots, slot, index);
-    } else {
-      takeSampled(slots, slot, index); // cold: one take in sampleInterval
+      return element;
     }
+    return takeSampled(slots, slot, index, element); // cold: one take in sampleInterval
   }
 
   /**
@@ -356,7 +360,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
    * line by construction, as publishSampled is: with its assertions its bytecode is larger than
    * FreqInlineSize, so C2 does not inline it at any call site, however hot its profile.
    */
-  private void takeSampled(Object[] slots, int slot, long index) {
+  private Object takeSampled(Object[] slots, int slot, long index, Object element) {
     final long[] stamps = this.stamps;
     final int entry = (int) (index >>> stampShift) & (stamps.length - 1);
     // Invariants, checked with assertions enabled: the consumer takes the position at its index,
@@ -392,6 +396,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         : "stamp " + offered + " of position " + index + " (entry " + entry + ") is later than now "
             + now;
     recordSince(offered, now);
+    return element;
   }
 
   private void free(Object[] slots, int slot, long index) {
@@ -456,8 +461,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
       if (element == null) {
         return i;
       }
-      take(slots, slot, index); // before accepting: the consumer may throw
-      consumer.accept(cast(element));
+      // take before accepting: the consumer may throw
+      consumer.accept(cast(take(slots, slot, index, element)));
     }
     return limit;
   }

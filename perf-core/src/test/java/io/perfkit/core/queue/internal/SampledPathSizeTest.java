@@ -84,6 +84,7 @@ class SampledPathSizeTest {
     int end = text.indexOf("\n\n", start);
     String body = text.substring(start, end < 0 ? text.length() : end);
     // the last instruction: offset and opcode; the sampled paths end with a one-byte "return"
+    // (publishSampled) or "areturn" (takeSampled hands the element back)
     Matcher instruction = Pattern.compile("(?m)^\\s+(\\d+): (\\w+)").matcher(body);
     int lastOffset = -1;
     String lastOpcode = null;
@@ -91,7 +92,9 @@ class SampledPathSizeTest {
       lastOffset = Integer.parseInt(instruction.group(1));
       lastOpcode = instruction.group(2);
     }
-    assertEquals("return", lastOpcode, name + " should end with a void return");
+    assertTrue(
+        "return".equals(lastOpcode) || "areturn".equals(lastOpcode),
+        name + " should end with a one-byte return, not " + lastOpcode);
     return lastOffset + 1;
   }
 }
