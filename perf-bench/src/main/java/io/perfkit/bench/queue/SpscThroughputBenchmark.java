@@ -1,5 +1,6 @@
 package io.perfkit.bench.queue;
 
+import io.perfkit.core.queue.Queues;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,6 +43,11 @@ public class SpscThroughputBenchmark extends QueueTransferHarness {
 
   @Setup(Level.Trial)
   public void setUp() {
-    queue = QueueKind.spsc(impl, CAPACITY);
+    // perfkit-instrumented (Queues.instrumentedSpsc) is outside the default run: the same harness
+    // shows it next to the bare queues and JCTools' (InstrumentedQueueBenchmark has no JCTools)
+    queue =
+        "perfkit-instrumented".equals(impl)
+            ? Queues.instrumentedSpsc(CAPACITY)
+            : QueueKind.spsc(impl, CAPACITY);
   }
 }

@@ -158,8 +158,20 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
       producerLimit = index + step; // plain: producer-private cache
       return true;
     }
-    // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
+    // The look-ahead slot is still full, so the queue is nearly full. Ask the consumer index, not
+    // slot `index`: that slot is on the cache line the consumer is working on, and a producer
+    // spinning on it (JCTools' check) pulls the line away after every poll and refills each slot
+    // the moment it is freed, so the consumer misses on every slot and the queue stays full
+    // (docs/benchmarks/queues.md, session 6). The index costs one line transfer per check, off
+    // the slot lines, and a success refills every slot freed since as one batch.
+    // acquire: pairs with the consumer's release store of consumerIndex, which follows its reads
+    // of every slot below it and its null stores, so our stores cannot overtake them
+    final long limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
+    if (index < limit) {
+      producerLimit = limit; // plain: producer-private cache
+      return true;
+    }
+    return false; // full when the consumer index was read: an exact (not spurious) failure
   }
 
   @Override
