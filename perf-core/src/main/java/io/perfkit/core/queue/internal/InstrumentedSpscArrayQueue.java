@@ -108,7 +108,8 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
  */
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
-   * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
+   * Algorithm and ordering: SpscArrayQueue's (including its full path through the consumer
+   * index); sampling: InstrumentedArrayQueue's class comment.
    * The producer's fast path is the bare queue's plus one mask test; a sampled position goes to
    * publishSampled(), out of line, which stamps it before the element's release store. (Sessions 3
    * and early 4 folded the test into producerLimit instead, capping it at the next sampled
@@ -204,8 +205,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   }
 
   /**
-   * Producer slow path, the bare queue's: refreshes producerLimit; false if slot {@code index} is
-   * still full.
+   * Producer slow path, the bare queue's: refreshes producerLimit; false if every slot is still
+   * taken.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
@@ -222,7 +223,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     // (docs/benchmarks/queues.md, session 6). The index costs one line transfer per check, off
     // the slot lines, and a success refills every slot freed since as one batch.
     // acquire: pairs with the consumer's release store of consumerIndex, which follows its reads
-    // of every slot (and every stamp) below it and its null stores, so our stores cannot overtake them
+    // of every slot (and every stamp) below it and its null stores, so our stores cannot
+    // overtake them
     final long limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
     if (index < limit) {
       producerLimit = limit; // plain: producer-private cache

@@ -106,6 +106,16 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
    * offer, the producer checks the slot lookAheadStep ahead: the consumer frees slots in order, so
    * a null there proves every slot up to it is free, and producerLimit caches that proof.
    *
+   * Full path (session 6): when the look-ahead slot is still full, the producer reads the
+   * consumer index, not the slot at its own index (JCTools reads that slot). The consumer
+   * publishes its index (release) after freeing every slot below it, so consumerIndex + capacity
+   * bounds the room, and producerLimit caches that bound as well. A poll takes effect at its
+   * index store, so an index showing every slot taken means the queue was full at that read:
+   * offer() fails only then (exact, as Queue.offer requires; no spurious failure). What changes is
+   * the cache traffic of a producer spinning on a full queue: it no longer polls the line the
+   * consumer is emptying and refills it one slot at a time behind the consumer, which made every
+   * poll pay a line transfer and kept the queue full (docs/benchmarks/queues.md, session 6).
+   *
    * [1] M. Aldinucci et al., "An Efficient Unbounded Lock-Free Queue for Multi-core Systems",
    *     Euro-Par 2012 (FastFlow). [2] github.com/JCTools/JCTools, SpscArrayQueue.
    */
@@ -149,7 +159,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     return true;
   }
 
-  /** Producer slow path: refreshes producerLimit; false if slot {@code index} is still full. */
+  /** Producer slow path: refreshes producerLimit; false if every slot is still taken. */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot up to

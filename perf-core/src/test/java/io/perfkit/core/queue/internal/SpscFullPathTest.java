@@ -25,7 +25,8 @@ final class SpscFullPathTest {
   static Stream<Arguments> queues() {
     List<Arguments> cases = new ArrayList<>();
     for (int capacity : new int[] {1, 2, 4, 16, 64, 1024}) {
-      cases.add(Arguments.of("spsc", capacity, (IntFunction<MessagePassingQueue<Integer>>) SpscArrayQueue::new));
+      cases.add(Arguments.of("spsc", capacity,
+          (IntFunction<MessagePassingQueue<Integer>>) SpscArrayQueue::new));
       cases.add(Arguments.of("instrumentedSpsc", capacity,
           (IntFunction<MessagePassingQueue<Integer>>)
               c -> new InstrumentedSpscArrayQueue<>(c, 1, LatencyRecorder.create())));
@@ -33,7 +34,7 @@ final class SpscFullPathTest {
     return cases.stream();
   }
 
-  /** Every k from 1 to capacity, in a cycle that keeps the queue full: k polls buy exactly k offers. */
+  /** Every k from 1 to capacity, the queue kept full: k polls buy exactly k offers, in order. */
   @ParameterizedTest(name = "{0} capacity {1}")
   @MethodSource("queues")
   void fullQueue_kPollsAdmitExactlyKOffers_inOrder(
