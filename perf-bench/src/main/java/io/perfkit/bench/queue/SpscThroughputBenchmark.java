@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * VarHandle {@code SpscVarHandleArrayQueue} ({@code jctools-varhandle}), with JCTools' Unsafe {@code SpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
- * Disruptor's single-producer ring buffer.
+ * Disruptor's single-producer ring buffer. Outside the default run, {@code perfkit-instrumented}
+ * ({@code Queues.instrumentedSpsc}) runs in the same harness next to JCTools' queues, which {@link
+ * InstrumentedQueueBenchmark} does not have.
  *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main SpscThroughputBenchmark

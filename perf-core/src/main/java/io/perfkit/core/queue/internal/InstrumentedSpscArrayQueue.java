@@ -108,8 +108,7 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
  */
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
-   * Algorithm and ordering: SpscArrayQueue's (including its full path through the consumer
-   * index); sampling: InstrumentedArrayQueue's class comment.
+   * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
    * The producer's fast path is the bare queue's plus one mask test; a sampled position goes to
    * publishSampled(), out of line, which stamps it before the element's release store. (Sessions 3
    * and early 4 folded the test into producerLimit instead, capping it at the next sampled
@@ -205,8 +204,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   }
 
   /**
-   * Producer slow path, the bare queue's: refreshes producerLimit; false if every slot is still
-   * taken.
+   * Producer slow path, the bare queue's: refreshes producerLimit; false if slot {@code index} is
+   * still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
@@ -216,21 +215,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
       producerLimit = index + step; // plain: producer-private cache
       return true;
     }
-    // The look-ahead slot is still full, so the queue is nearly full. Ask the consumer index, not
-    // slot `index`: that slot is on the cache line the consumer is working on, and a producer
-    // spinning on it (JCTools' check) pulls the line away after every poll and refills each slot
-    // the moment it is freed, so the consumer misses on every slot and the queue stays full
-    // (docs/benchmarks/queues.md, session 6). The index costs one line transfer per check, off
-    // the slot lines, and a success refills every slot freed since as one batch.
-    // acquire: pairs with the consumer's release store of consumerIndex, which follows its reads
-    // of every slot (and every stamp) below it and its null stores, so our stores cannot
-    // overtake them
-    final long limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
-    if (index < limit) {
-      producerLimit = limit; // plain: producer-private cache
-      return true;
-    }
-    return false; // full when the consumer index was read: an exact (not spurious) failure
+    // acquire: same pairing as above, for the one slot we are about to write
+    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override

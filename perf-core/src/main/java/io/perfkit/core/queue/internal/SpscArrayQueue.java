@@ -106,16 +106,6 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
    * offer, the producer checks the slot lookAheadStep ahead: the consumer frees slots in order, so
    * a null there proves every slot up to it is free, and producerLimit caches that proof.
    *
-   * Full path (session 6): when the look-ahead slot is still full, the producer reads the
-   * consumer index, not the slot at its own index (JCTools reads that slot). The consumer
-   * publishes its index (release) after freeing every slot below it, so consumerIndex + capacity
-   * bounds the room, and producerLimit caches that bound as well. A poll takes effect at its
-   * index store, so an index showing every slot taken means the queue was full at that read:
-   * offer() fails only then (exact, as Queue.offer requires; no spurious failure). What changes is
-   * the cache traffic of a producer spinning on a full queue: it no longer polls the line the
-   * consumer is emptying and refills it one slot at a time behind the consumer, which made every
-   * poll pay a line transfer and kept the queue full (docs/benchmarks/queues.md, session 6).
-   *
    * [1] M. Aldinucci et al., "An Efficient Unbounded Lock-Free Queue for Multi-core Systems",
    *     Euro-Par 2012 (FastFlow). [2] github.com/JCTools/JCTools, SpscArrayQueue.
    */
@@ -159,7 +149,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     return true;
   }
 
-  /** Producer slow path: refreshes producerLimit; false if every slot is still taken. */
+  /** Producer slow path: refreshes producerLimit; false if slot {@code index} is still full. */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot up to
@@ -168,20 +158,8 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
       producerLimit = index + step; // plain: producer-private cache
       return true;
     }
-    // The look-ahead slot is still full, so the queue is nearly full. Ask the consumer index, not
-    // slot `index`: that slot is on the cache line the consumer is working on, and a producer
-    // spinning on it (JCTools' check) pulls the line away after every poll and refills each slot
-    // the moment it is freed, so the consumer misses on every slot and the queue stays full
-    // (docs/benchmarks/queues.md, session 6). The index costs one line transfer per check, off
-    // the slot lines, and a success refills every slot freed since as one batch.
-    // acquire: pairs with the consumer's release store of consumerIndex, which follows its reads
-    // of every slot below it and its null stores, so our stores cannot overtake them
-    final long limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
-    if (index < limit) {
-      producerLimit = limit; // plain: producer-private cache
-      return true;
-    }
-    return false; // full when the consumer index was read: an exact (not spurious) failure
+    // acquire: same pairing as above, for the one slot we are about to write
+    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override

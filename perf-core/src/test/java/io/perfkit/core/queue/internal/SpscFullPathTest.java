@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SPSC queues' full path: once the look-ahead slot is taken, the producer sizes its room from
- * the consumer index. {@code offer} must then be exact: it fails only while every slot is taken,
- * succeeds for every slot the consumer freed (one freed slot is enough), and never overwrites an
- * element the consumer has not taken.
+ * The SPSC queues' full path (the producer's look-ahead slot is taken): {@code offer} must be
+ * exact there, failing only while every slot is taken, succeeding for every slot the consumer
+ * freed (one freed slot is enough), and never overwriting an element the consumer has not taken.
+ * A guard for any full-path change (session 6 tried one: sizing the room from the consumer index).
  */
 final class SpscFullPathTest {
   static Stream<Arguments> queues() {
