@@ -1,5 +1,6 @@
 package io.perfkit.bench.queue;
 
+import io.perfkit.core.queue.Queues;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * VarHandle {@code SpscVarHandleArrayQueue} ({@code jctools-varhandle}), with JCTools' Unsafe {@code SpscArrayQueue}
  * ({@code jctools-unsafe}), its atomic twin ({@code jctools-atomic}), the JDK's {@code
  * ArrayBlockingQueue}, {@code LinkedBlockingQueue}, {@code ConcurrentLinkedQueue}, and the LMAX
- * Disruptor's single-producer ring buffer.
+ * Disruptor's single-producer ring buffer. Outside the default run, {@code perfkit-instrumented}
+ * ({@code Queues.instrumentedSpsc}) runs in the same harness next to JCTools' queues, which {@link
+ * InstrumentedQueueBenchmark} does not have.
  *
  * <pre>
  * java -cp perf-bench/target/benchmarks.jar org.openjdk.jmh.Main SpscThroughputBenchmark
@@ -42,6 +45,11 @@ public class SpscThroughputBenchmark extends QueueTransferHarness {
 
   @Setup(Level.Trial)
   public void setUp() {
-    queue = QueueKind.spsc(impl, CAPACITY);
+    // perfkit-instrumented (Queues.instrumentedSpsc) is outside the default run: the same harness
+    // shows it next to the bare queues and JCTools' (InstrumentedQueueBenchmark has no JCTools)
+    queue =
+        "perfkit-instrumented".equals(impl)
+            ? Queues.instrumentedSpsc(CAPACITY)
+            : QueueKind.spsc(impl, CAPACITY);
   }
 }
