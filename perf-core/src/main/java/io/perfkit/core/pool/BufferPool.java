@@ -2,6 +2,8 @@ package io.perfkit.core.pool;
 
 import io.perfkit.core.internal.Checks;
 import io.perfkit.core.queue.Queues;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
@@ -109,6 +111,32 @@ public final class BufferPool implements AutoCloseable {
 
   private volatile boolean closed;
 
+  /** Plain reads of {@link #closed} on the hot-entry paths; see {@link #closedPlain()}. */
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(BufferPool.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * {@link #closed}, read plain: used only where the caller works on its own thread's hot entry
+   * ({@link #acquire}'s first step and the release of the hot buffer). Why plain suffices:
+   * {@code closed} only goes from false to true, so a read that happens-after {@link #close()}
+   * (through any synchronization) returns true, as a volatile read would; a read racing with
+   * {@code close()} may return false, and the call then lends out or takes back the thread's own
+   * hot buffer, which {@code close()} never drains from a live thread anyway (the thread's next
+   * call that sees the close drops it): as if the call had run just before the close. Why not
+   * volatile: the acquire barrier stops the JIT from reusing the acquire's thread lookup in the
+   * release of the same pair (measured on {@link ObjectPool}, which does the same).
+   */
+  private boolean closedPlain() {
+    return (boolean) CLOSED.get(this); // plain: see above
+  }
+
   private BufferPool(Builder b) {
     this.direct = b.direct;
     this.minShift = Integer.numberOfTrailingZeros(b.minBufferSize);
@@ -159,7 +187,8 @@ public final class BufferPool implements AutoCloseable {
    */
   public ByteBuffer acquire(int minCapacity) {
     BufferThreadCache cache = null;
-    if (!closed) {
+    // Plain read of 'closed' (see closedPlain()); acquireMiss re-reads it volatile.
+    if (!closedPlain()) {
       cache = cacheOf(Thread.currentThread());
       if (cache != null) {
         // First of all: a hit proves minCapacity valid (it fits the hot buffer's class).
@@ -289,7 +318,9 @@ public final class BufferPool implements AutoCloseable {
     if (!slot.releaseOwned()) {
       throw releasedTwice(buffer);
     }
-    if (closed) {
+    // Plain read (see closedPlain()): a racing close() may leave the buffer idle in this thread's
+    // own hot entry, which close() could not reach anyway; the next call that sees it drops it.
+    if (closedPlain()) {
       drop(slot);
       drainCache(cache);
       return;
