@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -243,5 +245,62 @@ final class BufferPoolTest {
 
   private static void acquireAndDrop(BufferPool pool) {
     pool.acquire(1000).put(0, (byte) 1);
+  }
+
+  /**
+   * The hot-entry paths read the closed state plain: a close() that happens-before another
+   * thread's calls (here through a latch) must still be seen by them, also once that thread's
+   * acquire/release loop is warm (compiled).
+   */
+  @Test
+  void close_happensBeforeOtherThreadsWarmHotPath_isSeen() throws Exception {
+    BufferPool pool = BufferPool.newBuilder().build();
+    CountDownLatch warm = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicReference<Throwable> acquireAfterClose = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                ByteBuffer first = pool.acquire(4096);
+                pool.release(first);
+                for (int i = 0; i < 200_000; i++) { // the steady hot-entry pair, long enough for C2
+                  ByteBuffer b = pool.acquire(4096);
+                  if (b != first) {
+                    throw new AssertionError("hot buffer not reused");
+                  }
+                  pool.release(b);
+                }
+                ByteBuffer held = pool.acquire(4096);
+                warm.countDown();
+                closed.await();
+                pool.release(held); // after close: dropped, not kept in the hot entry
+                try {
+                  pool.acquire(4096);
+                } catch (RuntimeException e) {
+                  acquireAfterClose.set(e);
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+                warm.countDown();
+              }
+            },
+            "buffer-pool-close-hb");
+    worker.start();
+    assertTrue(warm.await(30, TimeUnit.SECONDS));
+    pool.close();
+    closed.countDown();
+    worker.join(30_000);
+    assertFalse(worker.isAlive());
+    assertEquals(null, failure.get());
+    assertTrue(
+        acquireAfterClose.get() instanceof IllegalStateException,
+        String.valueOf(acquireAfterClose.get()));
+    assertEquals("buffer pool is closed", acquireAfterClose.get().getMessage());
+    BufferPoolStats s = pool.stats();
+    assertEquals(1, s.created());
+    assertEquals(0, s.retained());
+    assertEquals(0, s.outstanding());
   }
 }
