@@ -451,7 +451,10 @@ public final class BufferPool implements AutoCloseable {
   }
 
   /**
-   * Closes the pool: further acquisitions throw {@link IllegalStateException}; idle buffers in the
+   * Closes the pool: acquisitions that happen-after this call throw {@link IllegalStateException}
+   * (a call on another thread racing with this one may still be served from that thread's own hot
+   * buffer, as if it had run just before: the hot-entry paths read the closed state without a
+   * barrier); idle buffers in the
    * shared store, in the calling thread's cache and in dead threads' caches are dropped (direct
    * memory is freed by the JDK when they are collected); buffers released later are dropped.
    * Buffers idle in another live thread's cache are dropped when that thread next calls the pool
