@@ -1,17 +1,14 @@
 package io.perfkit.balance.internal;
 
 import io.perfkit.balance.Endpoint;
-import io.perfkit.balance.Lease;
 import io.perfkit.balance.Ticker;
 import io.perfkit.core.internal.Checks;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * The lease of a tracking balancer: holds the endpoint's {@link Load}, decrements it exactly once,
  * and hands the latency to an {@link Observer}.
  */
-public final class TrackedLease implements Lease {
+public final class TrackedLease extends OnceLease {
   /** Receives completed requests (for latency estimates and bounded-load totals). */
   public interface Observer {
     /**
@@ -29,23 +26,9 @@ public final class TrackedLease implements Lease {
   /** Start time of a lease whose balancer does not use latency: the pick reads no clock. */
   public static final long UNTIMED = Long.MIN_VALUE;
 
-  private static final VarHandle DONE;
-
-  static {
-    try {
-      DONE = MethodHandles.lookup().findVarHandle(TrackedLease.class, "done", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  private final Endpoint endpoint;
-  private final Load load;
   private final Ticker ticker;
   private final long startNanos;
   private final Observer observer;
-  @SuppressWarnings("unused") // accessed through DONE
-  private volatile int done;
 
   /**
    * Creates a lease; the caller has already incremented {@code load}'s in-flight count.
@@ -57,26 +40,15 @@ public final class TrackedLease implements Lease {
    * @param observer the completion observer
    */
   public TrackedLease(Endpoint endpoint, Load load, Ticker ticker, long startNanos, Observer observer) {
-    this.endpoint = endpoint;
-    this.load = load;
+    super(endpoint, load);
     this.ticker = ticker;
     this.startNanos = startNanos;
     this.observer = observer;
   }
 
-  @Override
-  public Endpoint endpoint() {
-    return endpoint;
-  }
-
-  private boolean tryFinish() {
-    // CAS 0 -> 1: exactly one completion wins, so the in-flight count is decremented once.
-    return DONE.compareAndSet(this, 0, 1);
-  }
-
   private void finish(long latencyNanos, boolean success, long nowNanos) {
     if (!tryFinish()) {
-      throw new IllegalStateException("lease already completed: endpoint " + endpoint.id());
+      throw alreadyCompleted();
     }
     // Finagle's order: the latency sample lands before the in-flight count drops.
     observer.onDone(load, latencyNanos, success, nowNanos);
@@ -106,20 +78,10 @@ public final class TrackedLease implements Lease {
   }
 
   @Override
-  public boolean isDone() {
-    return done != 0; // volatile read: sees a completion made by any thread
-  }
-
-  @Override
   public void close() {
     if (tryFinish()) {
       observer.onDone(load, -1, true, UNTIMED);
       load.decrementPending();
     }
-  }
-
-  @Override
-  public String toString() {
-    return "Lease[" + endpoint + (isDone() ? ", done]" : ", open]");
   }
 }
