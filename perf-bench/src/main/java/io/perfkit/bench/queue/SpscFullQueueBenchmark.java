@@ -3,7 +3,6 @@ package io.perfkit.bench.queue;
 import io.perfkit.core.queue.Queues;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,22 +72,10 @@ public class SpscFullQueueBenchmark {
     }
   }
 
-  /** Offers that found the queue full. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class OfferCounters {
-    public long offersFailed;
-
-    @Setup(Level.Iteration)
-    public void clear() {
-      offersFailed = 0;
-    }
-  }
-
   @Benchmark
   @Group("full")
   @GroupThreads(1)
-  public void offer(Control control, OfferCounters counters) {
+  public void offer(Control control, QueueTransferHarness.OfferCounters counters) {
     while (!queue.offer(ITEM)) {
       if ((++counters.offersFailed & QueueTransferHarness.BACKOFF_MASK) == 0) {
         if (control.stopMeasurement) {
