@@ -117,8 +117,8 @@ public final class Load extends LoadFields {
    * candidate's line is usually modified in the other core. Reading first and CASing after took
    * each line shared and then upgraded it (a second transfer); with the CAS first the line arrives
    * once, owned, and the decision's reads and the winner's increment hit it locally. Measured in
-   * docs/benchmarks/balance.md (session 7): 0.94-0.96x the pick time at 10 endpoints.
-
+   * docs/benchmarks/balance.md (session 7): 0.93-0.96x the pick time at 10 endpoints, 0.99x at 1,000.
+   *
    * Evaluated and not taken (session 3): an opaque "if (t > stamp) stamp = t" store instead of the
    * CAS in touch(). It would not wait for the cache line (a CAS does), but a racing pick holding an
    * older time t1 can overwrite a newer t2: the stamp then lags by d = t2 - t1, at most the time
