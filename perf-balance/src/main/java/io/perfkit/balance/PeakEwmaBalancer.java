@@ -75,14 +75,15 @@ final class PeakEwmaBalancer extends AbstractBalancer<PeakEwmaBalancer.View>
     }
     Load la = loads[a];
     Load lb = loads[b];
+    // Finagle's reads are updates: both stamps move to now first (CAS-maximum), so the decision
+    // below reads lines this core already holds; decide() values each estimate at max(now, stamp),
+    // which the touch leaves unchanged (Load's class comment, "Pick").
+    la.touch(now);
+    lb.touch(now);
     // load(a) <= load(b) at now, decided in the log domain where that is exact (Load.decide)
     int chosen = Load.decide(la, lb, now, tauNanos, inverseTauNanos) ? a : b;
     Load load = chosen == a ? la : lb;
     load.incrementPending();
-    // Finagle's reads are updates: both stamps move to now (CAS-maximum). Written after the
-    // decision and the increment, so no atomic instruction sits between the candidates' reads.
-    la.touch(now);
-    lb.touch(now);
     return new TrackedLease(view.endpoints[chosen], load, config.ticker(), now, this);
   }
 

@@ -99,13 +99,25 @@ public final class Load extends LoadFields {
    * t" store would be cheaper but can move the stamp backwards when two picks race, which changes
    * the weight of the next observation; we keep the CAS.
    *
-   * Pick: a pick's two reads are split into their values and their stamp writes. decide() computes
-   * both values read-only (each at max(now, stamp), exactly what cost(now) returns), compares them,
-   * and the balancer then increments the winner's in-flight count and applies both reads' stamp
-   * writes with touch() (the same CAS-maximum). Single-threaded this is the same sequence of states
-   * as two cost() calls; concurrently, a read's stamp write lands a few instructions later, which
-   * is the "stamp advance counted on either side of an observation" already allowed below. So no
-   * atomic instruction (each is a full barrier on x86) sits between the two candidates' loads.
+   * Pick: a pick's two reads are split into their stamp writes and their values. The balancer
+   * first applies both reads' stamp writes with touch() (the CAS-maximum), then decide() computes
+   * both values read-only and compares them, then the winner's in-flight count is incremented.
+   * Single-threaded this is the same sequence of states and the same values as two cost() calls:
+   * decide() values an estimate at max(now, stamp), and after touch(now) the stamp is max(now, s0)
+   * (s0 the stamp before), so the value is the one at max(now, max(now, s0)) = max(now, s0), which
+   * is what cost(now) returns and what decide() before the touch computed; the stamp ends at
+   * max(now, s0) either way, and nothing else is written. Concurrently, a read's stamp write lands
+   * a few instructions before its value is taken (before session 7: after), which is the "stamp
+   * advance counted on either side of an observation" already allowed below; a later stamp that
+   * another thread writes in between is read by decide() as it would have been without the touch.
+   * So the order changes which instant of the pick the stamp advance is attributed to, never a
+   * value, a decision or the final state.
+   *
+   * Why stamps first (session 7): with two threads picking from the same endpoints, each
+   * candidate's line is usually modified in the other core. Reading first and CASing after took
+   * each line shared and then upgraded it (a second transfer); with the CAS first the line arrives
+   * once, owned, and the decision's reads and the winner's increment hit it locally. Measured in
+   * docs/benchmarks/balance.md (session 7): 0.93-0.96x the pick time at 10 endpoints, 0.99x at 1,000.
    *
    * Evaluated and not taken (session 3): an opaque "if (t > stamp) stamp = t" store instead of the
    * CAS in touch(). It would not wait for the cache line (a CAS does), but a racing pick holding an
@@ -288,7 +300,7 @@ public final class Load extends LoadFields {
   }
 
   /**
-   * The stamp write of a pick's read of this estimate, applied after the pick's decision: raises
+   * The stamp write of a pick's read of this estimate, applied before the pick's decision: raises
    * the stamp to {@code nowNanos} by a CAS-maximum, and writes nothing when it is already at or
    * above (see the class comment, "Pick").
    *
@@ -422,18 +434,18 @@ public final class Load extends LoadFields {
    * @return {@code true} if {@code a} is chosen
    */
   public static boolean firstWins(Load a, Load b, long nowNanos, double tauNanos) {
-    boolean first = decide(a, b, nowNanos, tauNanos);
-    // Both reads are updates: CAS-maximum stamps, exact under concurrency.
+    // Both reads are updates: CAS-maximum stamps, exact under concurrency; applied first, in the
+    // balancer's order (the values at max(now, stamp) are the same either way, class comment).
     a.advanceStamp(nowNanos);
     b.advanceStamp(nowNanos);
-    return first;
+    return decide(a, b, nowNanos, tauNanos);
   }
 
   /**
    * The decision of {@link #firstWins} without its stamp writes: what both reads at {@code
-   * nowNanos} return is compared, and the caller then applies the reads' stamp writes with {@link
-   * #touch} (after its in-flight increment, so the pick waits for one contended cache line, not
-   * three).
+   * nowNanos} return is compared. The caller applies the reads' stamp writes with {@link #touch},
+   * before or after this call (same values and states, see the class comment); the balancer does
+   * it before, so the lines arrive here owned once instead of shared and then upgraded.
    *
    * @param a the first candidate
    * @param b the second candidate

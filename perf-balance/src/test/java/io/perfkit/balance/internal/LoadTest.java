@@ -214,13 +214,13 @@ final class LoadTest {
       double eta = later % 2 == 0 ? 1e-7 : -1e-7;
       scaleB = (pendingA + 1.0) / (pendingB + 1.0) * (1 + eta);
     }
-    Load[] loads = new Load[6];
+    Load[] loads = new Load[8];
     long end = 0;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 8; k++) {
       loads[k] = new Load(0);
       end = Math.max(end, replay(loads[k], k % 2 == 0 ? opsA : historyB, 0, k % 2 == 0 ? 1.0 : scaleB));
     }
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 8; k++) {
       for (int i = 0; i < (k % 2 == 0 ? pendingA : pendingB); i++) {
         loads[k].incrementPending();
       }
@@ -241,6 +241,14 @@ final class LoadTest {
     loads[5].touch(now);
     assertEquals(loads[0].stamp(), loads[4].stamp());
     assertEquals(loads[1].stamp(), loads[5].stamp());
+    // the balancer's order since session 7: both stamp writes first, then the decision
+    loads[6].touch(now);
+    loads[7].touch(now);
+    assertEquals(exact, Load.decide(loads[6], loads[7], now, TAU));
+    assertEquals(loads[0].stamp(), loads[6].stamp());
+    assertEquals(loads[1].stamp(), loads[7].stamp());
+    assertEquals(loads[0].cost(now, TAU), loads[6].cost(now, TAU));
+    assertEquals(loads[1].cost(now, TAU), loads[7].cost(now, TAU));
   }
 
   @Provide
