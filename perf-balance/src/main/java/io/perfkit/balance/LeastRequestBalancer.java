@@ -7,6 +7,7 @@ import io.perfkit.balance.internal.Load;
 import io.perfkit.balance.internal.Member;
 import io.perfkit.balance.internal.RandomSource;
 import io.perfkit.balance.internal.CountingLease;
+import java.nio.ByteBuffer;
 import java.util.Collection;
 
 /** Envoy's least request: weight / (active + 1)^bias, full scan or N random choices. */
@@ -30,7 +31,10 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * CompactCounters), the view also holds that chunk and each slot's index in it, and the flat
    * paths read the counts there: all of them in one or two cache lines, instead of one line per
    * candidate that the other picking cores keep writing. Otherwise `cells` is null and the counts
-   * are read through the loads.
+   * are read through the loads. The winner's increment then goes to the same chunk slot directly
+   * (CompactCounters.add), without the hop through its Load: the atomic add follows the reads of
+   * the candidates' counts by a few instructions, which leaves the other core less time to take
+   * the line back in between.
    */
   record View(
       Member[] members,
@@ -39,7 +43,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       double[] weights,
       boolean equalWeights,
       long rampEndNanos,
-      int[] cells,
+      ByteBuffer cells,
       int[] slots) {}
 
   /** Allocates the compact counters of small sets; used under the writer lock only. */
@@ -74,7 +78,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     Load[] loads = new Load[candidates.length];
     Endpoint[] endpoints = new Endpoint[candidates.length];
     double[] weights = new double[candidates.length];
-    int[] cells = candidates.length == 0 ? null : candidates[0].load().cells();
+    ByteBuffer cells = candidates.length == 0 ? null : candidates[0].load().cells();
     int[] slots = new int[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       loads[i] = candidates[i].load();
@@ -108,9 +112,22 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
 
   /** The in-flight count of slot {@code i}: from the compact chunk when the view has one. */
   private static int active(View view, int i) {
-    int[] cells = view.cells;
+    ByteBuffer cells = view.cells;
     // Volatile reads either way (see CompactCounters.get and Load.pending).
     return cells != null ? CompactCounters.get(cells, view.slots[i]) : view.loads[i].pending();
+  }
+
+  /** Increments slot {@code i}'s in-flight count and returns its lease. */
+  private static Lease lease(View view, int i) {
+    ByteBuffer cells = view.cells;
+    Load load = view.loads[i];
+    // Atomic add either way: concurrent picks and completions must not lose updates.
+    if (cells != null) {
+      CompactCounters.add(cells, view.slots[i], 1);
+    } else {
+      load.incrementPending();
+    }
+    return new CountingLease(view.endpoints[i], load);
   }
 
   private double score(Member m, long now, boolean ramping) {
@@ -146,15 +163,13 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 1) {
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
-      int i = fewestActive(view, n);
-      Load load = view.loads[i];
-      load.incrementPending();
-      return new CountingLease(view.endpoints[i], load);
+      ByteBuffer cells = view.cells;
+      if (cells != null && choiceCount == 2 && n > fullScanThreshold) {
+        return twoChoicesCompact(view, cells, n);
+      }
+      return lease(view, fewestActive(view, n));
     } else if (!ramping && n > fullScanThreshold) {
-      int i = weightedChoices(view, n);
-      Load load = view.loads[i];
-      load.incrementPending();
-      return new CountingLease(view.endpoints[i], load);
+      return lease(view, weightedChoices(view, n));
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -182,6 +197,28 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     }
     chosen.load().incrementPending();
     return new CountingLease(chosen.endpoint(), chosen.load());
+  }
+
+  /**
+   * The common small-set case of {@link #fewestActive} and its increment in one step: equal
+   * weights, two random choices, every count in one compact line. The same decision as
+   * fewestActive (the first candidate wins ties; the same random draws), with the winner's atomic
+   * add issued right after the two reads (see the View comment).
+   */
+  private Lease twoChoicesCompact(View view, ByteBuffer cells, int n) {
+    long pair = random.nextPair(n, n); // one draw for both candidates (see fewestActive)
+    int a = (int) (pair >>> 32);
+    int b = (int) pair;
+    int[] slots = view.slots;
+    int slotA = slots[a];
+    int slotB = slots[b];
+    // Volatile reads of both counts (one line), then the atomic add on the winner's slot: a count
+    // is never lost; a stale read only skews the heuristic, as in any P2C pick.
+    int activeA = CompactCounters.get(cells, slotA);
+    int activeB = CompactCounters.get(cells, slotB);
+    int winner = activeB < activeA ? b : a;
+    CompactCounters.add(cells, activeB < activeA ? slotB : slotA, 1);
+    return new CountingLease(view.endpoints[winner], view.loads[winner]);
   }
 
   /**

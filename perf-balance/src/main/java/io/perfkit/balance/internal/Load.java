@@ -2,6 +2,7 @@ package io.perfkit.balance.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /** Left padding: keeps an endpoint's hot load fields off its neighbours' cache lines. */
 abstract class LoadLhsPad {
@@ -71,7 +72,7 @@ public final class Load extends LoadFields {
    * chunk is never written after construction (least request keeps no estimate), so its line stays
    * shared in every core's cache and reading these two fields costs no transfer.
    */
-  private final int[] cells;
+  private final ByteBuffer cells;
 
   /** The count's slot in {@link #cells}. */
   private final int cell;
@@ -200,7 +201,7 @@ public final class Load extends LoadFields {
    * @param cells the chunk, or null
    * @param cell the slot in {@code cells}
    */
-  Load(long nowNanos, int[] cells, int cell) {
+  Load(long nowNanos, ByteBuffer cells, int cell) {
     // Plain initialisation: the Load is published through the snapshot's volatile write.
     this.cells = cells;
     this.cell = cell;
@@ -215,7 +216,7 @@ public final class Load extends LoadFields {
    * Returns the compact chunk holding the in-flight count, or null if the count is this load's own
    * padded field.
    */
-  public int[] cells() {
+  public ByteBuffer cells() {
     return cells;
   }
 
@@ -226,7 +227,7 @@ public final class Load extends LoadFields {
 
   /** Returns the in-flight count. */
   public int pending() {
-    int[] c = cells;
+    ByteBuffer c = cells;
     // Volatile read: a pick must see increments of other threads' picks as soon as possible;
     // any interleaving is benign (it only skews a heuristic).
     return c == null ? pending : CompactCounters.get(c, cell);
@@ -234,14 +235,14 @@ public final class Load extends LoadFields {
 
   /** Increments the in-flight count and returns the new value. */
   public int incrementPending() {
-    int[] c = cells;
+    ByteBuffer c = cells;
     // Atomic add: concurrent picks and completions must not lose updates (counts return to zero).
     return c == null ? (int) PENDING.getAndAdd(this, 1) + 1 : CompactCounters.add(c, cell, 1);
   }
 
   /** Decrements the in-flight count and returns the new value. */
   public int decrementPending() {
-    int[] c = cells;
+    ByteBuffer c = cells;
     // Atomic add, as for the increment: completions racing picks must not lose updates.
     return c == null ? (int) PENDING.getAndAdd(this, -1) - 1 : CompactCounters.add(c, cell, -1);
   }
@@ -253,7 +254,7 @@ public final class Load extends LoadFields {
    * @return {@code true} if incremented
    */
   public boolean tryIncrementBelow(int cap) {
-    int[] c = cells;
+    ByteBuffer c = cells;
     int current;
     do {
       current = pending(); // volatile read; a stale value only makes the CAS below fail and retry
