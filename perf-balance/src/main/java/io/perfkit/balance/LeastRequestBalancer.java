@@ -7,7 +7,6 @@ import io.perfkit.balance.internal.Load;
 import io.perfkit.balance.internal.Member;
 import io.perfkit.balance.internal.RandomSource;
 import io.perfkit.balance.internal.CountingLease;
-import java.nio.ByteBuffer;
 import java.util.Collection;
 
 /** Envoy's least request: weight / (active + 1)^bias, full scan or N random choices. */
@@ -34,7 +33,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * are read through the loads. The winner's increment then goes to the same chunk slot directly
    * (CompactCounters.add), without the hop through its Load: the atomic add follows the reads of
    * the candidates' counts by a few instructions, which leaves the other core less time to take
-   * the line back in between.
+   * the line back in between (session 7: 0.83-0.92x of the contended pick through the Load).
    */
   record View(
       Member[] members,
@@ -43,7 +42,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       double[] weights,
       boolean equalWeights,
       long rampEndNanos,
-      ByteBuffer cells,
+      int[] cells,
       int[] slots) {}
 
   /** Allocates the compact counters of small sets; used under the writer lock only. */
@@ -78,7 +77,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     Load[] loads = new Load[candidates.length];
     Endpoint[] endpoints = new Endpoint[candidates.length];
     double[] weights = new double[candidates.length];
-    ByteBuffer cells = candidates.length == 0 ? null : candidates[0].load().cells();
+    int[] cells = candidates.length == 0 ? null : candidates[0].load().cells();
     int[] slots = new int[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       loads[i] = candidates[i].load();
@@ -112,14 +111,14 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
 
   /** The in-flight count of slot {@code i}: from the compact chunk when the view has one. */
   private static int active(View view, int i) {
-    ByteBuffer cells = view.cells;
+    int[] cells = view.cells;
     // Volatile reads either way (see CompactCounters.get and Load.pending).
     return cells != null ? CompactCounters.get(cells, view.slots[i]) : view.loads[i].pending();
   }
 
   /** Increments slot {@code i}'s in-flight count and returns its lease. */
   private static Lease lease(View view, int i) {
-    ByteBuffer cells = view.cells;
+    int[] cells = view.cells;
     Load load = view.loads[i];
     // Atomic add either way: concurrent picks and completions must not lose updates.
     if (cells != null) {
@@ -163,7 +162,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 1) {
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
-      ByteBuffer cells = view.cells;
+      int[] cells = view.cells;
       if (cells != null && choiceCount == 2 && n > fullScanThreshold) {
         return twoChoicesCompact(view, cells, n);
       }
@@ -205,7 +204,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * fewestActive (the first candidate wins ties; the same random draws), with the winner's atomic
    * add issued right after the two reads (see the View comment).
    */
-  private Lease twoChoicesCompact(View view, ByteBuffer cells, int n) {
+  private Lease twoChoicesCompact(View view, int[] cells, int n) {
     long pair = random.nextPair(n, n); // one draw for both candidates (see fewestActive)
     int a = (int) (pair >>> 32);
     int b = (int) pair;

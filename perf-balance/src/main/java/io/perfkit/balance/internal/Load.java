@@ -2,7 +2,6 @@ package io.perfkit.balance.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 
 /** Left padding: keeps an endpoint's hot load fields off its neighbours' cache lines. */
 abstract class LoadLhsPad {
@@ -72,7 +71,7 @@ public final class Load extends LoadFields {
    * chunk is never written after construction (least request keeps no estimate), so its line stays
    * shared in every core's cache and reading these two fields costs no transfer.
    */
-  private final ByteBuffer cells;
+  private final int[] cells;
 
   /** The count's slot in {@link #cells}. */
   private final int cell;
@@ -201,7 +200,7 @@ public final class Load extends LoadFields {
    * @param cells the chunk, or null
    * @param cell the slot in {@code cells}
    */
-  Load(long nowNanos, ByteBuffer cells, int cell) {
+  Load(long nowNanos, int[] cells, int cell) {
     // Plain initialisation: the Load is published through the snapshot's volatile write.
     this.cells = cells;
     this.cell = cell;
@@ -216,7 +215,7 @@ public final class Load extends LoadFields {
    * Returns the compact chunk holding the in-flight count, or null if the count is this load's own
    * padded field.
    */
-  public ByteBuffer cells() {
+  public int[] cells() {
     return cells;
   }
 
@@ -227,7 +226,7 @@ public final class Load extends LoadFields {
 
   /** Returns the in-flight count. */
   public int pending() {
-    ByteBuffer c = cells;
+    int[] c = cells;
     // Volatile read: a pick must see increments of other threads' picks as soon as possible;
     // any interleaving is benign (it only skews a heuristic).
     return c == null ? pending : CompactCounters.get(c, cell);
@@ -235,14 +234,14 @@ public final class Load extends LoadFields {
 
   /** Increments the in-flight count and returns the new value. */
   public int incrementPending() {
-    ByteBuffer c = cells;
+    int[] c = cells;
     // Atomic add: concurrent picks and completions must not lose updates (counts return to zero).
     return c == null ? (int) PENDING.getAndAdd(this, 1) + 1 : CompactCounters.add(c, cell, 1);
   }
 
   /** Decrements the in-flight count and returns the new value. */
   public int decrementPending() {
-    ByteBuffer c = cells;
+    int[] c = cells;
     // Atomic add, as for the increment: completions racing picks must not lose updates.
     return c == null ? (int) PENDING.getAndAdd(this, -1) - 1 : CompactCounters.add(c, cell, -1);
   }
@@ -254,7 +253,7 @@ public final class Load extends LoadFields {
    * @return {@code true} if incremented
    */
   public boolean tryIncrementBelow(int cap) {
-    ByteBuffer c = cells;
+    int[] c = cells;
     int current;
     do {
       current = pending(); // volatile read; a stale value only makes the CAS below fail and retry
