@@ -33,7 +33,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * are read through the loads. The winner's increment then goes to the same chunk slot directly
    * (CompactCounters.add), without the hop through its Load: the atomic add follows the reads of
    * the candidates' counts by a few instructions, which leaves the other core less time to take
-   * the line back in between (session 7: 0.83-0.92x of the contended pick through the Load).
+   * the line back in between (session 7: 0.74-0.85x of the contended pick through the Load).
    */
   record View(
       Member[] members,
@@ -200,7 +200,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
 
   /**
    * The common small-set case of {@link #fewestActive} and its increment in one step: equal
-   * weights, two random choices, every count in one compact line. The same decision as
+   * weights, two random choices, every count in one compact chunk. The same decision as
    * fewestActive (the first candidate wins ties; the same random draws), with the winner's atomic
    * add issued right after the two reads (see the View comment).
    */
@@ -211,7 +211,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     int[] slots = view.slots;
     int slotA = slots[a];
     int slotB = slots[b];
-    // Volatile reads of both counts (one line), then the atomic add on the winner's slot: a count
+    // Volatile reads of both counts (one chunk), then the atomic add on the winner's slot: a count
     // is never lost; a stale read only skews the heuristic, as in any P2C pick.
     int activeA = CompactCounters.get(cells, slotA);
     int activeB = CompactCounters.get(cells, slotB);
