@@ -30,7 +30,10 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * CompactCounters), the view also holds that chunk and each slot's index in it, and the flat
    * paths read the counts there: all of them in one or two cache lines, instead of one line per
    * candidate that the other picking cores keep writing. Otherwise `cells` is null and the counts
-   * are read through the loads.
+   * are read through the loads. The winner's increment then goes to the same chunk slot directly
+   * (CompactCounters.add), without the hop through its Load: the atomic add follows the reads of
+   * the candidates' counts by a few instructions, which leaves the other core less time to take
+   * the line back in between (session 7: 0.74-0.85x of the contended pick through the Load).
    */
   record View(
       Member[] members,
@@ -113,6 +116,19 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     return cells != null ? CompactCounters.get(cells, view.slots[i]) : view.loads[i].pending();
   }
 
+  /** Increments slot {@code i}'s in-flight count and returns its lease. */
+  private static Lease lease(View view, int i) {
+    int[] cells = view.cells;
+    Load load = view.loads[i];
+    // Atomic add either way: concurrent picks and completions must not lose updates.
+    if (cells != null) {
+      CompactCounters.add(cells, view.slots[i], 1);
+    } else {
+      load.incrementPending();
+    }
+    return new CountingLease(view.endpoints[i], load);
+  }
+
   private double score(Member m, long now, boolean ramping) {
     double weight = ramping ? config.slowStart().weight(m, now) : m.weight();
     return score(weight, m.load().pending());
@@ -146,15 +162,13 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     if (n == 1) {
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
-      int i = fewestActive(view, n);
-      Load load = view.loads[i];
-      load.incrementPending();
-      return new CountingLease(view.endpoints[i], load);
+      int[] cells = view.cells;
+      if (cells != null && choiceCount == 2 && n > fullScanThreshold) {
+        return twoChoicesCompact(view, cells, n);
+      }
+      return lease(view, fewestActive(view, n));
     } else if (!ramping && n > fullScanThreshold) {
-      int i = weightedChoices(view, n);
-      Load load = view.loads[i];
-      load.incrementPending();
-      return new CountingLease(view.endpoints[i], load);
+      return lease(view, weightedChoices(view, n));
     } else if (n <= fullScanThreshold) {
       int start = random.nextInt(n);
       chosen = members[start];
@@ -182,6 +196,28 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     }
     chosen.load().incrementPending();
     return new CountingLease(chosen.endpoint(), chosen.load());
+  }
+
+  /**
+   * The common small-set case of {@link #fewestActive} and its increment in one step: equal
+   * weights, two random choices, every count in one compact chunk. The same decision as
+   * fewestActive (the first candidate wins ties; the same random draws), with the winner's atomic
+   * add issued right after the two reads (see the View comment).
+   */
+  private Lease twoChoicesCompact(View view, int[] cells, int n) {
+    long pair = random.nextPair(n, n); // one draw for both candidates (see fewestActive)
+    int a = (int) (pair >>> 32);
+    int b = (int) pair;
+    int[] slots = view.slots;
+    int slotA = slots[a];
+    int slotB = slots[b];
+    // Volatile reads of both counts (one chunk), then the atomic add on the winner's slot: a count
+    // is never lost; a stale read only skews the heuristic, as in any P2C pick.
+    int activeA = CompactCounters.get(cells, slotA);
+    int activeB = CompactCounters.get(cells, slotB);
+    int winner = activeB < activeA ? b : a;
+    CompactCounters.add(cells, activeB < activeA ? slotB : slotA, 1);
+    return new CountingLease(view.endpoints[winner], view.loads[winner]);
   }
 
   /**

@@ -15,6 +15,12 @@ import java.lang.invoke.VarHandle;
  * candidates rarely share a line with the other core's last writes), so a balancer hands out
  * compact counters only while its set is small (see {@link #SET_LIMIT}).
  *
+ * <p>One line or two depends on where the chunk lands: an array is only 8-byte aligned, so ten
+ * counts (bytes 16-55 of the array) straddle a line boundary for half of its possible addresses,
+ * and the collector may move it. Session 7 measured the contended two-choice pick 1.3-1.7x slower
+ * on two lines than on one. A 64-byte-aligned direct buffer removed that but cost 8-10 ns per pick
+ * uncontended (its view access), so the chunk stays an {@code int[]} (docs/benchmarks/balance.md).
+ *
  * <p>A counter never moves: a chunk slot belongs to one {@link Load} for that load's lifetime (a
  * lease of a removed endpoint may still decrement it), and a full chunk is followed by a new one.
  * So churn can leave a small set spread over two chunks; the balancer then reads the counts
@@ -67,8 +73,16 @@ public final class CompactCounters {
     return (int) CELL.getVolatile(cells, slot);
   }
 
-  /** Atomic add: concurrent picks and completions must not lose updates (counts return to 0). */
-  static int add(int[] cells, int slot, int delta) {
+  /**
+   * Adds {@code delta} to a count and returns the new value (an atomic add: concurrent picks and
+   * completions must not lose updates, so counts return to 0).
+   *
+   * @param cells the chunk
+   * @param slot the counter's slot
+   * @param delta the amount to add
+   * @return the count after the addition
+   */
+  public static int add(int[] cells, int slot, int delta) {
     return (int) CELL.getAndAdd(cells, slot, delta) + delta;
   }
 
