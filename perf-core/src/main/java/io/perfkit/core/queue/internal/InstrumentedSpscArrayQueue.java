@@ -38,15 +38,8 @@ abstract class InstrumentedSpscProducerFields<E> extends InstrumentedSpscPad0<E>
   /** Next sequence to write. Written by the producer (release), read by anyone for size. */
   long producerIndex;
 
-  /**
-   * The offer fast path's one bound (producer-private, plain): the smaller of {@link #roomLimit}
-   * and the next sampled position, so that an offer below it needs neither a room check nor a
-   * stamp.
-   */
-  long producerLimit;
-
   /** Sequence below which the producer knows slots are free (producer-private, plain). */
-  long roomLimit;
+  long producerLimit;
 
   /** Rejected offers and empty fills. Written by the producer (opaque), read by stats(). */
   long offersRejected;
@@ -116,25 +109,13 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
    * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
-   * The producer's fast path is the bare queue's, instruction for instruction: one compare of the
-   * index with producerLimit, which is capped at the next sampled position as well as at the room
-   * the look-ahead proved (roomLimit). The offer that reaches the cap takes the slow path,
-   * producerSlowPath(), which refreshes the room only if the room ran out (the bare queue's
-   * hasRoom), stamps a sampled position before the element's release store, and moves the cap.
-   *
-   * Why the fold: the sampled test used to be a mask test in the fast path with an out-of-line
-   * call behind it (sessions 4-6): one more field load, test and branch per offer. Folded, one
-   * thread's offer+poll costs 0.97-1.14x the bare queue's CPU time instead of 0.89-0.93x (7 JVMs
-   * each, InstrumentedQueueCpuProbe, session 7). The two-thread transfer did not change within
-   * what the paired probe resolves at load 4-7 (InstrumentedTransferPaired: the producer +0.41 ns
-   * per offer over the bare one, +0.48 before; 20 JVMs each). Sessions 3 and early 4 had folded
-   * the test the same way but re-read the look-ahead slot at every sampled position, and measured
-   * it slower; the slow path here reads a slot only when the proven room ran out
-   * (docs/benchmarks/queues.md, session 7).
-   *
-   * Consequence (as before): a fill whose supplier throws after a sampled position was stamped
-   * leaves that stamp; the offer that later takes the position is then timed from the earlier
-   * fill call.
+   * The producer's fast path is the bare queue's plus one mask test; a sampled position goes to
+   * publishSampled(), out of line, which stamps it before the element's release store. (Sessions 3
+   * and early 4 folded the test into producerLimit instead, capping it at the next sampled
+   * position: that sent every 1,024th offer through an out-of-line hasRoom() with the clock read
+   * inside, and measured slower, also with timing off; see docs/benchmarks/queues.md, session 4.)
+   * Consequence: a fill whose supplier throws after a sampled position was stamped leaves that
+   * stamp; the offer that later takes the position is then timed from the earlier fill call.
    */
   private static final int MAX_LOOK_AHEAD_STEP = 4096;
 
@@ -192,50 +173,46 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     QueueChecks.checkElement(element);
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
-    // one test for both rare cases: the proven room ran out, or index is a sampled position
-    if (index >= producerLimit && !producerSlowPath(slots, index)) {
+    if (index >= producerLimit && !hasRoom(slots, index)) {
       countRejected();
       return false;
     }
-    // release: the element's fields (and a stamp) become visible before the consumer can see the
-    // slot non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    if ((index & sampleMask) != 0) {
+      // release: the element's fields become visible before the consumer can see the slot non-null
+      SLOT.setRelease(slots, slotIndex(slots, index), element);
+    } else {
+      publishSampled(index, element); // cold: one offer in sampleInterval
+    }
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
   }
 
   /**
-   * Producer slow path, once {@code index} reached producerLimit: makes sure slot {@code index} is
-   * free (refreshing the proven room only if it ran out), stamps {@code index} if it is a sampled
-   * position, and moves producerLimit to the next position that needs this path. The caller
-   * publishes the element right after (or, for a fill, asks its supplier first).
-   *
-   * @return false if slot {@code index} is still full (nothing stamped, nothing moved)
+   * Producer slow path for a sampled position: stamps {@code index} and publishes {@code
+   * element}. A separate method, larger than C2's MaxInlineSize, so that the clock read (which
+   * compiles to a call) stays out of offer()'s compiled code at a cold site; see
+   * InstrumentedMpscArrayQueue.publishSampled.
    */
-  private boolean producerSlowPath(Object[] slots, long index) {
-    if (index >= roomLimit && !hasRoom(slots, index)) {
-      return false;
-    }
-    if ((index & sampleMask) == 0) {
-      stamp(index); // before the caller's release store of the element
-    }
-    // plain: producer-private; never above the next sampled position, so that offer takes this
-    // path there. At most index when hasRoom proved only slot index free: the next offer comes
-    // back here, as the bare queue's does.
-    producerLimit = Math.min(roomLimit, (index | sampleMask) + 1);
-    return true;
+  private void publishSampled(long index, E element) {
+    final long[] stamps = this.stamps;
+    // plain: published by the release store below (InstrumentedArrayQueue's class comment)
+    stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
+    final Object[] slots = this.slots;
+    // release: the element's fields and the stamp are visible before the slot reads non-null
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
   }
 
   /**
-   * The bare queue's room check: refreshes roomLimit; false if slot {@code index} is still full.
+   * Producer slow path, the bare queue's: refreshes producerLimit; false if slot {@code index} is
+   * still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot (and
     // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
     if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      roomLimit = index + step; // plain: producer-private cache
+      producerLimit = index + step; // plain: producer-private cache
       return true;
     }
     // acquire: same pairing as above, for the one slot we are about to write
@@ -357,10 +334,11 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     // slots at a time anyway
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      // as in offer(); a sampled position is stamped here, before the supplier is asked (the
-      // documented start of a fill's sample)
-      if (index >= producerLimit && !producerSlowPath(slots, index)) {
+      if (index >= producerLimit && !hasRoom(slots, index)) {
         return i;
+      }
+      if ((index & sampleMask) == 0) {
+        stamp(index); // before the supplier is asked (the documented start of a fill's sample)
       }
       E element = supplier.get();
       QueueChecks.checkElement(element);
