@@ -38,8 +38,14 @@ abstract class InstrumentedSpscProducerFields<E> extends InstrumentedSpscPad0<E>
   /** Next sequence to write. Written by the producer (release), read by anyone for size. */
   long producerIndex;
 
-  /** Sequence below which the producer knows slots are free (producer-private, plain). */
+  /**
+   * The offer fast path's one bound (producer-private, plain): the smaller of {@link #roomLimit}
+   * and the next sampled position.
+   */
   long producerLimit;
+
+  /** Sequence below which the producer knows slots are free (producer-private, plain). */
+  long roomLimit;
 
   /** Rejected offers and empty fills. Written by the producer (opaque), read by stats(). */
   long offersRejected;
@@ -109,11 +115,19 @@ abstract class InstrumentedSpscPad2<E> extends InstrumentedSpscConsumerFields<E>
 public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E> {
   /*
    * Algorithm and ordering: SpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment.
-   * The producer's fast path is the bare queue's plus one mask test; a sampled position goes to
-   * publishSampled(), out of line, which stamps it before the element's release store. (Sessions 3
-   * and early 4 folded the test into producerLimit instead, capping it at the next sampled
-   * position: that sent every 1,024th offer through an out-of-line hasRoom() with the clock read
-   * inside, and measured slower, also with timing off; see docs/benchmarks/queues.md, session 4.)
+   * The producer's fast path is the bare queue's, instruction for instruction: one compare of the
+   * index with producerLimit, which is capped at the next sampled position as well as at the room
+   * the look-ahead proved (roomLimit). Past it, offer() runs inline what the bare queue runs
+   * there (its room check, hasRoom, only if the proven room ran out), then, at a sampled position
+   * only, an out-of-line stampSampled(), and moves the cap.
+   *
+   * History (docs/benchmarks/queues.md, session 7): until session 6 the fast path was the bare
+   * queue's plus a mask test with an out-of-line publishSampled() behind it; in the two-thread
+   * transfer that cost the producer ~0.5 ns of CPU per offer. Sessions 3, early 4 and an early
+   * session 7 version folded the test into producerLimit with the whole slow path (room check
+   * included) out of line: in the full state every offer then made that call, and the contended
+   * transfer stuck full (0.58x the bare queue, paired). Here the full path is the bare queue's.
+   *
    * Consequence: a fill whose supplier throws after a sampled position was stamped leaves that
    * stamp; the offer that later takes the position is then timed from the earlier fill call.
    */
@@ -173,46 +187,54 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     QueueChecks.checkElement(element);
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
-    if (index >= producerLimit && !hasRoom(slots, index)) {
-      countRejected();
-      return false;
+    if (index >= producerLimit) {
+      // the bare queue's room check, inline, as its offer has it
+      if (index >= roomLimit && !hasRoom(slots, index)) {
+        countRejected();
+        return false;
+      }
+      if ((index & sampleMask) == 0) {
+        stampSampled(index); // cold: out of line, before the element's release store
+      }
+      // plain: producer-private; never above the next sampled position, and at most index when
+      // hasRoom proved only slot index free (the next offer comes back here, as the bare queue's)
+      producerLimit = Math.min(roomLimit, (index | sampleMask) + 1);
     }
-    if ((index & sampleMask) != 0) {
-      // release: the element's fields become visible before the consumer can see the slot non-null
-      SLOT.setRelease(slots, slotIndex(slots, index), element);
-    } else {
-      publishSampled(index, element); // cold: one offer in sampleInterval
-    }
+    // release: the element's fields (and a stamp) become visible before the consumer can see the
+    // slot non-null
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
   }
 
   /**
-   * Producer slow path for a sampled position: stamps {@code index} and publishes {@code
-   * element}. A separate method, larger than C2's MaxInlineSize, so that the clock read (which
-   * compiles to a call) stays out of offer()'s compiled code at a cold site; see
-   * InstrumentedMpscArrayQueue.publishSampled.
+   * Producer, at sampled position {@code index}, whose slot it found free and is about to
+   * publish: stamps it. Out of line: with its assertions (which check real invariants when
+   * enabled and fold away when not) its bytecode is larger than C2's MaxInlineSize (35 bytes), so
+   * C2 inlines it only at a call site it judges hot, which keeps the clock read (a call) out of
+   * offer()'s compiled code (a heuristic, as the old publishSampled's was).
    */
-  private void publishSampled(long index, E element) {
+  private void stampSampled(long index) {
     final long[] stamps = this.stamps;
-    // plain: published by the release store below (InstrumentedArrayQueue's class comment)
+    // Invariants, checked with assertions enabled (diagnostic reads, no part of the ordering)
+    assert (index & sampleMask) == 0
+        : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
+    assert SLOT.getAcquire(slots, slotIndex(slots, index)) == null
+        : "slot of position " + index + " is not free (capacity " + slots.length + ")";
+    // plain: published by the caller's release store of the element
     stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
-    final Object[] slots = this.slots;
-    // release: the element's fields and the stamp are visible before the slot reads non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
   }
 
   /**
-   * Producer slow path, the bare queue's: refreshes producerLimit; false if slot {@code index} is
-   * still full.
+   * The bare queue's room check: refreshes roomLimit; false if slot {@code index} is still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot (and
     // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
     if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      producerLimit = index + step; // plain: producer-private cache
+      roomLimit = index + step; // plain: producer-private cache
       return true;
     }
     // acquire: same pairing as above, for the one slot we are about to write
@@ -334,11 +356,14 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     // slots at a time anyway
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      if (index >= producerLimit && !hasRoom(slots, index)) {
-        return i;
-      }
-      if ((index & sampleMask) == 0) {
-        stamp(index); // before the supplier is asked (the documented start of a fill's sample)
+      if (index >= producerLimit) { // as in offer()
+        if (index >= roomLimit && !hasRoom(slots, index)) {
+          return i;
+        }
+        if ((index & sampleMask) == 0) {
+          stampSampled(index); // before the supplier is asked (the documented start of a sample)
+        }
+        producerLimit = Math.min(roomLimit, (index | sampleMask) + 1); // plain: producer-private
       }
       E element = supplier.get();
       QueueChecks.checkElement(element);

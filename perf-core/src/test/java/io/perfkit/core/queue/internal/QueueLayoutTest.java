@@ -70,7 +70,7 @@ class QueueLayoutTest {
     assertIsolated(
         ClassLayout.parseClass(InstrumentedSpscArrayQueue.class),
         List.of(
-            List.of("producerIndex", "producerLimit", "offersRejected"),
+            List.of("producerIndex", "producerLimit", "roomLimit", "offersRejected"),
             List.of("consumerIndex", "pollsEmpty")));
   }
 
