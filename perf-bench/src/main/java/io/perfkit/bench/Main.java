@@ -19,6 +19,7 @@ import java.util.Map;
  * java -jar benchmarks.jar hit-ratio [TRACE|DIR]...     cache hit ratios on access traces
  * java -jar benchmarks.jar l1-hit-paired [--ttl]         tiered cache L1 hit vs Caffeine, paired in one JVM
  * java -jar benchmarks.jar queue-cpu|pool-cpu|ring-cpu|pick-cpu ARGS   CPU-time A/B probes (see each class)
+ * java -jar benchmarks.jar queue-transfer-paired [-v] spsc|mpsc   instrumented vs bare transfer, paired in one JVM
  * java -jar benchmarks.jar pick-ab IMPL N SECONDS COPIES OLD.jar NEW.jar   balancer builds A/B in one JVM
  * java -jar benchmarks.jar interleave REGEX --sides PARAM=A,B ...  A/B as single forks, A B B A order
  * java -jar benchmarks.jar [JMH options]                anything else goes to JMH's own Main
@@ -45,6 +46,7 @@ public final class Main {
     TOOLS.put("pool-cpu", "io.perfkit.bench.pool.PoolAdapterCpuProbe");
     TOOLS.put("ring-cpu", "io.perfkit.bench.memory.RingAccessCpuProbe");
     TOOLS.put("pick-split", "io.perfkit.bench.balance.PickSplitProbe");
+    TOOLS.put("queue-transfer-paired", "io.perfkit.bench.queue.InstrumentedTransferPaired");
     TOOLS.put("pick-ab", "io.perfkit.bench.balance.PickAbProbe");
     TOOLS.put("interleave", "io.perfkit.bench.report.Interleave");
   }
