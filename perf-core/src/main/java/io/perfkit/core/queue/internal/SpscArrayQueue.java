@@ -172,8 +172,11 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     if (element == null) {
       return null;
     }
-    // release: our read of the element is ordered before the slot is handed back to the producer
-    SLOT.setRelease(slots, slot, null);
+    // release (fence, then a plain store): our read of the element is ordered before the slot is
+    // handed back to the producer. The same ordering as SLOT.setRelease, without the VarHandle's
+    // per-store array-class check (a null store needs none); see InstrumentedSpscArrayQueue.free.
+    VarHandle.releaseFence();
+    slots[slot] = null;
     // release: size() readers that see index + 1 also see the slot freed
     CONSUMER_INDEX.setRelease(this, index + 1);
     return cast(element);
@@ -215,8 +218,10 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
       if (element == null) {
         return i;
       }
-      // release: the read above is ordered before the slot is handed back
-      SLOT.setRelease(slots, slot, null);
+      // release (fence, then a plain null store, as in poll): the read above is ordered before
+      // the slot is handed back
+      VarHandle.releaseFence();
+      slots[slot] = null;
       // release: keeps size() consistent; the consumer may throw, so advance before accepting
       CONSUMER_INDEX.setRelease(this, index + 1);
       consumer.accept(cast(element));
