@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -117,7 +117,7 @@ public final class Interleave {
       String[] sequence = {sides[0], sides[1], sides[1], sides[0]};
       for (String side : sequence) {
         order++;
-        String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String time = LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
         String load = loadAverage();
         System.out.printf(Locale.ROOT, "== fork %d/%d  %s=%s  %s  load %s%n",
             order, 4 * rounds, sideParam, side, time, load);
