@@ -222,6 +222,25 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
     assert SLOT.getAcquire(slots, slotIndex(slots, index)) == null
         : "slot of position " + index + " is not free (capacity " + slots.length + ")";
+    assert producerIndex == index
+        : "position " + index + " is not the producer's next (producerIndex " + producerIndex + ")";
+    assert index - consumerIndexAcquire() < slots.length
+        : "position " + index + " is beyond the capacity " + slots.length + " (consumerIndex "
+            + consumerIndexAcquire() + ")";
+    // the stamp entry's previous owner, one period (stamps.length sampled positions) back, was taken
+    assert consumerIndexAcquire() > index - ((long) stamps.length << stampShift)
+        : "stamp entry of position " + index + " still belongs to position "
+            + (index - ((long) stamps.length << stampShift)) + " (consumerIndex "
+            + consumerIndexAcquire() + ", " + stamps.length + " stamp entries)";
+    // the table has one entry per sampled position of a capacity's worth (at least one), which is
+    // what makes the period above at least the capacity
+    assert stamps.length == Math.max(1, slots.length >>> stampShift)
+        : stamps.length + " stamp entries for capacity " + slots.length + " and sampleInterval "
+            + (sampleMask + 1);
+    // (0: never stamped yet; a stamp taken earlier is not later than the clock, whatever its origin)
+    assert stamps[(int) (index >>> stampShift) & (stamps.length - 1)] == 0
+            || System.nanoTime() - stamps[(int) (index >>> stampShift) & (stamps.length - 1)] >= 0
+        : "stamp entry of position " + index + " holds a time later than the clock";
     // plain: published by the caller's release store of the element
     stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
   }
@@ -268,9 +287,31 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
    */
   private void takeSampled(Object[] slots, int slot, long index) {
     final long[] stamps = this.stamps;
+    // Invariants, checked with assertions enabled (diagnostic reads, no part of the ordering)
+    assert (index & sampleMask) == 0
+        : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
+    assert index == consumerIndex
+        : "position " + index + " is not the consumer's next (consumerIndex " + consumerIndex + ")";
+    assert slot == slotIndex(slots, index)
+        : "slot " + slot + " is not position " + index + "'s (capacity " + slots.length + ")";
+    assert producerIndexAcquire() > index
+        : "position " + index + " is not published (producerIndex " + producerIndexAcquire() + ")";
+    assert SLOT.getAcquire(slots, slot) != null
+        : "slot of position " + index + " is empty (producerIndex " + producerIndexAcquire() + ")";
     // plain, and before free(): the acquire load of the element ordered the producer's stamp
     // before this read; once the slot is freed the producer may restamp the entry
     final long offered = stamps[(int) (index >>> stampShift) & (stamps.length - 1)];
+    // no later sampled position can have restamped the entry: the producer cannot pass this slot
+    // before it is freed below, and the table's period is at least the capacity
+    assert producerIndexAcquire() - index <= ((long) stamps.length << stampShift)
+        : "stamp entry of position " + index + " overwritten (producerIndex "
+            + producerIndexAcquire() + ", " + stamps.length + " stamp entries)";
+    assert stamps.length == Math.max(1, slots.length >>> stampShift)
+        : stamps.length + " stamp entries for capacity " + slots.length + " and sampleInterval "
+            + (sampleMask + 1);
+    assert offered - System.nanoTime() <= 0
+        : "stamp of position " + index + " (" + offered + ") is later than the clock ("
+            + System.nanoTime() + ")";
     free(slots, slot, index);
     recordSince(offered);
   }

@@ -29,19 +29,31 @@ class SampledPathSizeTest {
 
   @Test
   void publishSampled_isLargerThanFreqInlineSize() {
-    assertLargerThanFreqInlineSize("publishSampled");
+    assertLargerThanFreqInlineSize(InstrumentedMpscArrayQueue.class, "publishSampled");
   }
 
   @Test
   void takeSampled_isLargerThanFreqInlineSize() {
-    assertLargerThanFreqInlineSize("takeSampled");
+    assertLargerThanFreqInlineSize(InstrumentedMpscArrayQueue.class, "takeSampled");
+  }
+
+  /** Session 7: the SPSC's sampled paths, inlined, put one JVM in three in a slow mode too. */
+  @Test
+  void spscStampSampled_isLargerThanFreqInlineSize() {
+    assertLargerThanFreqInlineSize(InstrumentedSpscArrayQueue.class, "stampSampled");
+  }
+
+  @Test
+  void spscTakeSampled_isLargerThanFreqInlineSize() {
+    assertLargerThanFreqInlineSize(InstrumentedSpscArrayQueue.class, "takeSampled");
   }
 
   /** The methods' size comes from assertions that check real invariants: the tests run them. */
   @Test
   void assertions_areEnabledInTests() {
     assertTrue(
-        InstrumentedMpscArrayQueue.class.desiredAssertionStatus(),
+        InstrumentedMpscArrayQueue.class.desiredAssertionStatus()
+            && InstrumentedSpscArrayQueue.class.desiredAssertionStatus(),
         "the sampled paths' invariant checks only run with -ea (Surefire's default)");
   }
 
@@ -58,8 +70,8 @@ class SampledPathSizeTest {
     assertEquals("position 4 is not claimed (producerIndex 0)", thrown.getCause().getMessage());
   }
 
-  private static void assertLargerThanFreqInlineSize(String method) {
-    int size = bytecodeSize(InstrumentedMpscArrayQueue.class, method);
+  private static void assertLargerThanFreqInlineSize(Class<?> type, String method) {
+    int size = bytecodeSize(type, method);
     assertTrue(
         size > FREQ_INLINE_SIZE,
         method + ": " + size + " bytes of bytecode (expected: > " + FREQ_INLINE_SIZE + ")");
