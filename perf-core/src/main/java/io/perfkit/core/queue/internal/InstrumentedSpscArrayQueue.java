@@ -224,11 +224,13 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         : "slot of position " + index + " is not free (capacity " + slots.length + ")";
     assert producerIndex == index
         : "position " + index + " is not the producer's next (producerIndex " + producerIndex + ")";
-    assert index - consumerIndexAcquire() < slots.length
+    // (<= and >= below, not < and >: the consumer frees a slot before its index store that follows)
+    assert index - consumerIndexAcquire() <= slots.length
         : "position " + index + " is beyond the capacity " + slots.length + " (consumerIndex "
             + consumerIndexAcquire() + ")";
-    // the stamp entry's previous owner, one period (stamps.length sampled positions) back, was taken
-    assert consumerIndexAcquire() > index - ((long) stamps.length << stampShift)
+    // the stamp entry's previous owner, one period (stamps.length sampled positions) back, was
+    // taken: the consumer reads a position's stamp before it frees the slot
+    assert consumerIndexAcquire() >= index - ((long) stamps.length << stampShift)
         : "stamp entry of position " + index + " still belongs to position "
             + (index - ((long) stamps.length << stampShift)) + " (consumerIndex "
             + consumerIndexAcquire() + ", " + stamps.length + " stamp entries)";
@@ -294,8 +296,10 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         : "position " + index + " is not the consumer's next (consumerIndex " + consumerIndex + ")";
     assert slot == slotIndex(slots, index)
         : "slot " + slot + " is not position " + index + "'s (capacity " + slots.length + ")";
-    assert producerIndexAcquire() > index
-        : "position " + index + " is not published (producerIndex " + producerIndexAcquire() + ")";
+    // (>=, not >: the consumer may see the element before the producer's index store that follows it)
+    assert producerIndexAcquire() >= index
+        : "position " + index + " is ahead of the producer (producerIndex " + producerIndexAcquire()
+            + ")";
     assert SLOT.getAcquire(slots, slot) != null
         : "slot of position " + index + " is empty (producerIndex " + producerIndexAcquire() + ")";
     // plain, and before free(): the acquire load of the element ordered the producer's stamp
