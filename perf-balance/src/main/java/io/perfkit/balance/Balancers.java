@@ -218,7 +218,7 @@ public final class Balancers {
    * tie goes to the first tied endpoint after a random start rather than to a uniformly chosen
    * one). Default 8: the scan is exact where random choices are not, and on small sets the
    * difference shows in the tail (docs/load-balancing.md); it costs more per pick than two choices
-   * from 3 endpoints up (about 1.2-1.6x at 2 threads, 1.3-1.8x alone).
+   * from 3 endpoints up (about 1.15-1.7x at 2 threads, 1.25-1.7x alone, at 3-8 endpoints).
    *
    * @param threshold {@code >= 0}
    * @return this builder

@@ -247,7 +247,7 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * smallest k. The minimum is taken with arithmetic instead of compare-and-jump (a fixed-length
    * loop: no branch mispredicts on counts that the other picking cores keep changing), and the
    * winner's slot is read from the key, so the add needs no further load (session 8: the branchy
-   * scan of 2-8 endpoints cost 1.1-1.4x this one at 2 threads and 1.1-1.35x alone;
+   * scan of 2-8 endpoints cost 1.1-1.4x this one at 2 threads and 1.15-1.3x alone;
    * docs/benchmarks/balance.md).
    */
   private Lease scanCompact(View view, int[] cells, int n) {
