@@ -19,6 +19,14 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * requests". Sets of at most fullScanThreshold hosts are scanned completely instead, starting at
    * a random offset so that ties are broken at random rather than always toward the first host.
    * The first candidate wins ties among the random choices, as in Envoy.
+   *
+   * Envoy itself draws choice_count candidates at every set size unless its FULL_SCAN selection
+   * method is configured, which breaks ties uniformly by reservoir sampling (the random offset
+   * here gives a tied host the chance (positions since the previous tied host) / n). The default
+   * threshold of 8 is perfkit's: on sets of 3-8 hosts the random choices send the busier host work
+   * that the scan would not, and in the cluster simulation's mixed-latency small sets their p99
+   * was 5-9x the scan's (perf-bench SmallSetQuality; docs/benchmarks/balance.md, "Session 8:
+   * small sets"). fullScanThreshold(0) is Envoy's default, Integer.MAX_VALUE its FULL_SCAN.
    */
   /*
    * The view keeps the members (weights and slow start for the weighted paths) and, flattened for
@@ -29,11 +37,13 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    * When every candidate's in-flight count sits in one compact chunk (a small set, see
    * CompactCounters), the view also holds that chunk and each slot's index in it, and the flat
    * paths read the counts there: all of them in one or two cache lines, instead of one line per
-   * candidate that the other picking cores keep writing. Otherwise `cells` is null and the counts
-   * are read through the loads. The winner's increment then goes to the same chunk slot directly
-   * (CompactCounters.add), without the hop through its Load: the atomic add follows the reads of
-   * the candidates' counts by a few instructions, which leaves the other core less time to take
-   * the line back in between (session 7: 0.74-0.85x of the contended pick through the Load).
+   * candidate that the other picking cores keep writing (the scan of such a set, scanCompact, is
+   * branch-free and adds to the winner's slot straight from its key). Otherwise `cells` is null
+   * and the counts are read through the loads. The winner's increment then goes to the same chunk
+   * slot directly (CompactCounters.add), without the hop through its Load: the atomic add follows
+   * the reads of the candidates' counts by a few instructions, which leaves the other core less
+   * time to take the line back in between (session 7: 0.74-0.85x of the contended pick through
+   * the Load).
    */
   record View(
       Member[] members,
@@ -163,8 +173,13 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
       chosen = members[0];
     } else if (!ramping && view.equalWeights && bias > 0) {
       int[] cells = view.cells;
-      if (cells != null && choiceCount == 2 && n > fullScanThreshold) {
-        return twoChoicesCompact(view, cells, n);
+      if (cells != null) {
+        if (n <= fullScanThreshold) {
+          return scanCompact(view, cells, n);
+        }
+        if (choiceCount == 2) {
+          return twoChoicesCompact(view, cells, n);
+        }
       }
       return lease(view, fewestActive(view, n));
     } else if (!ramping && n > fullScanThreshold) {
@@ -216,6 +231,61 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     int activeA = CompactCounters.get(cells, slotA);
     int activeB = CompactCounters.get(cells, slotB);
     int winner = activeB < activeA ? b : a;
+    CompactCounters.add(cells, activeB < activeA ? slotB : slotA, 1);
+    return new CountingLease(view.endpoints[winner], view.loads[winner]);
+  }
+
+  /**
+   * The full scan of {@link #fewestActive} on a compact set, with its increment: the same decision
+   * (the fewest active requests; among equal counts the first in cyclic order from a random start)
+   * without a data-dependent branch per endpoint, and with the winner's atomic add as close to the
+   * reads as the two-choice pick has it (see the View comment).
+   *
+   * <p>Each endpoint's count, its cyclic distance k from the start and its chunk slot form one key,
+   * (count << 32) | (k << 4) | slot (a compact set has at most 16 members and a chunk 16 slots, so
+   * k and slot fit 4 bits each); the smallest key has the fewest requests and, among those, the
+   * smallest k. The minimum is taken with arithmetic instead of compare-and-jump (a fixed-length
+   * loop: no branch mispredicts on counts that the other picking cores keep changing), and the
+   * winner's slot is read from the key, so the add needs no further load (session 8: the branchy
+   * scan of 2-8 endpoints cost 1.1-1.4x this one at 2 threads and 1.15-1.3x alone;
+   * docs/benchmarks/balance.md).
+   */
+  private Lease scanCompact(View view, int[] cells, int n) {
+    int start = random.nextIndex(n); // no division; the same draw as nextInt when seeded
+    int[] slots = view.slots;
+    if (n == 2) {
+      return scanPair(view, cells, slots, start); // the scan of two: a comparison, no loop
+    }
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      int k = i - start;
+      k += (k >> 31) & n; // the cyclic distance from the start, without a branch
+      int slot = slots[i];
+      // Volatile reads (see CompactCounters.get). A count is never negative, so a key is in
+      // [0, 2^63) and key - best cannot overflow: its sign bit selects the smaller key.
+      long key = ((long) CompactCounters.get(cells, slot) << 32) | (k << 4) | slot;
+      long d = key - best;
+      best += d & (d >> 63);
+    }
+    CompactCounters.add(cells, (int) best & 0xF, 1); // atomic add: no update is lost
+    int winner = start + ((int) best >>> 4 & 0xF);
+    winner = winner >= n ? winner - n : winner;
+    return new CountingLease(view.endpoints[winner], view.loads[winner]);
+  }
+
+  /**
+   * The full scan of a compact pair from {@code start}: the other endpoint wins only with fewer
+   * requests (the first in cyclic order from the start wins a tie), which is the two-choice rule
+   * with two distinct candidates, start first.
+   */
+  private static Lease scanPair(View view, int[] cells, int[] slots, int start) {
+    int other = start ^ 1;
+    int slotA = slots[start];
+    int slotB = slots[other];
+    // Volatile reads of both counts, then the atomic add on the winner's slot (twoChoicesCompact).
+    int activeA = CompactCounters.get(cells, slotA);
+    int activeB = CompactCounters.get(cells, slotB);
+    int winner = activeB < activeA ? other : start;
     CompactCounters.add(cells, activeB < activeA ? slotB : slotA, 1);
     return new CountingLease(view.endpoints[winner], view.loads[winner]);
   }

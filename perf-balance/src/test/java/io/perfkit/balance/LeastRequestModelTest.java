@@ -122,6 +122,102 @@ final class LeastRequestModelTest {
     }
   }
 
+  /**
+   * The compact full scan (every small set without churn: one chunk): every pick equals the
+   * model's scan (fewest requests, ties to the first in cyclic order from the random start) and
+   * every count the model's, over sets of 2 to 16 with leases held and completed at random, so
+   * counts are often tied and often not; the default threshold (8) and an always-scan one.
+   */
+  @Property(tries = 100)
+  void compactScan_picksAndCountsMatchModel(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 2, max = 16) int n,
+      @ForAll boolean defaultThreshold) {
+    SplittableRandom ops = new SplittableRandom(seed);
+    List<Endpoint> list = new ArrayList<>();
+    int threshold = defaultThreshold ? 8 : Integer.MAX_VALUE;
+    Model model = new Model(seed, threshold);
+    for (int i = 0; i < n; i++) {
+      list.add(Endpoint.of("e" + i));
+      model.ids.add("e" + i);
+    }
+    Balancers builder = Balancers.newBuilder().endpoints(list).seed(seed);
+    LeastRequestBalancer lb =
+        (LeastRequestBalancer)
+            (defaultThreshold ? builder : builder.fullScanThreshold(threshold)).leastRequest();
+    assertTrue(lb.readsCompactCounts());
+    List<Lease> open = new ArrayList<>();
+    for (int step = 0; step < 600; step++) {
+      if (ops.nextInt(5) < 3 || open.isEmpty()) {
+        Lease lease = lb.pick();
+        assertEquals(model.pick(), lease.endpoint().id(), "step " + step);
+        open.add(lease);
+      } else {
+        Lease lease = open.remove(ops.nextInt(open.size()));
+        lease.complete(true);
+        model.active.merge(lease.endpoint().id(), -1, Integer::sum);
+      }
+      for (String id : model.ids) {
+        assertEquals(model.active.getOrDefault(id, 0), lb.inFlight(id), id + " at step " + step);
+      }
+    }
+    for (Lease lease : open) {
+      lease.close();
+    }
+    for (String id : model.ids) {
+      assertEquals(0, lb.inFlight(id), id);
+    }
+  }
+
+  /**
+   * The scan's key keeps a count in its upper 32 bits: counts far above 16 bits still order
+   * correctly, and the endpoint with one request fewer wins whatever its position.
+   */
+  @Test
+  void compactScan_largeCounts() {
+    LeastRequestBalancer lb = balancer(5);
+    List<Lease> open = new ArrayList<>();
+    for (int i = 0; i < 5 * 70_000; i++) {
+      open.add(lb.pick()); // the scan keeps the counts level: 70,000 each
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(70_000, lb.inFlight("e" + i));
+    }
+    for (int target = 0; target < 5; target++) {
+      String id = "e" + target;
+      Lease done =
+          open.stream().filter(l -> l.endpoint().id().equals(id)).findFirst().orElseThrow();
+      open.remove(done);
+      done.complete(true); // id now has one request fewer than every other endpoint
+      Lease next = lb.pick();
+      assertEquals(id, next.endpoint().id());
+      open.add(next);
+    }
+    for (Lease lease : open) {
+      lease.close();
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(0, lb.inFlight("e" + i));
+    }
+  }
+
+  /** A scan of two is a comparison: the idle endpoint always wins; ties go either way. */
+  @Test
+  void compactScan_pairTakesTheIdleEndpointAndSplitsTies() {
+    LeastRequestBalancer lb = balancer(2);
+    Map<String, Integer> firsts = new HashMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      Lease a = lb.pick(); // a tie: 0 and 0
+      Lease b = lb.pick(); // the other one: 0 against 1
+      firsts.merge(a.endpoint().id(), 1, Integer::sum);
+      assertEquals(a.endpoint().id().equals("e0") ? "e1" : "e0", b.endpoint().id());
+      a.complete(true);
+      b.complete(true);
+    }
+    // Each first pick is a fair coin: 1,000 +- 6 sigma (sigma = 22.4).
+    assertTrue(Math.abs(firsts.getOrDefault("e0", 0) - 1_000) < 135, firsts.toString());
+  }
+
   private static LeastRequestBalancer balancer(int n) {
     List<Endpoint> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -8,7 +8,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** {@link RandomSource#nextPair}: ranges, the seeded sequence, and the thread-local distribution. */
+/**
+ * {@link RandomSource#nextPair} and {@link RandomSource#nextIndex}: ranges, the seeded sequence,
+ * and the thread-local distribution.
+ */
 final class RandomSourceTest {
   @Property(tries = 200)
   void nextPair_inRange(
@@ -56,5 +59,50 @@ final class RandomSourceTest {
       }
     }
     assertTrue(chi2 < 160, "chi2 " + chi2);
+  }
+
+  @Property(tries = 200)
+  void nextIndex_inRange(@ForAll @IntRange(min = 1, max = 100_000) int bound) {
+    RandomSource[] sources = {RandomSource.threadLocal(), RandomSource.seeded(7)};
+    for (RandomSource random : sources) {
+      for (int i = 0; i < 100; i++) {
+        int x = random.nextIndex(bound);
+        assertTrue(x >= 0 && x < bound, x + " of " + bound);
+      }
+    }
+  }
+
+  @Test
+  void nextIndex_seededIsNextInt() {
+    RandomSource indexes = RandomSource.seeded(42);
+    RandomSource ints = RandomSource.seeded(42);
+    for (int i = 0; i < 1_000; i++) {
+      int bound = 1 + i % 17;
+      assertEquals(ints.nextInt(bound), indexes.nextIndex(bound));
+    }
+  }
+
+  /**
+   * Chi-squared test of the thread-local index over 2..16 cells (bound - 1 degrees of freedom): the
+   * statistic stays below the p = 1e-5 quantile for every bound.
+   */
+  @Test
+  void nextIndex_threadLocalUniform() {
+    // chi-squared p = 1e-5 quantiles for 1..15 degrees of freedom
+    double[] limit = {
+      19.5, 23.0, 25.9, 28.5, 30.9, 33.1, 35.3, 37.3, 39.3, 41.3, 43.2, 45.1, 46.9, 48.7, 50.5
+    };
+    for (int bound = 2; bound <= 16; bound++) {
+      int[] counts = new int[bound];
+      int draws = 20_000 * bound;
+      for (int i = 0; i < draws; i++) {
+        counts[RandomSource.threadLocal().nextIndex(bound)]++;
+      }
+      double chi2 = 0;
+      for (int c : counts) {
+        chi2 += (c - 20_000.0) * (c - 20_000.0) / 20_000.0;
+      }
+      assertTrue(chi2 < limit[bound - 2], "bound " + bound + ": chi2 " + chi2);
+    }
   }
 }

@@ -30,8 +30,14 @@ import java.util.function.IntFunction;
  * completed).
  *
  * <p>Run: {@code java -cp perf-bench/target/benchmarks.jar io.perfkit.bench.balance.PickAbProbe
- * least-request 10 8 32 /tmp/old.jar /tmp/new.jar} (impl: least-request or peak-ewma; endpoints;
- * seconds; copies; two or more jars). The first quarter of the time warms up.
+ * least-request 10 8 32 /tmp/old.jar /tmp/new.jar} (impl: least-request, least-request-scan
+ * (always the full scan), least-request-p2c (always two random choices) or peak-ewma; endpoints;
+ * seconds; copies; two or more variants). A variant is a jar, or {@code impl=jar} to run that
+ * variant with its own impl (e.g. {@code least-request-scan=/tmp/a.jar
+ * least-request-p2c=/tmp/a.jar}: two modes of one build, each in its own class loader). A jar
+ * that holds its own copy of this class runs that copy (and its impls); to give an older build
+ * this version's impls, pass a jar with only its {@code io/perfkit/core} and {@code
+ * io/perfkit/balance} classes. The first quarter of the time warms up.
  */
 public final class PickAbProbe {
   private PickAbProbe() {}
@@ -57,15 +63,19 @@ public final class PickAbProbe {
     List<List<IntFunction<long[]>>> workers = List.of(new ArrayList<>(), new ArrayList<>());
     Object[][] balancers = new Object[variants][];
     Method[] counters = new Method[variants]; // each variant's Worker.inFlight
+    String[] impls = new String[variants];
     for (int v = 0; v < variants; v++) {
-      URL jar = Path.of(args[4 + v]).toUri().toURL();
+      String spec = args[4 + v];
+      int eq = spec.indexOf('=');
+      impls[v] = eq < 0 ? impl : spec.substring(0, eq);
+      URL jar = Path.of(spec.substring(eq + 1)).toUri().toURL();
       ClassLoader loader =
           new URLClassLoader(new URL[] {jar, self}, ClassLoader.getPlatformClassLoader());
       Class<?> worker = loader.loadClass(Worker.class.getName());
       balancers[v] = new Object[copies];
       for (int i = 0; i < copies; i++) {
         balancers[v][i] =
-            worker.getMethod("create", String.class, int.class).invoke(null, impl, endpoints);
+            worker.getMethod("create", String.class, int.class).invoke(null, impls[v], endpoints);
       }
       counters[v] = worker.getMethod("inFlight", Object.class, int.class);
       Constructor<?> ctor = worker.getConstructor(Object[].class, int.class);
@@ -149,7 +159,7 @@ public final class PickAbProbe {
       System.out.printf(
           "%s endpoints=%d copies=%d %s: pick %.1f ns (p25 %.1f, p75 %.1f), complete %.1f ns,"
               + " batches=%d, in flight at end=%d%n",
-          impl, endpoints, copies, args[4 + v], quantile(picks, 0.5), quantile(picks, 0.25),
+          impls[v], endpoints, copies, args[4 + v], quantile(picks, 0.5), quantile(picks, 0.25),
           quantile(picks, 0.75), quantile(completions, 0.5), picks.length, open);
     }
   }
@@ -186,7 +196,8 @@ public final class PickAbProbe {
     /**
      * Creates a balancer of {@code endpoints} equal endpoints, every estimate sampled.
      *
-     * @param impl least-request or peak-ewma
+     * @param impl least-request, least-request-scan (always the full scan), least-request-p2c
+     *     (always two random choices) or peak-ewma
      * @param endpoints the endpoint count
      * @return the balancer
      */
@@ -199,6 +210,8 @@ public final class PickAbProbe {
       TrackingBalancer lb =
           switch (impl) {
             case "least-request" -> b.leastRequest();
+            case "least-request-scan" -> b.fullScanThreshold(Integer.MAX_VALUE).leastRequest();
+            case "least-request-p2c" -> b.fullScanThreshold(0).leastRequest();
             case "peak-ewma" -> b.peakEwma();
             default -> throw new IllegalArgumentException("impl: " + impl);
           };
