@@ -22,6 +22,7 @@ import java.util.Map;
  * java -jar benchmarks.jar queue-transfer-paired [-v] spsc|mpsc   instrumented vs bare transfer, paired in one JVM
  * java -jar benchmarks.jar pick-ab IMPL N SECONDS COPIES OLD.jar NEW.jar   balancer builds A/B in one JVM
  * java -jar benchmarks.jar interleave REGEX --sides PARAM=A,B ...  A/B as single forks, A B B A order
+ * java -jar benchmarks.jar small-sets [--seeds 8]                   least request: full scan vs two choices on 2-8 endpoints
  * java -jar benchmarks.jar [JMH options]                anything else goes to JMH's own Main
  * </pre>
  *
@@ -49,6 +50,7 @@ public final class Main {
     TOOLS.put("queue-transfer-paired", "io.perfkit.bench.queue.InstrumentedTransferPaired");
     TOOLS.put("pick-ab", "io.perfkit.bench.balance.PickAbProbe");
     TOOLS.put("interleave", "io.perfkit.bench.report.Interleave");
+    TOOLS.put("small-sets", "io.perfkit.bench.balance.SmallSetQuality");
   }
 
   private Main() {}
