@@ -244,6 +244,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     QueueChecks.checkElement(element);
     // Read before the loop, so the slot's address is ready when the CAS completes (JCTools keeps
     // its mask in a register the same way; loads after a locked instruction wait for it on x86).
+    // Here this measured 3.88-3.97 against 3.91-4.29 ns per one-thread offer+poll; in the bare
+    // MpscArrayQueue, 0.06 ns slower, so it reads them after the CAS (session 8).
     final Object[] slots = this.slots;
     final long mask = this.mask;
     // acquire: a limit stored (release) by a producer after its claim and its acquire read of

@@ -170,10 +170,6 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
   @Override
   public boolean offer(E element) {
     QueueChecks.checkElement(element);
-    // Read before the loop, so the slot's address is ready when the CAS completes (JCTools keeps
-    // its mask in a register the same way; loads after a locked instruction wait for it on x86).
-    final Object[] slots = this.slots;
-    final long mask = this.mask;
     // acquire: a limit computed from a consumerIndex read (acquire) by another producer carries
     // that read's guarantee: the consumer has finished with every slot below it
     long limit = (long) PRODUCER_LIMIT.getAcquire(this);
@@ -183,7 +179,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
       index = (long) PRODUCER_INDEX.getOpaque(this);
       if (index >= limit) {
         // acquire: pairs with the consumer's setRelease, which follows its null store to the slot
-        limit = (long) CONSUMER_INDEX.getAcquire(this) + mask + 1;
+        limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
         if (index >= limit) {
           return false;
         }
@@ -193,7 +189,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
       }
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
     // release: the element's fields are visible before the consumer can read the slot non-null
-    SLOT.setRelease(slots, (int) (index & mask), element);
+    SLOT.setRelease(slots, slotOf(index), element);
     return true;
   }
 
