@@ -524,9 +524,9 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     do {
       index = (long) PRODUCER_INDEX.getOpaque(this); // opaque: validated by the CAS
       long available = room - index;
-      if (available < limit && !refreshed) {
+      if (available < limit) {
         // the cached limit may be stale or capped at a sampled position: read the real room so a
-        // fill takes every free slot
+        // fill takes every free slot (again after a lost CAS, as JCTools' fill does)
         // acquire: pairs with the consumer's setRelease, which follows its reads of the slot
         room = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
         refreshed = true;
