@@ -51,7 +51,10 @@ abstract class InstrumentedMpscPad1<E> extends InstrumentedMpscProducerIndexFiel
   }
 }
 
-/** Producers' shared cache of consumerIndex + capacity: read often, written rarely. */
+/**
+ * Producers' shared limit: min(a consumerIndex + capacity, the next sampled position), read often,
+ * written once per sampleInterval offers or when the room runs out.
+ */
 abstract class InstrumentedMpscProducerLimitField<E> extends InstrumentedMpscPad1<E> {
   static final VarHandle PRODUCER_LIMIT;
 
@@ -65,12 +68,14 @@ abstract class InstrumentedMpscProducerLimitField<E> extends InstrumentedMpscPad
     }
   }
 
-  /** Producers may claim sequences below this without reading consumerIndex. */
+  /**
+   * Producers may claim sequences below this without reading consumerIndex and without the
+   * sampled test. 0 at first: position 0 is sampled.
+   */
   long producerLimit;
 
   InstrumentedMpscProducerLimitField(int capacity, int sampleInterval, LatencyRecorder r) {
     super(capacity, sampleInterval, r);
-    this.producerLimit = capacity;
   }
 }
 
@@ -163,7 +168,24 @@ abstract class InstrumentedMpscPad4<E> extends InstrumentedMpscConsumerFields<E>
  * @param <E> element type (non-null)
  */
 public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E> {
-  /* Algorithm and ordering: MpscArrayQueue's; sampling: InstrumentedArrayQueue's class comment. */
+  /*
+   * Algorithm and ordering: MpscArrayQueue's, except what producerLimit caches; sampling:
+   * InstrumentedArrayQueue's class comment.
+   *
+   * producerLimit is min(room, next sampled position), so the offer fast path is the bare queue's
+   * single compare and CAS, with no sampled test (session 8; the SPSC's limit works the same way).
+   * Invariant: every stored limit L was computed by a producer that had claimed (CAS) some
+   * position i and had read (acquire) some consumerIndex c, as L <= c + capacity and L <=
+   * (i | sampleMask) + 1, the first sampled position after i, and it stores L (release) after its
+   * claim. A producer that reads L (acquire) and then producerIndex j sees j > i, so [j, L) holds no
+   * sampled position (those below L are <= i, claimed) and every slot in it is free: a claim of
+   * j < L needs neither the room check nor the sampled test. Limits stored out of order by racing
+   * producers each satisfy the invariant on their own, so which one lands last does not matter.
+   * At or past the limit a producer re-reads consumerIndex (the bare queue's full path, inline),
+   * claims, stamps a sampled position, and stores the next limit. fill() claims past the limit
+   * only after reading consumerIndex, stamps its own sampled positions, and stores a limit under
+   * the same rule.
+   */
 
   /**
    * Creates a queue.
@@ -220,32 +242,54 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   @Override
   public boolean offer(E element) {
     QueueChecks.checkElement(element);
-    // acquire: a limit computed from a consumerIndex read (acquire) by another producer carries
-    // that read's guarantee: the consumer has finished with every slot (and stamp) below it
+    // Read before the loop, so the slot's address is ready when the CAS completes (JCTools keeps
+    // its mask in a register the same way; loads after a locked instruction wait for it on x86).
+    // Here this measured 3.88-3.97 against 3.91-4.29 ns per one-thread offer+poll; in the bare
+    // MpscArrayQueue, 0.06 ns slower, so it reads them after the CAS (session 8).
+    final Object[] slots = this.slots;
+    final long mask = this.mask;
+    // acquire: a limit stored (release) by a producer after its claim and its acquire read of
+    // consumerIndex carries both: the consumer has finished with every slot (and stamp) below the
+    // limit, and every sampled position below it is claimed (see the class comment)
     long limit = (long) PRODUCER_LIMIT.getAcquire(this);
-    long index;
-    do {
+    while (true) {
       // opaque is enough: the CAS below validates the value, and it is a full barrier
-      index = (long) PRODUCER_INDEX.getOpaque(this);
-      if (index >= limit) {
+      final long index = (long) PRODUCER_INDEX.getOpaque(this);
+      if (index < limit) {
+        // the bare queue's fast path: below the limit no position is sampled and there is room
+        if (PRODUCER_INDEX.compareAndSet(this, index, index + 1)) {
+          // release: the element's fields are visible before the slot reads non-null
+          SLOT.setRelease(slots, (int) (index & mask), element);
+          return true;
+        }
+      } else {
+        // past the limit: out of proven room, at a sampled position, or both. The room check is
+        // the bare queue's, inline (an out-of-line full path holds a transfer in the full state,
+        // docs/benchmarks/queues.md, session 7).
         // acquire: pairs with the consumer's setRelease, which follows its reads of the slot
-        limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
-        if (index >= limit) {
+        final long room = (long) CONSUMER_INDEX.getAcquire(this) + mask + 1;
+        if (index >= room) {
           countRejected();
           return false;
         }
-        // release: publishes the limit together with the consumerIndex observation behind it.
-        // Racing producers may store an older (smaller) limit: harmless, see MpscArrayQueue.
-        PRODUCER_LIMIT.setRelease(this, limit);
+        if (PRODUCER_INDEX.compareAndSet(this, index, index + 1)) {
+          if ((index & sampleMask) != 0) {
+            // release: the element's fields are visible before the slot reads non-null
+            SLOT.setRelease(slots, (int) (index & mask), element);
+          } else {
+            publishSampled(index, element); // cold: one offer in sampleInterval
+          }
+          // release, after the claim (program order): a producer that reads this limit (acquire)
+          // then reads a producerIndex above index, and no position in (index, limit) is sampled.
+          // A racing producer may store a limit computed from an older claim or consumerIndex:
+          // it is still such a limit (see the class comment), at worst a smaller one.
+          PRODUCER_LIMIT.setRelease(this, Math.min(room, (index | sampleMask) + 1));
+          return true;
+        }
+        // lost the race to another producer: it may have moved the limit
+        limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: as above
       }
-    } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
-    if ((index & sampleMask) != 0) {
-      // release: the element's fields are visible before the slot reads non-null
-      SLOT.setRelease(slots, slotOf(index), element);
-    } else {
-      publishSampled(index, element); // cold: one offer in sampleInterval
     }
-    return true;
   }
 
   /**
@@ -471,25 +515,33 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
   int fillUncounted(Supplier<E> supplier, int limit) {
     final Object[] slots = this.slots;
     final int capacity = slots.length;
-    // acquire: see offer()
-    long producerLimit = (long) PRODUCER_LIMIT.getAcquire(this);
+    // acquire: a limit is at most a consumerIndex read + capacity (see the class comment; its
+    // sampled cap does not matter here: fill stamps every sampled position it claims)
+    long room = (long) PRODUCER_LIMIT.getAcquire(this);
+    boolean refreshed = false;
     long index;
     int batch;
     do {
       index = (long) PRODUCER_INDEX.getOpaque(this); // opaque: validated by the CAS
-      long available = producerLimit - index;
+      long available = room - index;
       if (available < limit) {
-        // the cached limit may be stale: refresh it so a fill takes every free slot
-        // acquire: pairs with the consumer's setRelease (see offer())
-        producerLimit = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
-        available = producerLimit - index;
-        if (available <= 0) {
-          return 0;
-        }
-        PRODUCER_LIMIT.setRelease(this, producerLimit); // release: see offer()
+        // the cached limit may be stale or capped at a sampled position: read the real room so a
+        // fill takes every free slot (again after a lost CAS, as JCTools' fill does)
+        // acquire: pairs with the consumer's setRelease, which follows its reads of the slot
+        room = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
+        refreshed = true;
+        available = room - index;
+      }
+      if (available <= 0) {
+        return 0;
       }
       batch = (int) Math.min(available, limit);
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + batch));
+    if (refreshed) {
+      // release, after the claim: the next limit under the class comment's rule, from our last
+      // claimed position index + batch - 1 and the consumerIndex we read
+      PRODUCER_LIMIT.setRelease(this, Math.min(room, ((index + batch - 1) | sampleMask) + 1));
+    }
     for (int i = 0; i < batch; i++) {
       E element = supplier.get();
       if (element == null) {
