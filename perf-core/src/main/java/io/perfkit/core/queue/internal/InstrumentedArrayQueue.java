@@ -42,7 +42,13 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
   final PendingTimes pendingTimes;
 
   InstrumentedArrayQueue(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
-    super(capacity);
+    this(capacity, false, sampleInterval, timeInQueue);
+  }
+
+  /** As above, with the slot array padded iff {@code padded} (see BaseArrayQueue). */
+  InstrumentedArrayQueue(
+      int capacity, boolean padded, int sampleInterval, LatencyRecorder timeInQueue) {
+    super(capacity, padded);
     QueueChecks.requireNonNull(timeInQueue, "timeInQueue");
     io.perfkit.core.internal.Checks.requireArgument(
         sampleInterval >= 1
@@ -157,7 +163,7 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
     QueueChecks.requireNonNull(exit, "exit");
     int idleCounter = 0;
     while (exit.keepRunning()) {
-      idleCounter = drainUncounted(consumer, slots.length) == 0 ? wait.idle(idleCounter) : 0;
+      idleCounter = drainUncounted(consumer, capacity()) == 0 ? wait.idle(idleCounter) : 0;
     }
   }
 
