@@ -28,62 +28,23 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
    * The MPSC queues use slotOf: after the producer's CAS (a full fence on x86) and at the head of
    * each poll, the dependent length load sat on the critical path, and that alone made perfkit's
    * MPSC 0.90x JCTools' VarHandle MPSC for one-thread offer+poll; with `mask` it measures the same
-   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues keep the length form (padded, paddedSlotIndex, since session 8): there the
+   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues keep slotIndex: there the
    * same change measured no difference.
    */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
-  /*
-   * Padded slot arrays (the SPSC queues, since session 8). An unpadded array shares its first line
-   * with the array's header (read for `slots.length` on every SPSC operation) and its last line
-   * with whatever object the allocator placed after it: for the instrumented queues the stamp
-   * table, for a user's queue anything of theirs; which object that is depends on the thread's
-   * allocation buffer, i.e. differs from JVM to JVM. A padded array holds SLOT_PAD unused slots on
-   * each side (JCTools' REF_BUFFER_PAD: 128 bytes with 4-byte references, 256 with 8-byte ones),
-   * so the header and the neighbours share no line (nor adjacent-line prefetch pair) with a slot
-   * the producer writes and the consumer reads. Sequence s lives in slots[SLOT_PAD + (s & mask)].
-   * The MPSC queues keep unpadded arrays (slotOf, slots.length as the capacity).
-   */
-
-  /** Unused slots on each side of a padded slot array (128 bytes of 4-byte references). */
-  static final int SLOT_PAD = 32;
-
-  /**
-   * The slot array. Unpadded: its length is the capacity. Padded: {@code capacity + 2 *
-   * SLOT_PAD}, and sequences map to {@link #paddedSlotIndex}.
-   */
   final Object[] slots;
 
-  /** {@code capacity - 1}: read by {@link #slotOf} independently of {@link #slots}. */
+  /** {@code slots.length - 1}: read by {@link #slotOf} independently of {@link #slots}. */
   final long mask;
 
-  /** Index of the first used slot: 0 (unpadded) or {@link #SLOT_PAD} (padded). */
-  final int firstSlot;
-
-  /** An unpadded slot array of {@code capacity} slots (the MPSC queues). */
   BaseArrayQueue(int capacity) {
-    this(capacity, false);
-  }
-
-  /** A slot array of {@code capacity} slots, padded on both sides iff {@code padded}. */
-  BaseArrayQueue(int capacity, boolean padded) {
-    this.firstSlot = padded ? SLOT_PAD : 0;
-    this.slots = new Object[capacity + 2 * firstSlot];
+    this.slots = new Object[capacity];
     this.mask = capacity - 1L;
   }
 
-  /** Unpadded arrays: the index of {@code sequence}'s slot from the array's length. */
   static int slotIndex(Object[] slots, long sequence) {
     return (int) sequence & (slots.length - 1);
-  }
-
-  /**
-   * Padded arrays: the index of {@code sequence}'s slot, {@code SLOT_PAD + (sequence & (capacity -
-   * 1))}, with the capacity taken from the array's length as {@link #slotIndex} does (the form the
-   * SPSC queues measured fastest; see the class comment).
-   */
-  static int paddedSlotIndex(Object[] slots, long sequence) {
-    return SLOT_PAD + ((int) sequence & (slots.length - (2 * SLOT_PAD + 1)));
   }
 
   /** The index of {@code sequence}'s slot, from the {@link #mask} field (see the class comment). */
@@ -104,7 +65,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
 
   @Override
   public final int capacity() {
-    return (int) mask + 1;
+    return slots.length;
   }
 
   /**
@@ -121,7 +82,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
       if (before == after) {
         long size = producerIndex - after;
         // a multi-producer queue may briefly show a claimed but unpublished slot beyond capacity
-        return (int) Math.max(0, Math.min(size, capacity()));
+        return (int) Math.max(0, Math.min(size, slots.length));
       }
     }
   }
@@ -141,12 +102,12 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
 
   @Override
   public final int drain(Consumer<E> consumer) {
-    return drain(consumer, capacity());
+    return drain(consumer, slots.length);
   }
 
   @Override
   public final int fill(Supplier<E> supplier) {
-    return fill(supplier, capacity());
+    return fill(supplier, slots.length);
   }
 
   @Override
@@ -197,7 +158,7 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
       private E advance() {
         while (next < to) {
           // acquire: pairs with the producer's release store of the slot
-          Object element = SLOT.getAcquire(slots, firstSlot + slotOf(next++));
+          Object element = SLOT.getAcquire(slots, slotIndex(slots, next++));
           if (element != null) {
             return cast(element);
           }

@@ -42,13 +42,7 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
   final PendingTimes pendingTimes;
 
   InstrumentedArrayQueue(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
-    this(capacity, false, sampleInterval, timeInQueue);
-  }
-
-  /** As above, with the slot array padded iff {@code padded} (see BaseArrayQueue). */
-  InstrumentedArrayQueue(
-      int capacity, boolean padded, int sampleInterval, LatencyRecorder timeInQueue) {
-    super(capacity, padded);
+    super(capacity);
     QueueChecks.requireNonNull(timeInQueue, "timeInQueue");
     io.perfkit.core.internal.Checks.requireArgument(
         sampleInterval >= 1
@@ -163,7 +157,7 @@ public abstract class InstrumentedArrayQueue<E> extends BaseArrayQueue<E>
     QueueChecks.requireNonNull(exit, "exit");
     int idleCounter = 0;
     while (exit.keepRunning()) {
-      idleCounter = drainUncounted(consumer, capacity()) == 0 ? wait.idle(idleCounter) : 0;
+      idleCounter = drainUncounted(consumer, slots.length) == 0 ? wait.idle(idleCounter) : 0;
     }
   }
 

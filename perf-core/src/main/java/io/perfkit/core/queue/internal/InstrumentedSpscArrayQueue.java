@@ -14,7 +14,7 @@ abstract class InstrumentedSpscPad0<E> extends InstrumentedArrayQueue<E> {
   long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
 
   InstrumentedSpscPad0(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
-    super(capacity, true, sampleInterval, timeInQueue); // padded slot array (BaseArrayQueue)
+    super(capacity, sampleInterval, timeInQueue);
   }
 }
 
@@ -202,7 +202,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     }
     // release: the element's fields (and a stamp) become visible before the consumer can see the
     // slot non-null
-    SLOT.setRelease(slots, paddedSlotIndex(slots, index), element);
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
@@ -220,13 +220,13 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     // Invariants, checked with assertions enabled (diagnostic reads, no part of the ordering)
     assert (index & sampleMask) == 0
         : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
-    assert SLOT.getAcquire(slots, paddedSlotIndex(slots, index)) == null
-        : "slot of position " + index + " is not free (capacity " + capacity() + ")";
+    assert SLOT.getAcquire(slots, slotIndex(slots, index)) == null
+        : "slot of position " + index + " is not free (capacity " + slots.length + ")";
     assert producerIndex == index
         : "position " + index + " is not the producer's next (producerIndex " + producerIndex + ")";
     // (<= and >= below, not < and >: the consumer frees a slot before its index store that follows)
-    assert index - consumerIndexAcquire() <= capacity()
-        : "position " + index + " is beyond the capacity " + capacity() + " (consumerIndex "
+    assert index - consumerIndexAcquire() <= slots.length
+        : "position " + index + " is beyond the capacity " + slots.length + " (consumerIndex "
             + consumerIndexAcquire() + ")";
     // the stamp entry's previous owner, one period (stamps.length sampled positions) back, was
     // taken: the consumer reads a position's stamp before it frees the slot
@@ -236,8 +236,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
             + consumerIndexAcquire() + ", " + stamps.length + " stamp entries)";
     // the table has one entry per sampled position of a capacity's worth (at least one), which is
     // what makes the period above at least the capacity
-    assert stamps.length == Math.max(1, capacity() >>> stampShift)
-        : stamps.length + " stamp entries for capacity " + capacity() + " and sampleInterval "
+    assert stamps.length == Math.max(1, slots.length >>> stampShift)
+        : stamps.length + " stamp entries for capacity " + slots.length + " and sampleInterval "
             + (sampleMask + 1);
     // (0: never stamped yet; a stamp taken earlier is not later than the clock, whatever its origin)
     assert stamps[(int) (index >>> stampShift) & (stamps.length - 1)] == 0
@@ -254,19 +254,19 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot (and
     // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
-    if (SLOT.getAcquire(slots, paddedSlotIndex(slots, index + step)) == null) {
+    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
       roomLimit = index + step; // plain: producer-private cache
       return true;
     }
     // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, paddedSlotIndex(slots, index)) == null;
+    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = paddedSlotIndex(slots, index);
+    final int slot = slotIndex(slots, index);
     // acquire: pairs with the producer's release store, so the element (and a stamp) is visible
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -294,8 +294,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         : "position " + index + " is not sampled (sampleInterval " + (sampleMask + 1) + ")";
     assert index == consumerIndex
         : "position " + index + " is not the consumer's next (consumerIndex " + consumerIndex + ")";
-    assert slot == paddedSlotIndex(slots, index)
-        : "slot " + slot + " is not position " + index + "'s (capacity " + capacity() + ")";
+    assert slot == slotIndex(slots, index)
+        : "slot " + slot + " is not position " + index + "'s (capacity " + slots.length + ")";
     // (>=, not >: the consumer may see the element before the producer's index store that follows it)
     assert producerIndexAcquire() >= index
         : "position " + index + " is ahead of the producer (producerIndex " + producerIndexAcquire()
@@ -310,8 +310,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     assert producerIndexAcquire() - index <= ((long) stamps.length << stampShift)
         : "stamp entry of position " + index + " overwritten (producerIndex "
             + producerIndexAcquire() + ", " + stamps.length + " stamp entries)";
-    assert stamps.length == Math.max(1, capacity() >>> stampShift)
-        : stamps.length + " stamp entries for capacity " + capacity() + " and sampleInterval "
+    assert stamps.length == Math.max(1, slots.length >>> stampShift)
+        : stamps.length + " stamp entries for capacity " + slots.length + " and sampleInterval "
             + (sampleMask + 1);
     assert offered - System.nanoTime() <= 0
         : "stamp of position " + index + " (" + offered + ") is later than the clock ("
@@ -340,7 +340,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   Object pollUntimed() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = paddedSlotIndex(slots, index);
+    final int slot = slotIndex(slots, index);
     final Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
     if (element != null) {
       free(slots, slot, index);
@@ -352,7 +352,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   public E peek() {
     final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, paddedSlotIndex(slots, consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
   }
 
   @Override
@@ -376,7 +376,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = paddedSlotIndex(slots, index);
+      final int slot = slotIndex(slots, index);
       // acquire: pairs with the producer's release store of the element (and its stamp)
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -413,7 +413,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
       E element = supplier.get();
       QueueChecks.checkElement(element);
       // release: element (and stamp) fully visible before the slot reads non-null
-      SLOT.setRelease(slots, paddedSlotIndex(slots, index), element);
+      SLOT.setRelease(slots, slotIndex(slots, index), element);
       // release: keeps size() ordered after the element
       PRODUCER_INDEX.setRelease(this, index + 1);
     }

@@ -15,7 +15,7 @@ abstract class SpscPad0<E> extends BaseArrayQueue<E> {
   long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
 
   SpscPad0(int capacity) {
-    super(capacity, true); // padded slot array (BaseArrayQueue, SLOT_PAD)
+    super(capacity);
   }
 }
 
@@ -143,7 +143,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
       return false;
     }
     // release: the element's fields become visible before the consumer can see the slot non-null
-    SLOT.setRelease(slots, paddedSlotIndex(slots, index), element);
+    SLOT.setRelease(slots, slotIndex(slots, index), element);
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
@@ -154,19 +154,19 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot up to
     // index + step, so our later stores into those slots cannot overtake the consumer's reads
-    if (SLOT.getAcquire(slots, paddedSlotIndex(slots, index + step)) == null) {
+    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
       producerLimit = index + step; // plain: producer-private cache
       return true;
     }
     // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, paddedSlotIndex(slots, index)) == null;
+    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = paddedSlotIndex(slots, index);
+    final int slot = slotIndex(slots, index);
     // acquire: pairs with the producer's release store, so the element is fully visible
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -186,7 +186,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
   public E peek() {
     final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, paddedSlotIndex(slots, consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotIndex(slots, consumerIndex)));
   }
 
   @Override
@@ -212,7 +212,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = paddedSlotIndex(slots, index);
+      final int slot = slotIndex(slots, index);
       // acquire: pairs with the producer's release store of the element
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -241,7 +241,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     // look ahead once for the whole batch when we can (acquire, as in hasRoom)
     int batch = Math.min(limit, lookAheadStep);
     if (start + batch - 1 >= producerLimit
-        && SLOT.getAcquire(slots, paddedSlotIndex(slots, start + batch - 1)) == null) {
+        && SLOT.getAcquire(slots, slotIndex(slots, start + batch - 1)) == null) {
       producerLimit = start + batch; // plain: producer-private
     }
     for (int i = 0; i < limit; i++) {
@@ -252,7 +252,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
       E element = supplier.get();
       QueueChecks.checkElement(element);
       // release: element fully visible before the slot reads non-null
-      SLOT.setRelease(slots, paddedSlotIndex(slots, index), element);
+      SLOT.setRelease(slots, slotIndex(slots, index), element);
       // release: keeps size() ordered after the element
       PRODUCER_INDEX.setRelease(this, index + 1);
     }

@@ -1,11 +1,8 @@
 package io.perfkit.core.queue.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.perfkit.core.metrics.LatencyRecorder;
-import java.util.ArrayList;
-import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -63,71 +60,5 @@ class SlotIndexTest {
       @ForAll @IntRange(min = 1, max = 16) int log2Capacity,
       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long sequence) {
     assertSameSlots(new MpscArrayQueue<Integer>(1 << log2Capacity), sequence);
-  }
-
-  /**
-   * The SPSC queues' padded arrays: {@code SLOT_PAD} unused slots on each side, sequence s in slot
-   * {@code SLOT_PAD + s % capacity}, and capacity() the requested capacity, not the array's length.
-   */
-  @Test
-  void paddedSlotIndex_mapsIntoTheMiddleOfThePaddedArray_everyCapacityUpTo2to16() {
-    for (int capacity = 1; capacity <= 1 << 16; capacity <<= 1) {
-      var spsc = new SpscArrayQueue<Integer>(capacity);
-      var instrumented =
-          new InstrumentedSpscArrayQueue<Integer>(capacity, 1, LatencyRecorder.create());
-      for (BaseArrayQueue<Integer> queue : List.of(spsc, instrumented)) {
-        assertEquals(capacity + 2 * BaseArrayQueue.SLOT_PAD, queue.slots.length, queue::toString);
-        assertEquals(capacity, queue.capacity(), queue::toString);
-        assertEquals(BaseArrayQueue.SLOT_PAD, queue.firstSlot, queue::toString);
-        for (long edge : EDGES) {
-          for (long delta = -2; delta <= 2; delta++) {
-            long sequence = edge + delta;
-            if (sequence >= 0) {
-              long expected = BaseArrayQueue.SLOT_PAD + sequence % capacity;
-              assertEquals(
-                  expected,
-                  BaseArrayQueue.paddedSlotIndex(queue.slots, sequence),
-                  () -> queue + " at sequence " + sequence);
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** Two laps through a padded queue, with the queue full at every step: no pad slot is touched. */
-  @Test
-  void paddedQueues_neverWriteThePadSlots() {
-    for (int capacity : new int[] {1, 2, 8, 64}) {
-      var spsc = new SpscArrayQueue<Integer>(capacity);
-      var instrumented =
-          new InstrumentedSpscArrayQueue<Integer>(capacity, 2, LatencyRecorder.create());
-      for (BaseArrayQueue<Integer> queue : List.of(spsc, instrumented)) {
-        int next = 0;
-        while (queue.offer(next)) {
-          next++;
-        }
-        assertEquals(capacity, next, queue::toString);
-        for (int i = 0; i < 2 * capacity; i++) {
-          assertPadsEmpty(queue);
-          assertEquals(i, queue.poll(), queue::toString);
-          assertEquals(true, queue.offer(next++), queue::toString);
-        }
-        List<Integer> seen = new ArrayList<>();
-        queue.forEach(seen::add);
-        assertEquals(capacity, seen.size(), queue::toString);
-        assertEquals(2 * capacity, seen.get(0), queue::toString);
-        assertEquals(capacity, queue.drain(e -> {}), queue::toString);
-        assertPadsEmpty(queue);
-      }
-    }
-  }
-
-  private static void assertPadsEmpty(BaseArrayQueue<?> queue) {
-    Object[] slots = queue.slots;
-    for (int i = 0; i < BaseArrayQueue.SLOT_PAD; i++) {
-      assertNull(slots[i], "leading pad slot " + i + " of " + queue);
-      assertNull(slots[slots.length - 1 - i], "trailing pad slot " + i + " of " + queue);
-    }
   }
 }
