@@ -118,8 +118,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
    * The producer's fast path is the bare queue's, instruction for instruction: one compare of the
    * index with producerLimit, which is capped at the next sampled position as well as at the room
    * the look-ahead proved (roomLimit). Past it, offer() runs inline what the bare queue runs
-   * there (its room check, hasRoom, only if the proven room ran out), then, at a sampled position
-   * only, an out-of-line stampSampled(), and moves the cap.
+   * there (its room check, hasRoom's body written out, only if the proven room ran out), then, at
+   * a sampled position only, an out-of-line stampSampled(), and moves the cap.
    *
    * History (docs/benchmarks/queues.md, session 7): until session 6 the fast path was the bare
    * queue's plus a mask test with an out-of-line publishSampled() behind it; in the two-thread
