@@ -94,6 +94,11 @@ final class QueueKind {
         return spsc
             ? new io.perfkit.core.queue.internal.SpscArrayQueue<>(capacity)
             : new io.perfkit.core.queue.internal.MpscArrayQueue<>(capacity);
+      case "jctools-unsafe":
+        // the peer, for the paired probe's CPU split (session 8): JCTools' Unsafe queue
+        return spsc
+            ? new org.jctools.queues.SpscArrayQueue<>(capacity)
+            : new org.jctools.queues.MpscArrayQueue<>(capacity);
       default:
         throw new IllegalArgumentException("impl: " + impl);
     }

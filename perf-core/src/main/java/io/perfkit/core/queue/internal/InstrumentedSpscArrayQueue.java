@@ -118,8 +118,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
    * The producer's fast path is the bare queue's, instruction for instruction: one compare of the
    * index with producerLimit, which is capped at the next sampled position as well as at the room
    * the look-ahead proved (roomLimit). Past it, offer() runs inline what the bare queue runs
-   * there (its room check, hasRoom, only if the proven room ran out), then, at a sampled position
-   * only, an out-of-line stampSampled(), and moves the cap.
+   * there (its room check, hasRoom's body written out, only if the proven room ran out), then, at
+   * a sampled position only, an out-of-line stampSampled(), and moves the cap.
    *
    * History (docs/benchmarks/queues.md, session 7): until session 6 the fast path was the bare
    * queue's plus a mask test with an out-of-line publishSampled() behind it; in the two-thread
@@ -188,10 +188,18 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
     if (index >= producerLimit) {
-      // the bare queue's room check, inline, as its offer has it
-      if (index >= roomLimit && !hasRoom(slots, index)) {
-        countRejected();
-        return false;
+      // the bare queue's room check, written out as its offer has it (hasRoom's body: no call
+      // whose inlining C2 decides per JVM; see SpscArrayQueue.hasRoom)
+      if (index >= roomLimit) {
+        final long ahead = index + lookAheadStep;
+        // acquire: as in hasRoom (a null there proves every slot, and stamp, up to it free)
+        if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
+          roomLimit = ahead; // plain: producer-private cache
+        } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+          // acquire: as in hasRoom, for the one slot we are about to write
+          countRejected();
+          return false;
+        }
       }
       if ((index & sampleMask) == 0) {
         stampSampled(index); // cold: out of line, before the element's release store
@@ -248,7 +256,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   }
 
   /**
-   * The bare queue's room check: refreshes roomLimit; false if slot {@code index} is still full.
+   * The bare queue's room check (fill; offer has its body written out): refreshes roomLimit;
+   * false if slot {@code index} is still full.
    */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;

@@ -139,8 +139,17 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     QueueChecks.checkElement(element);
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
-    if (index >= producerLimit && !hasRoom(slots, index)) {
-      return false;
+    if (index >= producerLimit) {
+      // hasRoom's body, written out here rather than called: a call's inlining would be C2's
+      // per-JVM choice (see the comment on hasRoom)
+      final long ahead = index + lookAheadStep;
+      // acquire: as in hasRoom (a null there proves every slot up to it free)
+      if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
+        producerLimit = ahead; // plain: producer-private cache
+      } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+        // acquire: as in hasRoom, for the one slot we are about to write
+        return false;
+      }
     }
     // release: the element's fields become visible before the consumer can see the slot non-null
     SLOT.setRelease(slots, slotIndex(slots, index), element);
@@ -149,7 +158,15 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     return true;
   }
 
-  /** Producer slow path: refreshes producerLimit; false if slot {@code index} is still full. */
+  /**
+   * Producer slow path (fill): refreshes producerLimit; false if slot {@code index} is still full.
+   * offer() has this body written out: as a 57-byte method it is above C2's MaxInlineSize (35), so
+   * C2 inlines it into a caller's loop only if the warm-up profile made the call site hot, i.e.
+   * if the queue ran into its limit often enough while the profile was taken. That differed from
+   * JVM to JVM: in the two-thread transfer's turn-taking rounds, JVMs where C2 left it a call
+   * ("too big") spent 2.8 ns of producer CPU per offer, JVMs where it inlined it ("inline (hot)")
+   * 2.1 ns, for the same code (docs/benchmarks/queues.md, session 8).
+   */
   private boolean hasRoom(Object[] slots, long index) {
     final int step = lookAheadStep;
     // acquire: a null here was stored (release) by the consumer after it read every slot up to

@@ -1,0 +1,119 @@
+package io.perfkit.core.queue.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the SPSC queues' offer() free of calls whose inlining C2 decides from the profile: C2
+ * always inlines a method of at most {@code MaxInlineSize} (35 bytes), and a larger one only where
+ * the warm-up profile made the call site hot. The room check (hasRoom, 57 bytes) behind offer's
+ * limit was such a call: inlined in some JVMs and a call in others, which put the two-thread
+ * transfer's producer at 2.1 or 2.8 ns per offer depending on the JVM (docs/benchmarks/queues.md,
+ * session 8). So every perfkit method offer() calls is at most 35 bytes, except the instrumented
+ * queue's sampled path, which is out of line on purpose (SampledPathSizeTest).
+ */
+class SpscOfferInliningTest {
+  /** C2's MaxInlineSize default (JDK 17 to 25). */
+  private static final int MAX_INLINE_SIZE = 35;
+
+  private static final Pattern CALL =
+      Pattern.compile("invoke\\w+\\s+#\\d+\\s+// (?:Interface)?Method ([\\w/$]+\\.)?(\\w+):");
+
+  @Test
+  void spscOffer_callsOnlyMethodsC2AlwaysInlines() {
+    assertOfferCallsOnlySmallMethods(SpscArrayQueue.class, Set.of());
+  }
+
+  @Test
+  void instrumentedSpscOffer_callsOnlyMethodsC2AlwaysInlines_butTheSampledPath() {
+    assertOfferCallsOnlySmallMethods(InstrumentedSpscArrayQueue.class, Set.of("stampSampled"));
+  }
+
+  private static void assertOfferCallsOnlySmallMethods(Class<?> type, Set<String> outOfLine) {
+    String offer = body(type, "offer");
+    List<String> checked = new ArrayList<>();
+    Matcher call = CALL.matcher(offer);
+    while (call.find()) {
+      String owner = call.group(1) == null ? type.getName() : call.group(1);
+      String method = call.group(2);
+      if (owner.startsWith("java/") || outOfLine.contains(method)) {
+        continue; // VarHandle access modes and Math.min are intrinsics; the sampled path is out
+        // of line on purpose
+      }
+      Class<?> callee = declaring(owner.equals(type.getName()) ? type : classOf(owner, type), method);
+      int size = bytecodeSize(body(callee, method));
+      checked.add(method + " " + size);
+      assertTrue(
+          size <= MAX_INLINE_SIZE,
+          type.getSimpleName() + ".offer calls " + method + ": " + size
+              + " bytes of bytecode (expected: <= " + MAX_INLINE_SIZE + ")");
+    }
+    assertFalse(offer.contains("hasRoom"), "offer calls hasRoom");
+    assertFalse(checked.isEmpty(), "no perfkit call found in offer: the pattern is broken");
+  }
+
+  /** The class in {@code type}'s hierarchy that declares {@code method} (javap names the caller's). */
+  private static Class<?> declaring(Class<?> type, String method) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        if (m.getName().equals(method)) {
+          return c;
+        }
+      }
+    }
+    throw new AssertionError(method + " not declared in " + type.getName() + "'s hierarchy");
+  }
+
+  private static Class<?> classOf(String owner, Class<?> context) {
+    String name = owner.substring(0, owner.length() - 1).replace('/', '.');
+    try {
+      return Class.forName(name, false, context.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(name, e);
+    }
+  }
+
+  /** javap's disassembly of the one method called {@code name} in {@code type}. */
+  private static String body(Class<?> type, String name) {
+    ToolProvider javap =
+        ToolProvider.findFirst("javap").orElseThrow(() -> new AssertionError("javap not found"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String classPath = type.getProtectionDomain().getCodeSource().getLocation().getPath();
+    int status =
+        javap.run(
+            new PrintWriter(out), new PrintWriter(err), "-c", "-p", "-cp", classPath,
+            type.getName());
+    assertEquals(0, status, err.toString());
+    String text = out.toString();
+    int start = text.indexOf(" " + name + "(");
+    assertTrue(start >= 0, name + " not found in " + type.getName());
+    assertEquals(-1, text.indexOf(" " + name + "(", start + 1), name + " is overloaded");
+    int end = text.indexOf("\n\n", start);
+    return text.substring(start, end < 0 ? text.length() : end);
+  }
+
+  /** The code length: the last instruction's offset plus its length (a one-byte return). */
+  private static int bytecodeSize(String body) {
+    Matcher instruction = Pattern.compile("(?m)^\\s+(\\d+): (\\w+)").matcher(body);
+    int lastOffset = -1;
+    String lastOpcode = null;
+    while (instruction.find()) {
+      lastOffset = Integer.parseInt(instruction.group(1));
+      lastOpcode = instruction.group(2);
+    }
+    assertTrue(lastOpcode != null && lastOpcode.endsWith("return"), "ends with " + lastOpcode);
+    return lastOffset + 1;
+  }
+}
