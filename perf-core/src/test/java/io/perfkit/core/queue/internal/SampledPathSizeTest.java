@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.perfkit.core.metrics.LatencyRecorder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,42 +66,9 @@ class SampledPathSizeTest {
   }
 
   private static void assertLargerThanFreqInlineSize(Class<?> type, String method) {
-    int size = bytecodeSize(type, method);
+    int size = Javap.bytecodeSize(type, method);
     assertTrue(
         size > FREQ_INLINE_SIZE,
         method + ": " + size + " bytes of bytecode (expected: > " + FREQ_INLINE_SIZE + ")");
-  }
-
-  /** The code length of the one method called {@code name}, from javap's disassembly. */
-  private static int bytecodeSize(Class<?> type, String name) {
-    ToolProvider javap =
-        ToolProvider.findFirst("javap").orElseThrow(() -> new AssertionError("javap not found"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String classPath = type.getProtectionDomain().getCodeSource().getLocation().getPath();
-    int status =
-        javap.run(
-            new PrintWriter(out), new PrintWriter(err), "-c", "-p", "-cp", classPath,
-            type.getName());
-    assertEquals(0, status, err.toString());
-    String text = out.toString();
-    int start = text.indexOf(" " + name + "(");
-    assertTrue(start >= 0, name + " not found in " + type.getName());
-    assertEquals(-1, text.indexOf(" " + name + "(", start + 1), name + " is overloaded");
-    int end = text.indexOf("\n\n", start);
-    String body = text.substring(start, end < 0 ? text.length() : end);
-    // the last instruction: offset and opcode; the sampled paths end with a one-byte "return"
-    // (publishSampled) or "areturn" (takeSampled hands the element back)
-    Matcher instruction = Pattern.compile("(?m)^\\s+(\\d+): (\\w+)").matcher(body);
-    int lastOffset = -1;
-    String lastOpcode = null;
-    while (instruction.find()) {
-      lastOffset = Integer.parseInt(instruction.group(1));
-      lastOpcode = instruction.group(2);
-    }
-    assertTrue(
-        "return".equals(lastOpcode) || "areturn".equals(lastOpcode),
-        name + " should end with a one-byte return, not " + lastOpcode);
-    return lastOffset + 1;
   }
 }

@@ -1,17 +1,13 @@
 package io.perfkit.core.queue.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +37,7 @@ class SpscOfferInliningTest {
   }
 
   private static void assertOfferCallsOnlySmallMethods(Class<?> type, Set<String> outOfLine) {
-    String offer = body(type, "offer");
+    String offer = Javap.body(type, "offer");
     List<String> checked = new ArrayList<>();
     Matcher call = CALL.matcher(offer);
     while (call.find()) {
@@ -52,7 +48,7 @@ class SpscOfferInliningTest {
         // of line on purpose
       }
       Class<?> callee = declaring(owner.equals(type.getName()) ? type : classOf(owner, type), method);
-      int size = bytecodeSize(body(callee, method));
+      int size = Javap.bytecodeSize(callee, method);
       checked.add(method + " " + size);
       assertTrue(
           size <= MAX_INLINE_SIZE,
@@ -82,38 +78,5 @@ class SpscOfferInliningTest {
     } catch (ClassNotFoundException e) {
       throw new AssertionError(name, e);
     }
-  }
-
-  /** javap's disassembly of the one method called {@code name} in {@code type}. */
-  private static String body(Class<?> type, String name) {
-    ToolProvider javap =
-        ToolProvider.findFirst("javap").orElseThrow(() -> new AssertionError("javap not found"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String classPath = type.getProtectionDomain().getCodeSource().getLocation().getPath();
-    int status =
-        javap.run(
-            new PrintWriter(out), new PrintWriter(err), "-c", "-p", "-cp", classPath,
-            type.getName());
-    assertEquals(0, status, err.toString());
-    String text = out.toString();
-    int start = text.indexOf(" " + name + "(");
-    assertTrue(start >= 0, name + " not found in " + type.getName());
-    assertEquals(-1, text.indexOf(" " + name + "(", start + 1), name + " is overloaded");
-    int end = text.indexOf("\n\n", start);
-    return text.substring(start, end < 0 ? text.length() : end);
-  }
-
-  /** The code length: the last instruction's offset plus its length (a one-byte return). */
-  private static int bytecodeSize(String body) {
-    Matcher instruction = Pattern.compile("(?m)^\\s+(\\d+): (\\w+)").matcher(body);
-    int lastOffset = -1;
-    String lastOpcode = null;
-    while (instruction.find()) {
-      lastOffset = Integer.parseInt(instruction.group(1));
-      lastOpcode = instruction.group(2);
-    }
-    assertTrue(lastOpcode != null && lastOpcode.endsWith("return"), "ends with " + lastOpcode);
-    return lastOffset + 1;
   }
 }
