@@ -221,8 +221,14 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    */
   private Lease twoChoicesCompact(View view, int[] cells, int n) {
     long pair = random.nextPair(n, n); // one draw for both candidates (see fewestActive)
-    int a = (int) (pair >>> 32);
-    int b = (int) pair;
+    return fewerOfTwo(view, cells, (int) (pair >>> 32), (int) pair);
+  }
+
+  /**
+   * Leases the compact-set endpoint {@code a} or {@code b} with fewer active requests ({@code a}
+   * on a tie): the two-choice rule, and the full scan of a pair from its start {@code a}.
+   */
+  private static Lease fewerOfTwo(View view, int[] cells, int a, int b) {
     int[] slots = view.slots;
     int slotA = slots[a];
     int slotB = slots[b];
@@ -252,10 +258,10 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
    */
   private Lease scanCompact(View view, int[] cells, int n) {
     int start = random.nextIndex(n); // no division; the same draw as nextInt when seeded
-    int[] slots = view.slots;
     if (n == 2) {
-      return scanPair(view, cells, slots, start); // the scan of two: a comparison, no loop
+      return fewerOfTwo(view, cells, start, start ^ 1); // the scan of two: a comparison, no loop
     }
+    int[] slots = view.slots;
     long best = Long.MAX_VALUE;
     for (int i = 0; i < n; i++) {
       int k = i - start;
@@ -270,23 +276,6 @@ final class LeastRequestBalancer extends AbstractBalancer<LeastRequestBalancer.V
     CompactCounters.add(cells, (int) best & 0xF, 1); // atomic add: no update is lost
     int winner = start + ((int) best >>> 4 & 0xF);
     winner = winner >= n ? winner - n : winner;
-    return new CountingLease(view.endpoints[winner], view.loads[winner]);
-  }
-
-  /**
-   * The full scan of a compact pair from {@code start}: the other endpoint wins only with fewer
-   * requests (the first in cyclic order from the start wins a tie), which is the two-choice rule
-   * with two distinct candidates, start first.
-   */
-  private static Lease scanPair(View view, int[] cells, int[] slots, int start) {
-    int other = start ^ 1;
-    int slotA = slots[start];
-    int slotB = slots[other];
-    // Volatile reads of both counts, then the atomic add on the winner's slot (twoChoicesCompact).
-    int activeA = CompactCounters.get(cells, slotA);
-    int activeB = CompactCounters.get(cells, slotB);
-    int winner = activeB < activeA ? other : start;
-    CompactCounters.add(cells, activeB < activeA ? slotB : slotA, 1);
     return new CountingLease(view.endpoints[winner], view.loads[winner]);
   }
 
