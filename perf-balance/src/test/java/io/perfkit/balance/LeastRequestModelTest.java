@@ -65,6 +65,23 @@ final class LeastRequestModelTest {
     int count(int i) {
       return active.getOrDefault(ids.get(i), 0);
     }
+
+    /** Every member's in-flight count equals the model's. */
+    void assertCounts(TrackingBalancer lb, String when) {
+      for (String id : ids) {
+        assertEquals(active.getOrDefault(id, 0), lb.inFlight(id), id + " at " + when);
+      }
+    }
+
+    /** Closes the open leases; then no member has a request in flight. */
+    void closeAndAssertIdle(TrackingBalancer lb, List<Lease> open) {
+      for (Lease lease : open) {
+        lease.close();
+      }
+      for (String id : ids) {
+        assertEquals(0, lb.inFlight(id), id);
+      }
+    }
   }
 
   @Property(tries = 60)
@@ -110,16 +127,9 @@ final class LeastRequestModelTest {
         lb.add(Endpoint.of(id));
         model.ids.add(id);
       }
-      for (String id : model.ids) {
-        assertEquals(model.active.getOrDefault(id, 0), lb.inFlight(id), id + " at step " + step);
-      }
+      model.assertCounts(lb, "step " + step);
     }
-    for (Lease lease : open) {
-      lease.close();
-    }
-    for (String id : model.ids) {
-      assertEquals(0, lb.inFlight(id), id);
-    }
+    model.closeAndAssertIdle(lb, open);
   }
 
   /**
@@ -157,16 +167,9 @@ final class LeastRequestModelTest {
         lease.complete(true);
         model.active.merge(lease.endpoint().id(), -1, Integer::sum);
       }
-      for (String id : model.ids) {
-        assertEquals(model.active.getOrDefault(id, 0), lb.inFlight(id), id + " at step " + step);
-      }
+      model.assertCounts(lb, "step " + step);
     }
-    for (Lease lease : open) {
-      lease.close();
-    }
-    for (String id : model.ids) {
-      assertEquals(0, lb.inFlight(id), id);
-    }
+    model.closeAndAssertIdle(lb, open);
   }
 
   /**
