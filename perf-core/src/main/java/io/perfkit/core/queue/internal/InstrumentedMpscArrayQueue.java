@@ -11,44 +11,7 @@ import java.lang.invoke.VarHandle;
  * and the consumer's failure counter beside the consumer's index.
  */
 
-abstract class InstrumentedMpscHeadPad<E> extends InstrumentedArrayQueue<E> {
-  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
-  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
-
-  InstrumentedMpscHeadPad(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
-    super(capacity, sampleInterval, timeInQueue);
-  }
-}
-
-/**
- * The hot paths' copies of the fields every offer and poll reads ({@link BaseArrayQueue#slots},
- * {@link BaseArrayQueue#mask}, {@link InstrumentedArrayQueue#sampleMask}), 128 bytes past the
- * object's header and whatever object the heap holds before this one, as in MpscArrayQueue.
- */
-abstract class InstrumentedMpscBufferFields<E> extends InstrumentedMpscHeadPad<E> {
-  /** The same array as {@link #slots}. */
-  final Object[] buffer;
-
-  /** The same value as {@link #mask}. */
-  final long bufferMask;
-
-  /** The same value as {@link #sampleMask}. */
-  final long bufferSampleMask;
-
-  InstrumentedMpscBufferFields(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
-    super(capacity, sampleInterval, timeInQueue);
-    this.buffer = slots;
-    this.bufferMask = mask;
-    this.bufferSampleMask = sampleMask;
-  }
-
-  /** The index of {@code sequence}'s slot in {@link #buffer}. */
-  final int bufferSlot(long sequence) {
-    return (int) (sequence & bufferMask);
-  }
-}
-
-abstract class InstrumentedMpscPad0<E> extends InstrumentedMpscBufferFields<E> {
+abstract class InstrumentedMpscPad0<E> extends InstrumentedArrayQueue<E> {
   long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
   long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
 
@@ -283,8 +246,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     // its mask in a register the same way; loads after a locked instruction wait for it on x86).
     // Here this measured 3.88-3.97 against 3.91-4.29 ns per one-thread offer+poll; in the bare
     // MpscArrayQueue, 0.06 ns slower, so it reads them after the CAS (session 8).
-    final Object[] slots = this.buffer;
-    final long mask = this.bufferMask;
+    final Object[] slots = this.slots;
+    final long mask = this.mask;
     // acquire: a limit stored (release) by a producer after its claim and its acquire read of
     // consumerIndex carries both: the consumer has finished with every slot (and stamp) below the
     // limit, and every sampled position below it is claimed (see the class comment)
@@ -310,7 +273,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
           return false;
         }
         if (PRODUCER_INDEX.compareAndSet(this, index, index + 1)) {
-          if ((index & bufferSampleMask) != 0) {
+          if ((index & sampleMask) != 0) {
             // release: the element's fields are visible before the slot reads non-null
             SLOT.setRelease(slots, (int) (index & mask), element);
           } else {
@@ -320,7 +283,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
           // then reads a producerIndex above index, and no position in (index, limit) is sampled.
           // A racing producer may store a limit computed from an older claim or consumerIndex:
           // it is still such a limit (see the class comment), at worst a smaller one.
-          PRODUCER_LIMIT.setRelease(this, Math.min(room, (index | bufferSampleMask) + 1));
+          PRODUCER_LIMIT.setRelease(this, Math.min(room, (index | sampleMask) + 1));
           return true;
         }
         // lost the race to another producer: it may have moved the limit
@@ -345,8 +308,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
    */
   private void publishSampled(long index, E element) {
     final long[] stamps = this.stamps;
-    final Object[] slots = this.buffer;
-    final int slot = bufferSlot(index);
+    final Object[] slots = this.slots;
+    final int slot = slotOf(index);
     final int entry = (int) (index >>> stampShift) & (stamps.length - 1);
     // Invariants, checked with assertions enabled (the tests run so). This producer owns position
     // index: its CAS claimed it, below a limit read from consumerIndex, so the consumer has freed
@@ -387,9 +350,9 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   public E poll() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -408,9 +371,9 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   public E relaxedPoll() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element (and its stamp)
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -428,7 +391,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
    * JDK 17 0.95x either way; docs/benchmarks/queues.md, session 6).
    */
   private Object take(Object[] slots, int slot, long index, Object element) {
-    if ((index & bufferSampleMask) != 0) {
+    if ((index & sampleMask) != 0) {
       free(slots, slot, index);
       return element;
     }
@@ -490,9 +453,9 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   Object pollUntimed() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: as in poll()
     if (element == null) {
       // volatile read, as in poll(): a claimed slot's element is on its way
@@ -510,9 +473,9 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   public E peek() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
       do {
@@ -525,18 +488,18 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   public E relaxedPeek() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, bufferSlot(consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotOf(consumerIndex)));
   }
 
   @Override
   int drainUncounted(Consumer<E> consumer, int limit) {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = bufferSlot(index);
+      final int slot = slotOf(index);
       // acquire: pairs with the producer's release store of the element (and its stamp)
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -550,7 +513,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
 
   @Override
   int fillUncounted(Supplier<E> supplier, int limit) {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final int capacity = slots.length;
     // acquire: a limit is at most a consumerIndex read + capacity (see the class comment; its
     // sampled cap does not matter here: fill stamps every sampled position it claims)
@@ -591,7 +554,7 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         stamp(position); // plain: this producer alone claimed position; published below
       }
       // release: the element (and a stamp) is visible before the slot reads non-null
-      SLOT.setRelease(slots, bufferSlot(position), element);
+      SLOT.setRelease(slots, slotOf(position), element);
     }
     return batch;
   }

@@ -8,41 +8,7 @@ import java.lang.invoke.VarHandle;
  * shared limit cache and the consumer's index each sit 128 bytes away from the others.
  */
 
-abstract class MpscHeadPad<E> extends BaseArrayQueue<E> {
-  long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
-  long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
-
-  MpscHeadPad(int capacity) {
-    super(capacity);
-  }
-}
-
-/**
- * The hot paths' copies of {@link BaseArrayQueue#slots} and {@link BaseArrayQueue#mask}, read by
- * every offer and poll on both sides. BaseArrayQueue's own fields sit in the object's first cache
- * line, next to its header and to whatever object the heap holds before this one; these copies
- * sit 128 bytes past both (JCTools' layout).
- */
-abstract class MpscBufferFields<E> extends MpscHeadPad<E> {
-  /** The same array as {@link #slots}. */
-  final Object[] buffer;
-
-  /** The same value as {@link #mask}. */
-  final long bufferMask;
-
-  MpscBufferFields(int capacity) {
-    super(capacity);
-    this.buffer = slots;
-    this.bufferMask = mask;
-  }
-
-  /** The index of {@code sequence}'s slot in {@link #buffer}. */
-  final int bufferSlot(long sequence) {
-    return (int) (sequence & bufferMask);
-  }
-}
-
-abstract class MpscPad0<E> extends MpscBufferFields<E> {
+abstract class MpscPad0<E> extends BaseArrayQueue<E> {
   long p00, p01, p02, p03, p04, p05, p06, p07; //  64b
   long p10, p11, p12, p13, p14, p15, p16, p17; // 128b
 
@@ -213,7 +179,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
       index = (long) PRODUCER_INDEX.getOpaque(this);
       if (index >= limit) {
         // acquire: pairs with the consumer's setRelease, which follows its null store to the slot
-        limit = (long) CONSUMER_INDEX.getAcquire(this) + buffer.length;
+        limit = (long) CONSUMER_INDEX.getAcquire(this) + slots.length;
         if (index >= limit) {
           return false;
         }
@@ -223,7 +189,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
       }
     } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1));
     // release: the element's fields are visible before the consumer can read the slot non-null
-    SLOT.setRelease(buffer, bufferSlot(index), element);
+    SLOT.setRelease(slots, slotOf(index), element);
     return true;
   }
 
@@ -234,9 +200,9 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
 
   @Override
   public E poll() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element
     Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -254,9 +220,9 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
 
   @Override
   public E relaxedPoll() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     // acquire: pairs with the producer's release store of the element
     final Object element = SLOT.getAcquire(slots, slot);
     if (element == null) {
@@ -276,9 +242,9 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
 
   @Override
   public E peek() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: consumer-owned
-    final int slot = bufferSlot(index);
+    final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
       do {
@@ -291,20 +257,20 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
 
   @Override
   public E relaxedPeek() {
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     // acquire: pairs with the producer's release store of the element
-    return cast(SLOT.getAcquire(slots, bufferSlot(consumerIndex)));
+    return cast(SLOT.getAcquire(slots, slotOf(consumerIndex)));
   }
 
   @Override
   public int drain(Consumer<E> consumer, int limit) {
     QueueChecks.requireNonNull(consumer, "consumer");
     QueueChecks.checkLimit(limit);
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final long start = consumerIndex; // plain: consumer-owned
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      final int slot = bufferSlot(index);
+      final int slot = slotOf(index);
       // acquire: pairs with the producer's release store of the element
       final Object element = SLOT.getAcquire(slots, slot);
       if (element == null) {
@@ -324,7 +290,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
     if (limit == 0) {
       return 0;
     }
-    final Object[] slots = this.buffer;
+    final Object[] slots = this.slots;
     final int capacity = slots.length;
     // acquire: see offer()
     long producerLimit = (long) PRODUCER_LIMIT.getAcquire(this);
@@ -352,7 +318,7 @@ public final class MpscArrayQueue<E> extends MpscPad3<E> {
         throw claimedSlotsLost(batch - i);
       }
       // release: the element is visible before the slot reads non-null
-      SLOT.setRelease(slots, bufferSlot(index + i), element);
+      SLOT.setRelease(slots, slotOf(index + i), element);
     }
     return batch;
   }
