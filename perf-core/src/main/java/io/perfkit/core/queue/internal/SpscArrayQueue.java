@@ -161,8 +161,8 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     }
     // release (fence, then a plain store): the element's fields become visible before the
     // consumer can see the slot non-null. The same ordering as SLOT.setRelease, without the
-    // VarHandle's per-store check of the array's component type (class, mirror, component: three
-    // dependent loads); the plain store's own check is one class compare (session 9).
+    // VarHandle's per-store type check (array.getClass() == Object[].class: the array's klass,
+    // then its mirror, dependent loads); the plain store's own check compares the klass only.
     VarHandle.releaseFence();
     slots[slotIndex(slots, index)] = element;
     // release: size() readers that see index + 1 also see the element (ordered after the store)
