@@ -262,8 +262,11 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
     final int slot = slotIndex(slots, index);
-    // acquire: pairs with the producer's release store, so the element (and a stamp) is visible
-    final Object element = SLOT.getAcquire(slots, slot);
+    // acquire (a plain load, then the fence, as in SpscArrayQueue.poll: C2 then checks the load's
+    // and free()'s store's bounds once): pairs with the producer's release, so the element (and a
+    // stamp) is visible
+    final Object element = slots[slot];
+    VarHandle.acquireFence();
     if (element == null) {
       countEmpty();
       return null;
@@ -372,8 +375,9 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
       final int slot = slotIndex(slots, index);
-      // acquire: pairs with the producer's release store of the element (and its stamp)
-      final Object element = SLOT.getAcquire(slots, slot);
+      // acquire (plain load, then the fence, as in poll): pairs with the producer's release
+      final Object element = slots[slot];
+      VarHandle.acquireFence();
       if (element == null) {
         return i;
       }

@@ -175,8 +175,11 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
     final int slot = slotIndex(slots, index);
-    // acquire: pairs with the producer's release store, so the element is fully visible
-    final Object element = SLOT.getAcquire(slots, slot);
+    // acquire (a plain load, then the fence): pairs with the producer's release, so the element is
+    // fully visible. The same ordering as SLOT.getAcquire; a plain load because C2 then checks the
+    // load's and the null store's bounds once (a VarHandle index check and the store's were two)
+    final Object element = slots[slot];
+    VarHandle.acquireFence();
     if (element == null) {
       return null;
     }
@@ -221,8 +224,9 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
       final int slot = slotIndex(slots, index);
-      // acquire: pairs with the producer's release store of the element
-      final Object element = SLOT.getAcquire(slots, slot);
+      // acquire (plain load, then the fence, as in poll): pairs with the producer's release
+      final Object element = slots[slot];
+      VarHandle.acquireFence();
       if (element == null) {
         return i;
       }
