@@ -206,7 +206,8 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         stampSampled(index); // cold: out of line, before the element's release store
       }
       // plain: producer-private; never above the next sampled position, and at most index when
-      // the room check proved only slot index free (the next offer comes back here, as the bare queue's)
+      // the room check proved only slot index free (the next offer comes back here, as the bare
+      // queue's)
       producerLimit = Math.min(roomLimit, (index | sampleMask) + 1);
     }
     // release (fence, then a plain store, as in SpscArrayQueue.offer): the element's fields (and a
