@@ -118,7 +118,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
    * The producer's fast path is the bare queue's, instruction for instruction: one compare of the
    * index with producerLimit, which is capped at the next sampled position as well as at the room
    * the look-ahead proved (roomLimit). Past it, offer() runs inline what the bare queue runs
-   * there (its room check, hasRoom's body written out, only if the proven room ran out), then, at
+   * there (its room check, written out, only if the proven room ran out), then, at
    * a sampled position only, an out-of-line stampSampled(), and moves the cap.
    *
    * History (docs/benchmarks/queues.md, session 7): until session 6 the fast path was the bare
@@ -188,15 +188,16 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
     if (index >= producerLimit) {
-      // the bare queue's room check, written out as its offer has it (hasRoom's body: no call
-      // whose inlining C2 decides per JVM; see SpscArrayQueue.hasRoom)
+      // the bare queue's room check, written out as its offer has it (no call whose inlining C2
+      // decides per JVM; see SpscArrayQueue's class comment)
       if (index >= roomLimit) {
         final long ahead = index + lookAheadStep;
-        // acquire: as in hasRoom (a null there proves every slot, and stamp, up to it free)
+        // acquire: a null there was stored (release) by the consumer after it read every slot
+        // (and stamp) up to it, so our later stores cannot overtake the consumer's reads
         if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
           roomLimit = ahead; // plain: producer-private cache
         } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
-          // acquire: as in hasRoom, for the one slot we are about to write
+          // acquire: the same pairing, for the one slot we are about to write
           countRejected();
           return false;
         }
@@ -205,12 +206,14 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         stampSampled(index); // cold: out of line, before the element's release store
       }
       // plain: producer-private; never above the next sampled position, and at most index when
-      // hasRoom proved only slot index free (the next offer comes back here, as the bare queue's)
+      // the room check proved only slot index free (the next offer comes back here, as the bare
+      // queue's)
       producerLimit = Math.min(roomLimit, (index | sampleMask) + 1);
     }
-    // release: the element's fields (and a stamp) become visible before the consumer can see the
-    // slot non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    // release (fence, then a plain store, as in SpscArrayQueue.offer): the element's fields (and a
+    // stamp) become visible before the consumer can see the slot non-null
+    VarHandle.releaseFence();
+    slots[slotIndex(slots, index)] = element;
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
@@ -255,29 +258,16 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     stamps[(int) (index >>> stampShift) & (stamps.length - 1)] = System.nanoTime();
   }
 
-  /**
-   * The bare queue's room check (fill; offer has its body written out): refreshes roomLimit;
-   * false if slot {@code index} is still full.
-   */
-  private boolean hasRoom(Object[] slots, long index) {
-    final int step = lookAheadStep;
-    // acquire: a null here was stored (release) by the consumer after it read every slot (and
-    // every stamp) up to index + step, so our later stores cannot overtake the consumer's reads
-    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      roomLimit = index + step; // plain: producer-private cache
-      return true;
-    }
-    // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
-  }
-
   @Override
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
     final int slot = slotIndex(slots, index);
-    // acquire: pairs with the producer's release store, so the element (and a stamp) is visible
-    final Object element = SLOT.getAcquire(slots, slot);
+    // acquire (a plain load, then the fence, as in SpscArrayQueue.poll: C2 then checks the load's
+    // and free()'s store's bounds once): pairs with the producer's release, so the element (and a
+    // stamp) is visible
+    final Object element = slots[slot];
+    VarHandle.acquireFence();
     if (element == null) {
       countEmpty();
       return null;
@@ -386,8 +376,9 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
       final int slot = slotIndex(slots, index);
-      // acquire: pairs with the producer's release store of the element (and its stamp)
-      final Object element = SLOT.getAcquire(slots, slot);
+      // acquire (plain load, then the fence, as in poll): pairs with the producer's release
+      final Object element = slots[slot];
+      VarHandle.acquireFence();
       if (element == null) {
         return i;
       }
@@ -406,13 +397,20 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   int fillUncounted(Supplier<E> supplier, int limit) {
     final Object[] slots = this.slots;
     final long start = producerIndex; // plain: producer-owned
-    // no batch-wide look-ahead (SpscArrayQueue.fill has one): hasRoom() looks ahead lookAheadStep
-    // slots at a time anyway
+    // no batch-wide look-ahead (SpscArrayQueue.fill has one): the room check looks ahead
+    // lookAheadStep slots at a time anyway
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
       if (index >= producerLimit) { // as in offer()
-        if (index >= roomLimit && !hasRoom(slots, index)) {
-          return i;
+        if (index >= roomLimit) {
+          // offer()'s room check, written out as there (no call left to C2's profile)
+          final long ahead = index + lookAheadStep;
+          // acquire: the same pairing as in offer()
+          if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
+            roomLimit = ahead; // plain: producer-private cache
+          } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+            return i; // acquire, as in offer(): slot index is still full
+          }
         }
         if ((index & sampleMask) == 0) {
           stampSampled(index); // before the supplier is asked (the documented start of a sample)

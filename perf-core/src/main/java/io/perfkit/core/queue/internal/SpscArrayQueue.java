@@ -106,6 +106,13 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
    * offer, the producer checks the slot lookAheadStep ahead: the consumer frees slots in order, so
    * a null there proves every slot up to it is free, and producerLimit caches that proof.
    *
+   * Inlining: neither offer() nor fill() calls a room-check method. Such a method (57 bytes, above
+   * C2's MaxInlineSize of 35) was inlined into a caller's loop only where the warm-up profile had
+   * made the call site hot, i.e. where the queue ran into its limit often enough while the profile
+   * was taken. That differed from JVM to JVM: in the two-thread transfer's turn-taking rounds,
+   * JVMs that kept the call spent 2.8 ns of producer CPU per offer, JVMs that inlined it 2.1 ns,
+   * for the same code (docs/benchmarks/queues.md, session 8; SpscOfferInliningTest pins it).
+   *
    * [1] M. Aldinucci et al., "An Efficient Unbounded Lock-Free Queue for Multi-core Systems",
    *     Euro-Par 2012 (FastFlow). [2] github.com/JCTools/JCTools, SpscArrayQueue.
    */
@@ -140,43 +147,27 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     final Object[] slots = this.slots;
     final long index = producerIndex; // plain: only this (producer) thread writes it
     if (index >= producerLimit) {
-      // hasRoom's body, written out here rather than called: a call's inlining would be C2's
-      // per-JVM choice (see the comment on hasRoom)
+      // The room check, written out here rather than called (see the class comment's note on
+      // inlining). acquire: a null lookAheadStep ahead was stored (release) by the consumer after
+      // it read every slot up to it, so our later stores into those slots cannot overtake the
+      // consumer's reads
       final long ahead = index + lookAheadStep;
-      // acquire: as in hasRoom (a null there proves every slot up to it free)
       if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
         producerLimit = ahead; // plain: producer-private cache
       } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
-        // acquire: as in hasRoom, for the one slot we are about to write
+        // acquire: the same pairing, for the one slot we are about to write
         return false;
       }
     }
-    // release: the element's fields become visible before the consumer can see the slot non-null
-    SLOT.setRelease(slots, slotIndex(slots, index), element);
+    // release (fence, then a plain store): the element's fields become visible before the
+    // consumer can see the slot non-null. The same ordering as SLOT.setRelease, without the
+    // VarHandle's per-store type check (array.getClass() == Object[].class: the array's klass,
+    // then its mirror, dependent loads); the plain store's own check compares the klass only.
+    VarHandle.releaseFence();
+    slots[slotIndex(slots, index)] = element;
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
-  }
-
-  /**
-   * Producer slow path (fill): refreshes producerLimit; false if slot {@code index} is still full.
-   * offer() has this body written out: as a 57-byte method it is above C2's MaxInlineSize (35), so
-   * C2 inlines it into a caller's loop only if the warm-up profile made the call site hot, i.e.
-   * if the queue ran into its limit often enough while the profile was taken. That differed from
-   * JVM to JVM: in the two-thread transfer's turn-taking rounds, JVMs where C2 left it a call
-   * ("too big") spent 2.8 ns of producer CPU per offer, JVMs where it inlined it ("inline (hot)")
-   * 2.1 ns, for the same code (docs/benchmarks/queues.md, session 8).
-   */
-  private boolean hasRoom(Object[] slots, long index) {
-    final int step = lookAheadStep;
-    // acquire: a null here was stored (release) by the consumer after it read every slot up to
-    // index + step, so our later stores into those slots cannot overtake the consumer's reads
-    if (SLOT.getAcquire(slots, slotIndex(slots, index + step)) == null) {
-      producerLimit = index + step; // plain: producer-private cache
-      return true;
-    }
-    // acquire: same pairing as above, for the one slot we are about to write
-    return SLOT.getAcquire(slots, slotIndex(slots, index)) == null;
   }
 
   @Override
@@ -184,8 +175,11 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
     final int slot = slotIndex(slots, index);
-    // acquire: pairs with the producer's release store, so the element is fully visible
-    final Object element = SLOT.getAcquire(slots, slot);
+    // acquire (a plain load, then the fence): pairs with the producer's release, so the element is
+    // fully visible. The same ordering as SLOT.getAcquire; a plain load because C2 then checks the
+    // load's and the null store's bounds once (a VarHandle index check and the store's were two)
+    final Object element = slots[slot];
+    VarHandle.acquireFence();
     if (element == null) {
       return null;
     }
@@ -230,8 +224,9 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
       final int slot = slotIndex(slots, index);
-      // acquire: pairs with the producer's release store of the element
-      final Object element = SLOT.getAcquire(slots, slot);
+      // acquire (plain load, then the fence, as in poll): pairs with the producer's release
+      final Object element = slots[slot];
+      VarHandle.acquireFence();
       if (element == null) {
         return i;
       }
@@ -255,7 +250,7 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     }
     final Object[] slots = this.slots;
     final long start = producerIndex; // plain: producer-owned
-    // look ahead once for the whole batch when we can (acquire, as in hasRoom)
+    // look ahead once for the whole batch when we can (acquire, as in offer's room check)
     int batch = Math.min(limit, lookAheadStep);
     if (start + batch - 1 >= producerLimit
         && SLOT.getAcquire(slots, slotIndex(slots, start + batch - 1)) == null) {
@@ -263,8 +258,15 @@ public final class SpscArrayQueue<E> extends SpscPad2<E> {
     }
     for (int i = 0; i < limit; i++) {
       final long index = start + i;
-      if (index >= producerLimit && !hasRoom(slots, index)) {
-        return i;
+      if (index >= producerLimit) {
+        // offer()'s room check, written out as there (no call left to C2's profile); acquire:
+        // the same pairing as in offer()
+        final long ahead = index + lookAheadStep;
+        if (SLOT.getAcquire(slots, slotIndex(slots, ahead)) == null) {
+          producerLimit = ahead; // plain: producer-private cache
+        } else if (SLOT.getAcquire(slots, slotIndex(slots, index)) != null) {
+          return i; // acquire, as in offer(): slot index is still full
+        }
       }
       E element = supplier.get();
       QueueChecks.checkElement(element);

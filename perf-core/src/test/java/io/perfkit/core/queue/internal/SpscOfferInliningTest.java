@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * limit was such a call: inlined in some JVMs and a call in others, which put the two-thread
  * transfer's producer at 2.1 or 2.8 ns per offer depending on the JVM (docs/benchmarks/queues.md,
  * session 8). So every perfkit method offer() calls is at most 35 bytes, except the instrumented
- * queue's sampled path, which is out of line on purpose (SampledPathSizeTest).
+ * queue's sampled path, which is out of line on purpose (SampledPathSizeTest); since session 9 the
+ * same holds for fill(), whose loop called the same room check.
  */
 class SpscOfferInliningTest {
   /** C2's MaxInlineSize default (JDK 17 to 25). */
@@ -28,35 +29,48 @@ class SpscOfferInliningTest {
 
   @Test
   void spscOffer_callsOnlyMethodsC2AlwaysInlines() {
-    assertOfferCallsOnlySmallMethods(SpscArrayQueue.class, Set.of());
+    assertCallsOnlySmallMethods(SpscArrayQueue.class, "offer", Set.of());
   }
 
   @Test
   void instrumentedSpscOffer_callsOnlyMethodsC2AlwaysInlines_butTheSampledPath() {
-    assertOfferCallsOnlySmallMethods(InstrumentedSpscArrayQueue.class, Set.of("stampSampled"));
+    assertCallsOnlySmallMethods(InstrumentedSpscArrayQueue.class, "offer", Set.of("stampSampled"));
   }
 
-  private static void assertOfferCallsOnlySmallMethods(Class<?> type, Set<String> outOfLine) {
-    String offer = Javap.body(type, "offer");
+  @Test
+  void spscFill_callsOnlyMethodsC2AlwaysInlines() {
+    assertCallsOnlySmallMethods(SpscArrayQueue.class, "fill", Set.of());
+  }
+
+  @Test
+  void instrumentedSpscFill_callsOnlyMethodsC2AlwaysInlines_butTheSampledPath() {
+    assertCallsOnlySmallMethods(
+        InstrumentedSpscArrayQueue.class, "fillUncounted", Set.of("stampSampled"));
+  }
+
+  private static void assertCallsOnlySmallMethods(
+      Class<?> type, String caller, Set<String> outOfLine) {
+    String code = Javap.body(type, caller);
     List<String> checked = new ArrayList<>();
-    Matcher call = CALL.matcher(offer);
+    Matcher call = CALL.matcher(code);
     while (call.find()) {
       String owner = call.group(1) == null ? type.getName() : call.group(1);
       String method = call.group(2);
-      if (owner.startsWith("java/") || outOfLine.contains(method)) {
-        continue; // VarHandle access modes and Math.min are intrinsics; the sampled path is out
-        // of line on purpose
+      if (!owner.startsWith("io/perfkit/") && !owner.equals(type.getName())
+          || outOfLine.contains(method)) {
+        continue; // VarHandle access modes and Math.min are intrinsics, the supplier is the
+        // caller's; the sampled path is out of line on purpose
       }
       Class<?> callee = declaring(owner.equals(type.getName()) ? type : classOf(owner, type), method);
       int size = Javap.bytecodeSize(callee, method);
       checked.add(method + " " + size);
       assertTrue(
           size <= MAX_INLINE_SIZE,
-          type.getSimpleName() + ".offer calls " + method + ": " + size
+          type.getSimpleName() + "." + caller + " calls " + method + ": " + size
               + " bytes of bytecode (expected: <= " + MAX_INLINE_SIZE + ")");
     }
-    assertFalse(offer.contains("hasRoom"), "offer calls hasRoom");
-    assertFalse(checked.isEmpty(), "no perfkit call found in offer: the pattern is broken");
+    assertFalse(code.contains("hasRoom"), caller + " calls hasRoom");
+    assertFalse(checked.isEmpty(), "no perfkit call found in " + caller + ": the pattern is broken");
   }
 
   /** The class in {@code type}'s hierarchy that declares {@code method} (javap names the caller's). */
