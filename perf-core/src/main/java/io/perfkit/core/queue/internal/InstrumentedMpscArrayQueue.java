@@ -361,8 +361,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
         countEmpty();
         return null;
       }
+      // spin without Thread.onSpinWait(), as in MpscArrayQueue (see its class comment)
       do {
-        Thread.onSpinWait();
         element = SLOT.getAcquire(slots, slot); // acquire: as above
       } while (element == null);
     }
@@ -462,8 +462,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
       if (index == (long) PRODUCER_INDEX.getVolatile(this)) {
         return null;
       }
+      // spin without Thread.onSpinWait(), as in MpscArrayQueue (see its class comment)
       do {
-        Thread.onSpinWait();
         element = SLOT.getAcquire(slots, slot); // acquire: as above
       } while (element == null);
     }
@@ -478,8 +478,8 @@ public final class InstrumentedMpscArrayQueue<E> extends InstrumentedMpscPad4<E>
     final int slot = slotOf(index);
     Object element = SLOT.getAcquire(slots, slot); // acquire: pairs with the producer's release
     if (element == null && index != (long) PRODUCER_INDEX.getVolatile(this)) {
+      // spin without Thread.onSpinWait(), as in MpscArrayQueue (see its class comment)
       do {
-        Thread.onSpinWait();
         element = SLOT.getAcquire(slots, slot); // acquire: as above
       } while (element == null);
     }
