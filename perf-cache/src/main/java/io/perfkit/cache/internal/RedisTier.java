@@ -504,7 +504,6 @@ public final class RedisTier implements AutoCloseable {
       if (message.length < ID_BYTES + 1 || isOwn(message)) {
         return;
       }
-      received.increment();
       byte op = message[ID_BYTES];
       try {
         if (op == OP_INVALIDATE_ALL) {
@@ -517,6 +516,9 @@ public final class RedisTier implements AutoCloseable {
       } catch (RuntimeException e) {
         listenerFailures.increment();
       }
+      // counted after the listener ran: a reader that sees the count sees the message applied
+      // (RemoteTierStats.receivedCount: "applied to the local tiers")
+      received.increment();
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,11 +191,44 @@ final class RedisTierTest {
     assertEquals("inv:marker", ra.events.poll(10, TimeUnit.SECONDS));
     assertTrue(ra.events.isEmpty(), ra.events.toString());
     assertTrue(rb.events.isEmpty(), rb.events.toString());
+    // a message is counted once its listener call returned, just after the marker reached us
+    await("a to count " + (n + 2), () -> a.stats().received() == n + 2);
+    await("b to count " + (n + 2), () -> b.stats().received() == n + 2);
     assertEquals(n + 2, a.stats().received());
     assertEquals(n + 2, b.stats().received());
     assertEquals(n + 2, a.stats().published());
     assertEquals(n + 2, b.stats().published());
     assertEquals(0, other.stats().received());
+  }
+
+  @Test
+  void receivedCount_countsAMessageOnlyOnceItsListenerRan(RedisServerExtension.Server server)
+      throws Exception {
+    String name = uniqueName();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RedisTier a = tier(server, name, RedisTierListener.NONE);
+    RedisTier b = tier(server, name, new RedisTierListener() {
+      @Override
+      public void onRemoteInvalidate(byte[] key) {
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    try {
+      assertTrue(a.invalidate(b("k")));
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "b's listener was not called");
+      // the listener is still applying the message: a reader of the count must not see it yet
+      // (TieredCache relies on this: receivedCount is "applied to the local tiers")
+      assertEquals(0, b.stats().received());
+    } finally {
+      release.countDown(); // never leave b's delivery thread blocked (closing b waits for it)
+    }
+    await("b to count the applied message", () -> b.stats().received() == 1);
   }
 
   private static List<String> drain(BlockingQueue<String> q, int count) throws InterruptedException {
