@@ -9,6 +9,7 @@ import io.perfkit.core.metrics.LatencyRecorder;
 import io.perfkit.core.queue.internal.InstrumentedArrayQueue;
 import io.perfkit.core.queue.internal.InstrumentedMpscArrayQueue;
 import io.perfkit.core.queue.internal.InstrumentedSpscArrayQueue;
+import io.perfkit.core.queue.internal.OfferFillMix;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,16 +186,7 @@ class InstrumentedArrayQueueTest {
     for (int round = 0; round < 40; round++) {
       long roundStart = System.nanoTime();
       int n = 1 + random.nextInt(8);
-      int added = 0;
-      while (added < n) {
-        if (random.nextBoolean()) {
-          assertTrue(q.offer(added));
-          added++;
-        } else {
-          int[] next = {added};
-          added += q.fill(() -> next[0]++, 1 + random.nextInt(n - added));
-        }
-      }
+      OfferFillMix.addInOrder(q, n, random);
       int removed = 0;
       while (removed < n) {
         if (random.nextBoolean()) {

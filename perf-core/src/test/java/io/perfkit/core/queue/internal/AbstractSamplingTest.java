@@ -37,16 +37,7 @@ abstract class AbstractSamplingTest {
     for (int round = 0; round < 12; round++) {
       long roundStart = System.nanoTime();
       int n = 1 + random.nextInt(capacity);
-      int added = 0;
-      while (added < n) {
-        if (random.nextBoolean()) {
-          assertTrue(q.offer(added));
-          added++;
-        } else {
-          int[] next = {added};
-          added += q.fill(() -> next[0]++, 1 + random.nextInt(n - added));
-        }
-      }
+      OfferFillMix.addInOrder(q, n, random);
       if (n == capacity) {
         assertFalse(q.offer(-1), "full: the offer at position " + (position + n) + " fails");
       }

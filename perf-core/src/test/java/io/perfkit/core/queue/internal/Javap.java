@@ -60,4 +60,13 @@ final class Javap {
   static int bytecodeSize(Class<?> type, String name) {
     return bytecodeSize(body(type, name));
   }
+
+  /** A class of this (internal queue) package by its simple name, e.g. {@code "SpscArrayQueue"}. */
+  static Class<?> queueClass(String simpleName) {
+    try {
+      return Class.forName(Javap.class.getPackageName() + "." + simpleName);
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(simpleName, e);
+    }
+  }
 }

@@ -27,18 +27,10 @@ class MpscClaimedSlotSpinTest {
     "InstrumentedMpscArrayQueue, peek",
   })
   void claimedSlotWait_isABareReRead(String type, String method) {
-    String code = Javap.body(classOf(type), method);
+    String code = Javap.body(Javap.queueClass(type), method);
     assertFalse(code.contains(SPIN_WAIT), type + "." + method + " pauses in its claimed-slot spin");
     assertTrue(
         code.indexOf(SLOT_GET_ACQUIRE) != code.lastIndexOf(SLOT_GET_ACQUIRE),
         type + "." + method + " no longer re-reads the slot");
-  }
-
-  private static Class<?> classOf(String simpleName) {
-    try {
-      return Class.forName(MpscClaimedSlotSpinTest.class.getPackageName() + "." + simpleName);
-    } catch (ClassNotFoundException e) {
-      throw new AssertionError(simpleName, e);
-    }
   }
 }

@@ -30,7 +30,7 @@ class SpscSlotAccessTest {
     "InstrumentedSpscArrayQueue, drainUncounted",
   })
   void consumer_loadsTheSlotPlainThenFences(String type, String method) {
-    String code = Javap.body(classOf(type), method);
+    String code = Javap.body(Javap.queueClass(type), method);
     assertFalse(code.contains(ARRAY_GET_ACQUIRE), type + "." + method + " uses SLOT.getAcquire");
     assertTrue(code.contains("aaload"), type + "." + method + " has no plain slot load");
     assertTrue(
@@ -40,17 +40,9 @@ class SpscSlotAccessTest {
   @ParameterizedTest(name = "{0}.offer")
   @CsvSource({"SpscArrayQueue", "InstrumentedSpscArrayQueue"})
   void producer_fencesThenStoresTheSlotPlain(String type) {
-    String code = Javap.body(classOf(type), "offer");
+    String code = Javap.body(Javap.queueClass(type), "offer");
     assertFalse(code.contains(ARRAY_SET_RELEASE), type + ".offer uses SLOT.setRelease");
     assertTrue(code.contains("aastore"), type + ".offer has no plain slot store");
     assertTrue(code.contains("VarHandle.releaseFence"), type + ".offer has no release fence");
-  }
-
-  private static Class<?> classOf(String simpleName) {
-    try {
-      return Class.forName(SpscSlotAccessTest.class.getPackageName() + "." + simpleName);
-    } catch (ClassNotFoundException e) {
-      throw new AssertionError(simpleName, e);
-    }
   }
 }
