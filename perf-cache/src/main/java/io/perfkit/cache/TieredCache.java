@@ -678,19 +678,32 @@ public final class TieredCache<K, V> implements AutoCloseable {
       storeDone(key);
       return;
     }
-    l1.put(key, value);
-    // After the L1 write, so that the key is in some tier throughout (a reader that still misses L1
-    // can at worst see an older lower-tier value, ordered before this put; the view's iterator sees it
-    // in L1 or L2). Only while this value is still in L1: Caffeine may evict the new value as soon as
-    // it is in L1 (its admission can reject the newcomer), and then its spill is the key's newest copy
-    // below, which must not be removed. The check is Caffeine's quiet read, not a compute: a compute
-    // counts as a write in Caffeine's policy and cost up to 2.75 points of hit ratio on loops. If the
-    // eviction lands between the check and the removal, the removal drops the spilled value: an early
-    // eviction, never a stale read. The lock-free residency check skips L2 when it holds no record of
-    // the key (an older value's spill ran before this put's L1 write under L1's lock for the key).
     if (l3 != null || (l2 != null && l2.mayContain(key.hashCode()))) {
-      if (l1.policy().getIfPresentQuietly(key) == value) { // identity: this write's value
-        removeBelow(key);
+      // A lower tier may hold the key: remove its copies and write L1 in one Caffeine compute of the
+      // key (lock order L1 -> L2 -> L3, as in spills), as the view's writes do. L1's eviction of the
+      // new value spills it under that same lock, so it cannot land between the removal and the L1
+      // write and be deleted by the removal. For Caffeine's policy the compute is the same write as
+      // a put (an add, or an update of the same weight). A view read that misses L1 meanwhile waits
+      // for the lock and sees the new value; a plain get(key) can miss for that instant (documented).
+      l1Map.compute(key, (k, old) -> {
+        removeBelow(k);
+        return value;
+      });
+    } else {
+      l1.put(key, value);
+      // No lower copy was recorded before the put. The spill of an older L1 value of the key runs
+      // under L1's lock for the key before this put's L1 write took it, so a copy it left is seen
+      // now (volatile residency counters). Then remove it under L1's lock, and only if this value is
+      // still in L1: if L1 evicted it meanwhile, its spill ran under that lock too and the lower copy
+      // is this value. Rare (it takes a racing spill), so the compute's extra access in Caffeine's
+      // policy (a same-value compute counts as a read) does not show in the hit ratio.
+      if (l2 != null && l2.mayContain(key.hashCode())) {
+        l1Map.computeIfPresent(key, (k, current) -> {
+          if (current == value) { // identity: this write's value
+            removeBelow(k);
+          }
+          return current;
+        });
       }
     }
     if (negatives != null) {
@@ -799,11 +812,28 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (valueBytes == null) {
       return false;
     }
-    // Before the L2 write: an older L1 copy (a racing writer's) must not shadow this one.
-    l1.invalidate(key);
     if (negatives != null) {
       negatives.invalidate(key);
     }
+    if (!l1Map.containsKey(key)) {
+      // The usual case (the gate turns away only keys L1 does not hold): write below. A racing
+      // writer's L1 copy that appears meanwhile shadows this value, as a later write would.
+      return writeOffHeap(key, keyBytes, valueBytes);
+    }
+    // A racing writer put the key into L1 after the gate's check: write L2 (and L3) and drop that
+    // copy in one Caffeine compute of the key, so that a reader sees the L1 copy or the new record,
+    // never neither (invalidating L1 first left that instant open, and the view's get returned null
+    // in it). Lock order L1 -> L2 -> L3, as in spills.
+    boolean[] stored = new boolean[1];
+    l1Map.compute(key, (k, old) -> {
+      stored[0] = writeOffHeap(k, keyBytes, valueBytes);
+      return stored[0] ? null : old; // not stored: the caller stores the value in L1
+    });
+    return stored[0];
+  }
+
+  /** The L2 write of {@link #storeOffHeap} (rejected ones go to L3); false if not stored. */
+  private boolean writeOffHeap(K key, byte[] keyBytes, byte[] valueBytes) {
     long now = ticker.read();
     try {
       OffHeapTier.PutResult result = l2.put(key.hashCode(), keyBytes, valueBytes, now, now);
