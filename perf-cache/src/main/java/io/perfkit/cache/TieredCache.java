@@ -146,6 +146,14 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * lifetime, so the write time is the deadline minus the lifetime).
    */
   private final Policy.VarExpiration<K, V> l1Deadlines;
+  /** L1's variable expiry (with l1Deadlines), which places a promoted entry by its first write. */
+  private final WriteDeadline writeDeadline;
+  /**
+   * Whether lower-tier entries move up into L1 (promoteAfterHits > 0). Then every move of a key
+   * between L1 and the tiers below, and every removal from all of them, runs under L1's lock for the
+   * key (a Caffeine compute), so that a promotion cannot interleave with it.
+   */
+  private final boolean promotes;
   /**
    * The thread reading an L1 deadline through {@link #rewoundNanos} (see l1WriteNanos), or null.
    * Plain fields: only the rewinding thread ever finds itself here, and it sees its own writes; any
@@ -262,8 +270,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
         .maximumSize(builder.maximumSize)
         .ticker(l1Clock != null ? l1Clock : ticker::read)
         .executor(builder.executor == null ? ForkJoinPool.commonPool() : builder.executor);
+    this.writeDeadline = variable ? new WriteDeadline(writeTtl) : null;
+    this.promotes = builder.promoteAfterHits > 0;
     if (variable) {
-      caffeine.expireAfter(new WriteDeadline(writeTtl));
+      caffeine.expireAfter(writeDeadline);
     } else if (writeTtl >= 0) {
       caffeine.expireAfterWrite(Duration.ofNanos(writeTtl));
     }
@@ -350,11 +360,10 @@ public final class TieredCache<K, V> implements AutoCloseable {
 
     @Override
     public void removeLocal(K key) {
-      l1.invalidate(key);
       if (negatives != null) {
         negatives.invalidate(key);
       }
-      removeBelow(key);
+      removeFromTiers(key);
     }
 
     @Override
@@ -599,8 +608,7 @@ public final class TieredCache<K, V> implements AutoCloseable {
         try {
           writeBehind.enqueue(new WriteOperation<>(key, value));
         } catch (RuntimeException e) {
-          l1.invalidate(key);
-          removeBelow(key);
+          removeFromTiers(key);
           throw e;
         }
         if (remote != null) {
@@ -815,9 +823,11 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (negatives != null) {
       negatives.invalidate(key);
     }
-    if (!l1Map.containsKey(key)) {
+    if (!promotes && !l1Map.containsKey(key)) {
       // The usual case (the gate turns away only keys L1 does not hold): write below. A racing
-      // writer's L1 copy that appears meanwhile shadows this value, as a later write would.
+      // writer's L1 copy that appears meanwhile shadows this value, as a later write would. (With
+      // promotion, a racing promotion could likewise put the older value into L1: the compute below
+      // orders the two.)
       return writeOffHeap(key, keyBytes, valueBytes);
     }
     // A racing writer put the key into L1 after the gate's check: write L2 (and L3) and drop that
@@ -858,14 +868,13 @@ public final class TieredCache<K, V> implements AutoCloseable {
     // up afterwards) and closes after Redis' delete; if the removal throws (close raced), the stripe
     // stays marked and only stops promotions on it.
     int remoteStripe = remote == null ? -1 : remote.begin(key);
-    l1.invalidate(key);
+    removeFromTiers(key);
     if (key.equals(coldestHint)) {
       coldestHint = null; // the gate's incumbent is gone
     }
     if (negatives != null) {
       negatives.invalidate(key);
     }
-    removeBelow(key);
     if (remote != null) {
       remote.invalidate(key, remoteStripe);
     }
@@ -1309,9 +1318,18 @@ public final class TieredCache<K, V> implements AutoCloseable {
     Runnable refresh = () -> {
       try {
         V fresh = load(key, loader);
-        if (fresh != null && !closed
-            && l1.asMap().putIfAbsent(key, fresh) == null) {
-          removeBelow(key);
+        boolean[] stored = new boolean[1];
+        if (fresh != null && !closed) {
+          // Into L1 and out of the tiers below in one compute of the key (lock order L1 -> L2 ->
+          // L3, as in spills), as put does: an eviction of the fresh value cannot spill it between
+          // the two and have the removal delete it, and no promotion interleaves.
+          l1Map.computeIfAbsent(key, k -> {
+            removeBelow(k);
+            stored[0] = true;
+            return fresh;
+          });
+        }
+        if (stored[0]) {
           if (hasRelations()) {
             for (K dependent : graph.cascade(key, false)) {
               invalidateOne(dependent);
@@ -1356,30 +1374,19 @@ public final class TieredCache<K, V> implements AutoCloseable {
     return found.get(0);
   }
 
-  /**
-   * Reads L2, L3 and then the write-behind queue, uncounted; an L2 or L3 entry due for promotion is
-   * removed there by the read (the caller, under L1's lock for the key, decides where it goes).
-   */
+  /** Reads L2, L3 and then the write-behind queue, uncounted, moving nothing (reads stay reads). */
   private V peekLower(K key) {
     byte[] keyBytes = l2 == null && l3 == null ? null : serializeKey(key);
     if (keyBytes != null) {
       if (l2 != null) {
         OffHeapTier.Hit<V> hit = l2.get(key.hashCode(), keyBytes, valueSerializer, ticker.read());
         if (hit != null) {
-          if (hit.promote()) {
-            l2.put(key.hashCode(), keyBytes, serialize(valueSerializer, hit.value()),
-                hit.writeNanos(), ticker.read()); // the view's read does not move entries
-          }
-          return hit.value();
+          return hit.value(); // the view's read does not move entries, even one due for promotion
         }
       }
       if (l3 != null) {
         PersistentTier.Hit<V> hit = l3.get(keyBytes, valueSerializer, clock.millis());
         if (hit != null) {
-          if (hit.promote()) {
-            putPersistent(keyBytes, ByteBuffer.wrap(serialize(valueSerializer, hit.value())),
-                ticker.read() - saturatedMillisToNanos(clock.millis() - hit.writeMillis()));
-          }
           return hit.value();
         }
       }
@@ -1651,8 +1658,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (hit == null) {
       return null;
     }
-    if (hit.promote()) {
-      promote(key, keyBytes, hit.value(), hit.writeNanos(), false);
+    if (hit.promote() && youngEnoughForL1(hit.writeNanos())) {
+      promote(key, keyBytes, false);
     } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       refreshLowerIfDue(key, hit.writeNanos());
     }
@@ -1676,9 +1683,9 @@ public final class TieredCache<K, V> implements AutoCloseable {
     if (hit == null) {
       return null;
     }
-    if (hit.promote()) {
-      long ageNanos = saturatedMillisToNanos(nowMillis - hit.writeMillis());
-      promote(key, keyBytes, hit.value(), ticker.read() - ageNanos, true);
+    if (hit.promote() && youngEnoughForL1(
+        ticker.read() - saturatedMillisToNanos(nowMillis - hit.writeMillis()))) {
+      promote(key, keyBytes, true);
     } else if (refreshAfterWriteNanos != Long.MAX_VALUE) {
       refreshLowerIfDue(key,
           ticker.read() - saturatedMillisToNanos(nowMillis - hit.writeMillis()));
@@ -1687,37 +1694,81 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Moves a lower-tier hit (already removed there) up into L1. With L1's variable expiry the entry
-   * keeps its first write time: its L1 deadline is that write plus L1's lifetime, and one already
-   * past it goes back to the tier it came from (L1 would not have held it that long). Otherwise (no
-   * L1 write times, or L1 also expires after access) L1 counts the entry's age from the promotion.
+   * Whether an entry first written at {@code writeNanos} may still enter L1: with L1's variable expiry,
+   * only if it is younger than L1's lifetime (L1 would not have held it longer; it stays below).
    */
-  private void promote(K key, byte[] keyBytes, V value, long writeNanos, boolean fromL3) {
-    if (l1Deadlines == null) {
-      l1.asMap().putIfAbsent(key, value);
-      stats.promotion();
-      return;
-    }
-    long now = ticker.read();
-    long left = l1WriteTtlNanos - (now - writeNanos);
-    if (left > 0) {
-      l1Deadlines.putIfAbsent(key, value, left, TimeUnit.NANOSECONDS);
-      stats.promotion();
-      return;
-    }
-    byte[] valueBytes = serialize(valueSerializer, value);
-    if (valueBytes == null) {
-      return;
-    }
+  private boolean youngEnoughForL1(long writeNanos) {
+    return l1Deadlines == null || l1WriteTtlNanos - (ticker.read() - writeNanos) > 0;
+  }
+
+  /**
+   * Moves a lower-tier entry due for promotion up into L1, in one Caffeine compute of the key: under
+   * L1's lock for the key, the entry is taken out of its tier (its current record, whatever a write
+   * left there since the read) and becomes L1's value; if L1 holds the key already, nothing moves.
+   * Writes, invalidations and spills of the key run under the same lock while promotion is on, so the
+   * entry is in one tier throughout: a view read never falls between the tiers, and an invalidation
+   * either finds the promoted value in L1 or removed the record before the take (promoting after
+   * L2's read and outside the lock brought an invalidated value back into L1). With L1's variable
+   * expiry the entry keeps its first write time: its L1 deadline is that write plus L1's lifetime.
+   * Otherwise (no L1 write times, or L1 also expires after access) L1 counts the entry's age from
+   * the promotion.
+   */
+  private void promote(K key, byte[] keyBytes, boolean fromL3) {
     try {
-      if (fromL3) {
-        putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), writeNanos);
-      } else {
-        l2.put(key.hashCode(), keyBytes, valueBytes, writeNanos, now);
-      }
+      l1Map.compute(key, (k, inL1) -> inL1 != null ? inL1 : takeForL1(k, keyBytes, fromL3));
     } catch (IllegalStateException closedMeanwhile) {
       // close() raced with this read: the entry is discarded with the cache.
+    } catch (RuntimeException serializerFailed) {
+      // The read had deserialized the value; taking it deserialized again and failed. The record is
+      // gone (as a failing read removes it); the caller still returns the value it read.
+      stats.serializationFailure();
+    } finally {
+      if (l1Deadlines != null) {
+        writeDeadline.promoted(-1);
+      }
     }
+  }
+
+  /** Under L1's lock for the key: takes the key's L2 or L3 record for L1, or returns null. */
+  private V takeForL1(K key, byte[] keyBytes, boolean fromL3) {
+    long now = ticker.read();
+    V value;
+    long writeNanos;
+    if (fromL3) {
+      long nowMillis = clock.millis();
+      PersistentTier.Hit<V> hit = l3.take(keyBytes, valueSerializer, nowMillis);
+      if (hit == null) {
+        return null;
+      }
+      value = hit.value();
+      writeNanos = now - saturatedMillisToNanos(nowMillis - hit.writeMillis());
+    } else {
+      OffHeapTier.Hit<V> hit = l2.take(key.hashCode(), keyBytes, valueSerializer, now);
+      if (hit == null) {
+        return null;
+      }
+      value = hit.value();
+      writeNanos = hit.writeNanos();
+    }
+    if (l1Deadlines != null) {
+      long left = l1WriteTtlNanos - (now - writeNanos);
+      if (left <= 0) {
+        // A write since the read left an older record (a spill keeps the first write time): back
+        // where it came from, under this lock.
+        byte[] valueBytes = serialize(valueSerializer, value);
+        if (valueBytes != null) {
+          if (fromL3) {
+            putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), writeNanos);
+          } else {
+            l2.put(key.hashCode(), keyBytes, valueBytes, writeNanos, now);
+          }
+        }
+        return null;
+      }
+      writeDeadline.promoted(left); // the deadline of the entry this compute creates
+    }
+    stats.promotion();
+    return value;
   }
 
   /**
@@ -1794,13 +1845,26 @@ public final class TieredCache<K, V> implements AutoCloseable {
   /** L1's variable expiry with promotion: a deadline of L1's lifetime after each write. */
   private static final class WriteDeadline implements Expiry<Object, Object> {
     private final long lifetimeNanos;
+    /** Per thread: the lifetime left of the entry a promotion's compute creates, or -1. */
+    private final ThreadLocal<long[]> promotedLifetime = ThreadLocal.withInitial(() -> new long[] {-1});
 
     WriteDeadline(long lifetimeNanos) {
       this.lifetimeNanos = lifetimeNanos;
     }
 
+    /** Sets (or with -1 clears) the lifetime of the entry this thread's promotion creates. */
+    void promoted(long leftNanos) {
+      promotedLifetime.get()[0] = leftNanos;
+    }
+
     @Override
     public long expireAfterCreate(Object key, Object value, long currentTime) {
+      long[] promoted = promotedLifetime.get();
+      if (promoted[0] >= 0) {
+        long left = promoted[0];
+        promoted[0] = -1;
+        return left;
+      }
       return lifetimeNanos;
     }
 
@@ -1877,6 +1941,23 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     if (l3 != null) {
       putPersistent(keyBytes, ByteBuffer.wrap(valueBytes), writeNanos);
+    }
+  }
+
+  /**
+   * Removes {@code key} from L1, L2 and L3. With promotion, in one Caffeine compute of the key (see
+   * {@link #promote}); otherwise L1 first and then below: nothing moves a key up then, and a spill of
+   * the L1 value runs before the L1 removal returns, so the removal below sees it.
+   */
+  private void removeFromTiers(K key) {
+    if (promotes) {
+      l1Map.compute(key, (k, inL1) -> {
+        removeBelow(k);
+        return null;
+      });
+    } else {
+      l1.invalidate(key);
+      removeBelow(key);
     }
   }
 
@@ -2436,6 +2517,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
     /**
      * Moves an L2 entry up to L1 on its {@code hits}-th hit in L2; 0 (the default) never moves entries
      * up. The hit-ratio study found promotion lowers the hit ratio; it trades that for cheaper hits.
+     * With promotion on, invalidations and writes the L1 gate turns away also take L1's lock for the key
+     * (a Caffeine {@code compute}), so that a promotion never brings back an invalidated value.
      *
      * @throws IllegalArgumentException if {@code hits} is not in {@code [0, 127]}
      * @throws IllegalStateException if already set

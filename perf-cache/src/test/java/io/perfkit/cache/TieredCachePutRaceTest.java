@@ -2,6 +2,7 @@ package io.perfkit.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -164,6 +165,40 @@ final class TieredCachePutRaceTest {
       assertEquals("gated", cache.get(KEY));
     } finally {
       tick.resume.countDown();
+    }
+  }
+
+  @Test
+  void invalidate_whileAGetPromotesTheKey_isNotUndoneByThePromotion_andTheViewKeepsReadingIt() throws Exception {
+    AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    AtomicLong readsByArmed = new AtomicLong();
+    // The promoting get reads the ticker for L2's lookup, then for the promotion's L1 deadline: stop
+    // at its second read, after L2 handed the entry over and before it is in L1.
+    Ticker ticker = () -> {
+      if (Thread.currentThread() == stop.armed && readsByArmed.incrementAndGet() == 2) {
+        stop.stopIfArmed();
+      }
+      return nanos.get();
+    };
+    try (TieredCache<Long, String> cache = TieredCache.newBuilder().maximumSize(4)
+        .offHeapMaximumSize(64).offHeapMaximumEntryBytes(64).promoteAfterHits(1)
+        .keySerializer(Serializer.longs()).valueSerializer(Serializer.string())
+        .ticker(ticker).executor(Runnable::run).build()) {
+      for (long k = 0; k < 4; k++) {
+        cache.put(k, "v" + k);
+      }
+      cache.put(KEY, "stale"); // L1 is full and KEY was never requested: the gate sends it to L2
+      Future<String> get = writer.submit(() -> {
+        stop.armed = Thread.currentThread();
+        return cache.get(KEY); // the first L2 hit promotes
+      });
+      stop.awaitStopped();
+      assertEquals("stale", cache.asMap().get(KEY), "the view reads a key while a get promotes it");
+      cache.invalidate(KEY); // the store changed: the cached value must go
+      stop.resume.countDown();
+      assertEquals("stale", get.get(10, TimeUnit.SECONDS), "the get read before the invalidation");
+      assertNull(cache.get(KEY), "the invalidated value came back");
+      assertNull(cache.asMap().get(KEY));
     }
   }
 }

@@ -39,6 +39,51 @@ final class TieredCacheStressTest {
         .build(), 16 + 64);
   }
 
+  /**
+   * With promotion on every L2 hit, readers keep moving keys up while a writer invalidates each key in
+   * turn, reads it back and puts it again: the read after the invalidation must miss. (Promotions that took
+   * the entry out of L2 before, and put it into L1 after, an invalidation brought the old value back.)
+   */
+  @Test
+  void invalidate_racingPromotions_neverComesBack() throws Exception {
+    try (TieredCache<Long, String> cache = TieredCache.newBuilder()
+        .maximumSize(4).offHeapMaximumSize(64).offHeapMaximumEntryBytes(64).promoteAfterHits(1)
+        .keySerializer(Serializer.longs()).valueSerializer(Serializer.string())
+        .executor(Runnable::run).recordStats().build()) {
+      ExecutorService readers = Executors.newFixedThreadPool(2);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      try {
+        List<Future<?>> reading = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          reading.add(readers.submit(() -> {
+            for (long i = 0; !stop.get(); i++) {
+              String value = cache.get(i & 15);
+              assertTrue(value == null || value.startsWith((i & 15) + "/"), value);
+            }
+          }));
+        }
+        for (long key = 0; key < 16; key++) {
+          cache.put(key, key + "/start"); // 4 in L1, the rest below: the readers promote them
+        }
+        for (int round = 0; round < 20_000; round++) {
+          long key = round & 15;
+          cache.invalidate(key);
+          String after = cache.get(key);
+          assertEquals(null, after, "round " + round + ": the invalidated value came back");
+          cache.put(key, key + "/" + round);
+        }
+        stop.set(true);
+        for (Future<?> f : reading) {
+          f.get(10, TimeUnit.SECONDS);
+        }
+        assertTrue(cache.stats().promotionCount() > 0, "promotions ran: " + cache.stats());
+      } finally {
+        stop.set(true);
+        readers.shutdownNow();
+      }
+    }
+  }
+
   /** The same over three tiers (L2 small, so L2 evicts into L3 all the time), then a reopen. */
   @Test
   void concurrentMix_withPersistentTier_valuesNeverCrossKeysAndSurviveReopen() throws Exception {

@@ -72,7 +72,10 @@ public final class OffHeapTier implements AutoCloseable {
     void evicted(byte[] key, ByteBuffer value, long writeNanos);
   }
 
-  /** A value found by {@link #get}; {@code promote} says it was removed here to move up to L1. */
+  /**
+   * A value found by {@link #get}; {@code promote} says its hits reached the promotion threshold (the
+   * record stays: the caller moves it up with {@link #take} under L1's lock for the key).
+   */
   public record Hit<V>(V value, long writeNanos, boolean promote) {}
 
   /** The sketch estimate from which {@link #prefers} gives a tie to the candidate. */
@@ -121,7 +124,7 @@ public final class OffHeapTier implements AutoCloseable {
    * @param sketch the frequency sketch shared with the cache (accessed under this tier's lock only)
    * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
    * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
-   * @param promoteAfter hits after which {@link #get} removes the entry for promotion; 0 = never
+   * @param promoteAfter hits after which {@link #get} reports the entry due for promotion; 0 = never
    * @param evictionSink receives live evicted records, or {@code null}
    */
   public OffHeapTier(int capacity, int slotBytes, FrequencySketch sketch, long expireAfterWriteNanos,
@@ -139,7 +142,7 @@ public final class OffHeapTier implements AutoCloseable {
    * @param sketchEntries the number of entries the sketch counts for, {@code > 0}
    * @param expireAfterWriteNanos lifetime from the entry's first write, or {@code Long.MAX_VALUE}
    * @param expireAfterAccessNanos lifetime from the last read here, or {@code Long.MAX_VALUE}
-   * @param promoteAfter hits after which {@link #get} removes the entry for promotion; 0 = never
+   * @param promoteAfter hits after which {@link #get} reports the entry due for promotion; 0 = never
    * @param evictionSink receives live evicted records, or {@code null}
    * @throws IllegalArgumentException if {@code sketchEntries <= 0}
    */
@@ -294,13 +297,46 @@ public final class OffHeapTier implements AutoCloseable {
       long written = store.writeNanos(slot);
       int hitCount = Math.min(Byte.MAX_VALUE, hits(slot) + 1);
       setMeta(slot, segment(slot) | hitCount << 8);
-      if (promoteAfter > 0 && hitCount >= promoteAfter) {
-        removeSlot(slot);
-        return new Hit<>(value, written, true);
-      }
       store.expiresAtNanos(slot, expiresAt(written, nowNanos));
       onHit(slot);
-      return new Hit<>(value, written, false);
+      return new Hit<>(value, written, promoteAfter > 0 && hitCount >= promoteAfter);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes {@code key}'s live record and returns its value (to move it up to L1), without counting a
+   * request; an expired record is removed and missed.
+   *
+   * @return the record's value and write time ({@code promote} true), or {@code null} if there is none
+   * @throws RuntimeException whatever {@code serializer} throws, or {@link IllegalStateException} if it
+   *     returns {@code null} (the record is removed either way)
+   */
+  public <V> Hit<V> take(int hash, byte[] key, Serializer<V> serializer, long nowNanos) {
+    lock.lock();
+    try {
+      checkOpen();
+      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
+      if (slot < 0) {
+        return null;
+      }
+      if (nowNanos - store.expiresAtNanos(slot) >= 0) {
+        evictions++;
+        removeSlot(slot);
+        return null;
+      }
+      long written = store.writeNanos(slot);
+      V value;
+      try {
+        value = serializer.deserialize(store.value(slot));
+      } finally {
+        removeSlot(slot);
+      }
+      if (value == null) {
+        throw new IllegalStateException("value serializer " + serializer + " returned null");
+      }
+      return new Hit<>(value, written, true);
     } finally {
       lock.unlock();
     }

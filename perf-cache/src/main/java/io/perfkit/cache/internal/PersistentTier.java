@@ -98,8 +98,8 @@ public final class PersistentTier implements AutoCloseable {
    * @param slotBytes bytes per slot: {@link #HEADER_BYTES} + the largest key + value it holds; a
    *     multiple of 8
    * @param expireAfterWriteMillis lifetime from the value's first write, or {@code Long.MAX_VALUE}
-   * @param promoteAfter hits (since this process opened the file) after which {@link #get} removes
-   *     the entry for promotion; 0 = never
+   * @param promoteAfter hits (since this process opened the file) after which {@link #get} reports
+   *     the entry due for promotion; 0 = never
    * @param nowMillis the current wall-clock time (expired records are dropped on open)
    * @throws UncheckedIOException if the file cannot be created, mapped or locked
    */
@@ -176,8 +176,9 @@ public final class PersistentTier implements AutoCloseable {
   }
 
   /**
-   * A value found by {@link #get} with its first-write wall-clock time; {@code promote} says it was
-   * removed here to move up.
+   * A value found by {@link #get} with its first-write wall-clock time; {@code promote} says its hits
+   * reached the promotion threshold (the record stays: the caller moves it up with {@link #take}
+   * under L1's lock for the key).
    */
   public record Hit<V>(V value, long writeMillis, boolean promote) {}
 
@@ -228,12 +229,33 @@ public final class PersistentTier implements AutoCloseable {
       if (hits[slot] < Byte.MAX_VALUE) {
         hits[slot]++;
       }
-      if (promoteAfter > 0 && hits[slot] >= promoteAfter) {
-        removeSlot(slot);
-        return new Hit<>(value, written, true);
-      }
       state[slot] = REFERENCED;
-      return new Hit<>(value, written, false);
+      return new Hit<>(value, written, promoteAfter > 0 && hits[slot] >= promoteAfter);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes {@code key}'s live record and returns its value (to move it up to L1); an expired or
+   * corrupt record is removed and missed.
+   *
+   * @return the record's value and write time ({@code promote} true), or {@code null} if there is none
+   * @throws RuntimeException whatever {@code serializer} throws, or {@link IllegalStateException} if it
+   *     returns {@code null} (the record is removed either way)
+   */
+  public <V> Hit<V> take(byte[] key, Serializer<V> serializer, long nowMillis) {
+    lock.lock();
+    try {
+      Hit<V> hit = get(key, serializer, nowMillis);
+      if (hit == null) {
+        return null;
+      }
+      int slot = index.find(hash(key), key);
+      if (slot >= 0) {
+        removeSlot(slot);
+      }
+      return new Hit<>(hit.value(), hit.writeMillis(), true);
     } finally {
       lock.unlock();
     }

@@ -144,6 +144,27 @@ final class OffHeapTierTest {
   }
 
   @Test
+  void promoteAfterHits_reportsTheNthHit_andTakeRemovesTheRecord() {
+    try (OffHeapTier tier = new OffHeapTier(4, 64, new FrequencySketch(4), 100, Long.MAX_VALUE, 2,
+        null)) {
+      tier.put(1, key(1), key(7), 5, 5);
+      assertFalse(tier.get(1, key(1), LONGS, 10).promote());
+      OffHeapTier.Hit<Long> second = tier.get(1, key(1), LONGS, 10);
+      assertTrue(second.promote());
+      assertEquals(1, tier.size(), "the record stays until the caller takes it");
+      OffHeapTier.Hit<Long> taken = tier.take(1, key(1), LONGS, 10);
+      assertEquals(7L, taken.value());
+      assertEquals(5, taken.writeNanos());
+      assertEquals(0, tier.size());
+      assertFalse(tier.mayContain(1));
+      assertNull(tier.take(1, key(1), LONGS, 10));
+      tier.put(2, key(2), key(2), 0, 0);
+      assertNull(tier.take(2, key(2), LONGS, 100), "expired: removed and missed");
+      assertEquals(0, tier.size());
+    }
+  }
+
+  @Test
   void prefers_higherFrequencyWins_tiesGoToTheCandidateOnlyWhenWarm() {
     FrequencySketch sketch = new FrequencySketch(64);
     OffHeapTier tier = new OffHeapTier(4, 64, sketch, Long.MAX_VALUE, Long.MAX_VALUE, 0, null);

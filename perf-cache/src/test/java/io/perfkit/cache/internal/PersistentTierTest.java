@@ -117,7 +117,7 @@ final class PersistentTierTest {
   }
 
   @Test
-  void promoteAfterHits_removesOnTheNthHit() {
+  void promoteAfterHits_reportsTheNthHit_andTakeRemovesTheRecord() {
     try (PersistentTier tier = new PersistentTier(dir.resolve("l3"), 8, SLOT, Long.MAX_VALUE, 2,
         NOW)) {
       tier.put(key(1), ByteBuffer.wrap(value(1)), NOW - 5);
@@ -126,7 +126,12 @@ final class PersistentTierTest {
       PersistentTier.Hit<byte[]> second = tier.get(key(1), BYTES, NOW);
       assertTrue(second.promote());
       assertEquals(NOW - 5, second.writeMillis());
+      assertEquals(1, tier.size(), "the record stays until the caller takes it");
+      PersistentTier.Hit<byte[]> taken = tier.take(key(1), BYTES, NOW);
+      assertArrayEquals(value(1), taken.value());
+      assertEquals(NOW - 5, taken.writeMillis());
       assertEquals(0, tier.size());
+      assertNull(tier.take(key(1), BYTES, NOW));
     }
   }
 
