@@ -1579,8 +1579,8 @@ public final class TieredCache<K, V> implements AutoCloseable {
   }
 
   /**
-   * Reads Redis and copies a hit into L1, unless an invalidation of the key ran meanwhile (then the
-   * copy is taken back; see RedisRemoteTier's design note). Never throws for Redis trouble.
+   * Reads Redis and copies a hit into L1, unless an invalidation of the key began since the read's
+   * stamp (see RedisRemoteTier's design note). Never throws for Redis trouble.
    */
   private V lookupRemote(K key, byte[] keyBytes, boolean count) {
     RedisRemoteTier.Hit<V> hit = remote.get(key, keyBytes, count);
@@ -1589,11 +1589,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
     }
     if (hit.stamp() >= 0 && !closed) {
       V copied = hit.value();
-      if (l1.asMap().putIfAbsent(key, copied) == null && !remote.unchanged(key, hit.stamp())) {
-        // By equals, as Caffeine's remove(key, value): an equal value put meanwhile goes too (the
-        // put wrote Redis, so the next read finds it there).
-        l1.asMap().remove(key, copied);
-      }
+      // The stamp is checked under L1's lock for the key, inside the insert: an invalidation that
+      // begins after the check removes the key locally after this insert (its L1 removal waits for the
+      // lock), so it removes the copy, from L1 or, if L1 evicted it meanwhile, from L2. (Inserting
+      // first and taking the copy back after a failed check missed a copy L1 had spilled in between:
+      // the invalidated value then stayed in L2.)
+      l1Map.computeIfAbsent(key, k -> remote.unchanged(k, hit.stamp()) ? copied : null);
     }
     return hit.value();
   }

@@ -35,11 +35,14 @@ public final class RedisRemoteTier<K, V> implements AutoCloseable {
    * between that GET and the copy, which would leave a stale value in L1 until its TTL. Every
    * invalidation therefore brackets its local removal with begin/end on the key's stripe: begin
    * increments active[s] then version[s]; end increments version[s] then decrements active[s]. The
-   * reader reads version[s] then active[s] before its GET (no promotion if active != 0), and after
-   * putIfAbsent reads version[s] again; if it changed, it removes what it put. Either the invalidation's
-   * begin is ordered before the reader's second read (seen: the reader undoes its copy), or its removal
-   * is ordered after the reader's copy (the removal takes it out); an invalidation that ended before
-   * the reader's first read was published after its Redis write, so the reader's GET sees that write.
+   * reader reads version[s] then active[s] before its GET (no promotion if active != 0), and reads
+   * version[s] again inside the L1 insert of its copy (a computeIfAbsent, under L1's lock for the key),
+   * inserting nothing if it changed. Either the invalidation's begin is ordered before the reader's
+   * second read (seen: no copy), or its local removal, which takes L1's lock for the key, is ordered
+   * after the insert and removes the copy (from L1, or from L2 if L1 evicted it meanwhile); an
+   * invalidation that ended before the reader's first read was published after its Redis write, so the
+   * reader's GET sees that write. (Until session 10 the reader inserted first and removed its copy
+   * after a failed check; a copy L1 spilled into L2 in between escaped that removal.)
    * All accesses are volatile (AtomicLongArray get/incrementAndGet): the argument needs a total order
    * over the four counter operations and the L1 operations, which volatile accesses give.
    *

@@ -167,6 +167,80 @@ final class TieredCacheRedisTest {
     assertEquals(0, a.stats().missCount());
   }
 
+  /**
+   * A Redis hit is copied into L1 only if no invalidation of the key began since the read's stamp. The
+   * reader is stopped after its GET (in the value serializer) while the key is invalidated; when it
+   * goes on, L1's maintenance on its thread expires whatever it just put into L1 (the executor moves
+   * the ticker past L1's lifetime first), which spills it into L2. Copying first and taking the copy
+   * back after a failed check left that spilled, invalidated value in L2.
+   */
+  @Test
+  void redisHitRacingAnInvalidation_isNotCopiedIntoAnyLocalTier(RedisServerExtension.Server server)
+      throws Exception {
+    String name = uniqueName();
+    TieredCache<String, String> a = cache(server, name);
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1L << 40);
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Thread> stopInDeserialize =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Thread> expireInMaintenance =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Serializer<String> strings = Serializer.string();
+    Serializer<String> stoppingValues = new Serializer<>() {
+      @Override
+      public byte[] serialize(String value) {
+        return strings.serialize(value);
+      }
+
+      @Override
+      public String deserialize(java.nio.ByteBuffer bytes) {
+        if (stopInDeserialize.compareAndSet(Thread.currentThread(), null)) {
+          stopped.countDown();
+          try {
+            assertTrue(resume.await(10, TimeUnit.SECONDS), "hang guard: the test never resumed");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return strings.deserialize(bytes);
+      }
+    };
+    Executor maintenance = task -> {
+      if (expireInMaintenance.compareAndSet(Thread.currentThread(), null)) {
+        nanos.addAndGet(TimeUnit.MINUTES.toNanos(2)); // every L1 entry is now past its lifetime
+      }
+      task.run();
+    };
+    RedisTierSpec spec = RedisTierSpec.newBuilder(server.host(), server.port(), name)
+        .timeout(Duration.ofSeconds(5)).ioThreads(1).build();
+    TieredCache<String, String> b = TieredCache.newBuilder()
+        .maximumSize(100).expireAfterWrite(Duration.ofMinutes(1))
+        .offHeapMaximumSize(100).offHeapMaximumEntryBytes(64)
+        .keySerializer(Serializer.string()).valueSerializer(stoppingValues)
+        .ticker(nanos::get).executor(maintenance).recordStats().remoteTier(spec).build();
+    caches.add(b);
+    java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      a.put("k", "v1");
+      await("B to receive A's put", () -> remote(b).receivedCount() == 1);
+      java.util.concurrent.Future<String> read = reader.submit(() -> {
+        stopInDeserialize.set(Thread.currentThread());
+        expireInMaintenance.set(Thread.currentThread());
+        return b.get("k"); // local miss, Redis hit: stops after the GET
+      });
+      assertTrue(stopped.await(10, TimeUnit.SECONDS), "hang guard: the read never reached Redis");
+      b.invalidate("k"); // deletes k from Redis; the reader's stamp is now stale
+      resume.countDown();
+      assertEquals("v1", read.get(10, TimeUnit.SECONDS), "the read itself came before the invalidation");
+      assertNull(b.get("k"), "the invalidated value stayed in a local tier");
+      assertEquals(0, b.stats().spillCount(), b.stats().toString());
+    } finally {
+      resume.countDown();
+      reader.shutdownNow();
+    }
+  }
+
   @Test
   void invalidations_reachEveryInstancesLocalTiers(RedisServerExtension.Server server)
       throws InterruptedException {
