@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.perfkit.cache.CacheWriter;
 import io.perfkit.cache.RedisTierSpec;
 import io.perfkit.cache.RemoteTierListener;
 import io.perfkit.cache.Serializer;
 import io.perfkit.cache.TieredCache;
 import io.perfkit.cache.stats.RemoteTierStats;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,11 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -179,13 +187,11 @@ final class TieredCacheRedisTest {
       throws Exception {
     String name = uniqueName();
     TieredCache<String, String> a = cache(server, name);
-    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1L << 40);
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicReference<Thread> stopInDeserialize =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicReference<Thread> expireInMaintenance =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicLong nanos = new AtomicLong(1L << 40);
+    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    AtomicReference<Thread> stopInDeserialize = new AtomicReference<>();
+    AtomicReference<Thread> expireInMaintenance = new AtomicReference<>();
     Serializer<String> strings = Serializer.string();
     Serializer<String> stoppingValues = new Serializer<>() {
       @Override
@@ -194,7 +200,7 @@ final class TieredCacheRedisTest {
       }
 
       @Override
-      public String deserialize(java.nio.ByteBuffer bytes) {
+      public String deserialize(ByteBuffer bytes) {
         if (stopInDeserialize.compareAndSet(Thread.currentThread(), null)) {
           stopped.countDown();
           try {
@@ -220,11 +226,11 @@ final class TieredCacheRedisTest {
         .keySerializer(Serializer.string()).valueSerializer(stoppingValues)
         .ticker(nanos::get).executor(maintenance).recordStats().remoteTier(spec).build();
     caches.add(b);
-    java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
     try {
       a.put("k", "v1");
       await("B to receive A's put", () -> remote(b).receivedCount() == 1);
-      java.util.concurrent.Future<String> read = reader.submit(() -> {
+      Future<String> read = reader.submit(() -> {
         stopInDeserialize.set(Thread.currentThread());
         expireInMaintenance.set(Thread.currentThread());
         return b.get("k"); // local miss, Redis hit: stops after the GET
@@ -290,8 +296,8 @@ final class TieredCacheRedisTest {
     TieredCache<String, String> b = cache(server, name);
     int writes = 400;
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Throwable> failure =
+        new AtomicReference<>();
     List<Thread> readers = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
       Thread reader = new Thread(() -> {
