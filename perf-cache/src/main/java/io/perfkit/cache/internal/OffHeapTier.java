@@ -274,26 +274,11 @@ public final class OffHeapTier implements AutoCloseable {
         // Volatile write: the gate's lock-free read sees the new mode from its next write on.
         recencyMode = duel.recencyMode();
       }
-      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
+      int slot = liveSlot(hash, key, nowNanos);
       if (slot < 0) {
         return null;
       }
-      if (nowNanos - store.expiresAtNanos(slot) >= 0) {
-        evictions++;
-        removeSlot(slot);
-        return null;
-      }
-      V value;
-      try {
-        value = serializer.deserialize(store.value(slot));
-      } catch (RuntimeException e) {
-        removeSlot(slot);
-        throw e;
-      }
-      if (value == null) {
-        removeSlot(slot);
-        throw new IllegalStateException("value serializer " + serializer + " returned null");
-      }
+      V value = read(slot, serializer);
       long written = store.writeNanos(slot);
       int hitCount = Math.min(Byte.MAX_VALUE, hits(slot) + 1);
       setMeta(slot, segment(slot) | hitCount << 8);
@@ -317,29 +302,44 @@ public final class OffHeapTier implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
+      int slot = liveSlot(hash, key, nowNanos);
       if (slot < 0) {
         return null;
       }
-      if (nowNanos - store.expiresAtNanos(slot) >= 0) {
-        evictions++;
-        removeSlot(slot);
-        return null;
-      }
       long written = store.writeNanos(slot);
-      V value;
-      try {
-        value = serializer.deserialize(store.value(slot));
-      } finally {
-        removeSlot(slot);
-      }
-      if (value == null) {
-        throw new IllegalStateException("value serializer " + serializer + " returned null");
-      }
+      V value = read(slot, serializer);
+      removeSlot(slot);
       return new Hit<>(value, written, true);
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Under the lock: {@code key}'s slot, or -1 if it has none or its record expired (then removed). */
+  private int liveSlot(int hash, byte[] key, long nowNanos) {
+    int slot = SlotIndex.find(memory, indexBase(), capacity, store, hash, key);
+    if (slot >= 0 && nowNanos - store.expiresAtNanos(slot) >= 0) {
+      evictions++;
+      removeSlot(slot);
+      return -1;
+    }
+    return slot;
+  }
+
+  /** Under the lock: deserializes the slot's value; a failing or null-returning serializer removes it. */
+  private <V> V read(int slot, Serializer<V> serializer) {
+    V value;
+    try {
+      value = serializer.deserialize(store.value(slot));
+    } catch (RuntimeException e) {
+      removeSlot(slot);
+      throw e;
+    }
+    if (value == null) {
+      removeSlot(slot);
+      throw new IllegalStateException("value serializer " + serializer + " returned null");
+    }
+    return value;
   }
 
   /**
