@@ -55,6 +55,27 @@ final class TieredCacheModelTest {
   }
 
   /**
+   * The same with promotion: an L2 entry moves up to L1 on its n-th L2 hit (n = 1 to 3), keeping its
+   * first write time, so the model's lifetimes still hold.
+   */
+  @Property(tries = 200)
+  void withPromotion_agreesWithMapModel(@ForAll("ops") List<Op> ops,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 3) int promoteAfterHits) {
+    FakeTicker ticker = new FakeTicker();
+    try (TieredCache<Long, String> cache = TieredCache.newBuilder()
+        .maximumSize(3)
+        .offHeapMaximumSize(64)
+        .promoteAfterHits(promoteAfterHits)
+        .keySerializer(Serializer.longs())
+        .valueSerializer(Serializer.string())
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .build()) {
+      run(ops, cache, ticker, null, new HashMap<>(), null);
+    }
+  }
+
+  /**
    * The same with L1 = 3, L2 = 4 and a persistent L3 holding every key: entries move down through
    * all three tiers, and a restart (close, then a new cache on the same file) loses nothing that has
    * not expired. L3's lifetime is on a wall clock advanced with the ticker.
