@@ -78,10 +78,12 @@ final class TieredCacheModelTest {
   /**
    * The same with L1 = 3, L2 = 4 and a persistent L3 holding every key: entries move down through
    * all three tiers, and a restart (close, then a new cache on the same file) loses nothing that has
-   * not expired. L3's lifetime is on a wall clock advanced with the ticker.
+   * not expired. L3's lifetime is on a wall clock advanced with the ticker. Promotion off, or on after
+   * 1 or 2 hits (L2 and L3 entries then move up to L1).
    */
   @Property(tries = 100)
-  void withPersistentTier_agreesWithMapModelAcrossRestarts(@ForAll("opsWithRestarts") List<Op> ops)
+  void withPersistentTier_agreesWithMapModelAcrossRestarts(@ForAll("opsWithRestarts") List<Op> ops,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 2) int promoteAfterHits)
       throws java.io.IOException {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("perfkit-model");
     java.nio.file.Path file = dir.resolve("l3");
@@ -92,6 +94,7 @@ final class TieredCacheModelTest {
         .offHeapMaximumSize(4)
         .persistentTier(file, 64)
         .persistentExpireAfterWrite(LIFETIME)
+        .promoteAfterHits(promoteAfterHits)
         .keySerializer(Serializer.longs())
         .valueSerializer(Serializer.string())
         .ticker(ticker)
