@@ -102,9 +102,12 @@ public final class TieredCache<K, V> implements AutoCloseable {
    * no write time, which is what makes its hits as cheap as Caffeine's plain getIfPresent; its spills
    * then count their lower-tier age from the spill.
    *
-   * Lock order: L2's lock is never held while calling into L1. Spills run inside Caffeine's eviction
-   * (its evictionListener), so they take L2's lock while Caffeine holds its own; nothing takes them
-   * in the opposite order.
+   * Lock order: L1 (Caffeine's lock for a key, inside a compute) -> L2 -> L3. L2's lock is never held
+   * while calling into L1. Spills run inside Caffeine's eviction (its evictionListener), so they take
+   * L2's lock while Caffeine holds its own; the moves of a key between L1 and the tiers below (a put of
+   * a key a lower tier may hold, a promotion, the view's reads and writes, and, with promotion on,
+   * invalidations and gated writes) run in a Caffeine compute of the key and take L2's and L3's locks
+   * inside it. Nothing takes them in the opposite order.
    */
 
   /**
