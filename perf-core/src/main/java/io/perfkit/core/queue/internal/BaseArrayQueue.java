@@ -28,8 +28,11 @@ public abstract class BaseArrayQueue<E> extends AbstractQueue<E> implements Mess
    * The MPSC queues use slotOf: after the producer's CAS (a full fence on x86) and at the head of
    * each poll, the dependent length load sat on the critical path, and that alone made perfkit's
    * MPSC 0.90x JCTools' VarHandle MPSC for one-thread offer+poll; with `mask` it measures the same
-   * (CPU time, docs/benchmarks/queues.md, session 5). The SPSC queues keep slotIndex: there the
-   * same change measured no difference.
+   * (CPU time, docs/benchmarks/queues.md, session 5). The instrumented SPSC's offer and poll use
+   * slotOf: 0.900x -> 0.943x the bare SPSC one thread (session 10). The bare SPSC still uses
+   * slotIndex: with VarHandle slot accesses the change measured nothing (session 5); with session
+   * 9's plain accesses it made one-thread offer+poll 11 % faster in a scratch build, and two threads
+   * were inconclusive in 6 forks (session 10), so that change is left to a two-thread measurement.
    */
   static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 

@@ -87,6 +87,13 @@ abstract class InstrumentedSpscConsumerFields<E> extends InstrumentedSpscPad1<E>
   /** Empty polls and empty drains. Written by the consumer (opaque), read by stats(). */
   long pollsEmpty;
 
+  /**
+   * The poll fast path's one bound (consumer-private, plain): a position below it is not sampled.
+   * Never above the next sampled position at or after consumerIndex (0 at first: position 0 is
+   * sampled).
+   */
+  long consumerLimit;
+
   InstrumentedSpscConsumerFields(int capacity, int sampleInterval, LatencyRecorder timeInQueue) {
     super(capacity, sampleInterval, timeInQueue);
   }
@@ -130,6 +137,17 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
    *
    * Consequence: a fill whose supplier throws after a sampled position was stamped leaves that
    * stamp; the offer that later takes the position is then timed from the earlier fill call.
+   *
+   * The consumer's fast path is the same shape (session 10): one compare of the index with
+   * consumerLimit, the next sampled position, instead of a mask test (a load of sampleMask, an
+   * and, a test); past it, passLimit() takes the position and moves the bound. And offer() and
+   * poll() index the slot through the mask field (slotOf), not slots.length - 1 (slotIndex): the
+   * index no longer waits for the array's length, a load that depends on the load of slots (see
+   * BaseArrayQueue's class comment). One thread, offer+poll (InstrumentedQueueCostBenchmark):
+   * 0.876x the bare SPSC before, 0.900x with the bound alone, 0.943x with both (interleaved
+   * forks, docs/benchmarks/queues.md, session 10). What is left is C2's: the sampled calls in the
+   * caller's loop make it keep the caller's loop invariants on the stack (three reloads per
+   * offer+poll in JMH's loop that the bare queue's loop, which has no call, does not have).
    */
   private static final int MAX_LOOK_AHEAD_STEP = 4096;
 
@@ -213,7 +231,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
     // release (fence, then a plain store, as in SpscArrayQueue.offer): the element's fields (and a
     // stamp) become visible before the consumer can see the slot non-null
     VarHandle.releaseFence();
-    slots[slotIndex(slots, index)] = element;
+    slots[slotOf(index)] = element; // slotOf: the index does not wait for slots.length
     // release: size() readers that see index + 1 also see the element (ordered after the store)
     PRODUCER_INDEX.setRelease(this, index + 1);
     return true;
@@ -262,7 +280,7 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
   public E poll() {
     final Object[] slots = this.slots;
     final long index = consumerIndex; // plain: only this (consumer) thread writes it
-    final int slot = slotIndex(slots, index);
+    final int slot = slotOf(index); // the index does not wait for slots.length (class comment)
     // acquire (a plain load, then the fence, as in SpscArrayQueue.poll: C2 then checks the load's
     // and free()'s store's bounds once): pairs with the producer's release, so the element (and a
     // stamp) is visible
@@ -272,12 +290,31 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
       countEmpty();
       return null;
     }
-    if ((index & sampleMask) != 0) {
+    // one compare with a consumer-private bound (as the producer's producerLimit), not a mask test
+    // (a load, an and and a test; see the class comment)
+    if (index < consumerLimit) {
       free(slots, slot, index);
     } else {
-      takeSampled(slots, slot, index); // cold: one poll in sampleInterval
+      passLimit(slots, slot, index); // cold: one poll in sampleInterval
     }
     return cast(element);
+  }
+
+  /**
+   * Consumer at or past {@link #consumerLimit}: takes position {@code index} (timing it if it is
+   * sampled) and moves the bound to the next sampled position. Reached once per sampleInterval
+   * polls; whether C2 inlines it or not, takeSampled behind it stays a call (SampledPathSizeTest).
+   */
+  private void passLimit(Object[] slots, int slot, long index) {
+    if ((index & sampleMask) == 0) {
+      takeSampled(slots, slot, index);
+    } else {
+      // past the bound, not sampled: clear() (pollUntimed), which leaves the bound, went past it
+      free(slots, slot, index);
+    }
+    // plain: consumer-private; the next sampled position after index, so every position below it
+    // that the consumer can still reach is unsampled
+    consumerLimit = (index | sampleMask) + 1;
   }
 
   /**
@@ -383,10 +420,10 @@ public final class InstrumentedSpscArrayQueue<E> extends InstrumentedSpscPad2<E>
         return i;
       }
       // free before accepting: the consumer may throw
-      if ((index & sampleMask) != 0) {
+      if (index < consumerLimit) { // as in poll()
         free(slots, slot, index);
       } else {
-        takeSampled(slots, slot, index); // cold, as in poll()
+        passLimit(slots, slot, index); // cold, as in poll()
       }
       consumer.accept(cast(element));
     }
